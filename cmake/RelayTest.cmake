@@ -1,0 +1,12 @@
+# relay_test(NAME SOURCES... LIBS lib...): one GoogleTest binary, discovered by CTest.
+function(relay_test name)
+  cmake_parse_arguments(T "" "" "LIBS" ${ARGN})
+  add_executable(${name} ${T_UNPARSED_ARGUMENTS})
+  target_link_libraries(${name} PRIVATE ${T_LIBS} GTest::gtest GTest::gmock GTest::gtest_main)
+  target_compile_definitions(${name} PRIVATE RELAY_SOURCE_DIR="${PROJECT_SOURCE_DIR}")
+  if(TARGET relay)
+    target_compile_definitions(${name} PRIVATE RELAY_BINARY="$<TARGET_FILE:relay>")
+    add_dependencies(${name} relay)
+  endif()
+  gtest_discover_tests(${name} DISCOVERY_MODE PRE_TEST WORKING_DIRECTORY ${PROJECT_SOURCE_DIR})
+endfunction()

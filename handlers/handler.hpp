@@ -1,0 +1,29 @@
+#pragma once
+// A handler turns one event into the body a receiver expects. Pure: no clock, no I/O, no
+// logging; everything it uses comes from the event and its options.
+#include "relay/core/event.hpp"
+
+#include <optional>
+#include <string>
+
+namespace relay::handlers {
+
+struct Skip {
+  std::string reason;
+};
+
+class Handler {
+ public:
+  virtual ~Handler() = default;
+
+  // Appends the outgoing body for `event` to `body` (empty on entry) and returns nullopt,
+  // or returns why this event is not sent.
+  virtual std::optional<Skip> transform(const core::Event& event, std::string& body) const = 0;
+
+  // The EventBridge pattern this handler answers to when a route names no pattern.
+  virtual std::string default_pattern() const = 0;
+
+  virtual std::string_view content_type() const { return "application/json"; }
+};
+
+}  // namespace relay::handlers

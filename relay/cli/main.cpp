@@ -1,0 +1,27 @@
+// relay: a webhook relay for Amazon EventBridge events.
+#include "relay/cli/commands.hpp"
+
+#include <CLI/CLI.hpp>
+
+#include <iostream>
+
+int main(int argc, char** argv) {
+  CLI::App app{"relay: receive EventBridge events, turn them into the payloads receivers expect, sign and deliver them"};
+  app.require_subcommand(1);
+  int exit_code = 0;
+  relay::cli::add_test_command(app, exit_code);
+  relay::cli::add_sign_command(app, exit_code);
+  relay::cli::add_verify_command(app, exit_code);
+  relay::cli::add_match_command(app, exit_code);
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::CallForHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::CallForAllHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::ParseError& e) {
+    std::cerr << "relay: " << e.what() << "\n";
+    return 2;
+  }
+  return exit_code;
+}

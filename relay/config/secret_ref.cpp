@@ -1,0 +1,27 @@
+#include "relay/config/secret_ref.hpp"
+
+#include "relay/config/read_file.hpp"
+
+#include <cstdlib>
+
+namespace relay::config {
+
+std::variant<std::string, SecretError> resolve_secret(std::string_view ref) {
+  if (ref.starts_with("env:")) {
+    const std::string name(ref.substr(4));
+    const char* value = std::getenv(name.c_str());
+    if (!value) return SecretError{"environment variable " + name + " is not set"};
+    return std::string(value);
+  }
+  if (ref.starts_with("file:")) {
+    std::string error;
+    auto data = read_file(std::string(ref.substr(5)), error);
+    if (!data) return SecretError{"cannot read secret file " + error};
+    if (!data->empty() && data->back() == '\n') data->pop_back();
+    if (!data->empty() && data->back() == '\r') data->pop_back();
+    return std::move(*data);
+  }
+  return std::string(ref);
+}
+
+}  // namespace relay::config

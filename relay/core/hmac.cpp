@@ -1,0 +1,61 @@
+#include "relay/core/hmac.hpp"
+
+#include <openssl/core_names.h>
+#include <openssl/crypto.h>
+#include <openssl/evp.h>
+
+#include <stdexcept>
+#include <string>
+
+namespace relay::core {
+
+namespace {
+
+struct MacCtxFree {
+  void operator()(EVP_MAC_CTX* c) const { EVP_MAC_CTX_free(c); }
+};
+using MacCtx = std::unique_ptr<EVP_MAC_CTX, MacCtxFree>;
+
+EVP_MAC* hmac_algorithm() {
+  static EVP_MAC* mac = EVP_MAC_fetch(nullptr, "HMAC", nullptr);
+  return mac;
+}
+
+}  // namespace
+
+// The keyed context holds the key schedule; each mac() works on a duplicate of it.
+struct HmacSha256::Impl {
+  MacCtx keyed;
+};
+
+HmacSha256::HmacSha256(std::string_view key) : impl_(std::make_unique<Impl>()) {
+  impl_->keyed.reset(EVP_MAC_CTX_new(hmac_algorithm()));
+  char digest[] = "SHA256";
+  OSSL_PARAM params[] = {OSSL_PARAM_construct_utf8_string(OSSL_MAC_PARAM_DIGEST, digest, 0),
+                         OSSL_PARAM_construct_end()};
+  static const unsigned char empty = 0;
+  const auto* k = key.empty() ? &empty : reinterpret_cast<const unsigned char*>(key.data());
+  if (!impl_->keyed || EVP_MAC_init(impl_->keyed.get(), k, key.size(), params) != 1)
+    throw std::runtime_error("OpenSSL: cannot set up HMAC-SHA256");
+}
+
+HmacSha256::~HmacSha256() = default;
+HmacSha256::HmacSha256(HmacSha256&&) noexcept = default;
+HmacSha256& HmacSha256::operator=(HmacSha256&&) noexcept = default;
+
+Digest HmacSha256::mac(std::initializer_list<std::string_view> parts) const {
+  MacCtx ctx(EVP_MAC_CTX_dup(impl_->keyed.get()));
+  if (!ctx) throw std::runtime_error("OpenSSL: cannot duplicate HMAC context");
+  for (auto p : parts) EVP_MAC_update(ctx.get(), reinterpret_cast<const unsigned char*>(p.data()), p.size());
+  Digest out{};
+  std::size_t len = 0;
+  EVP_MAC_final(ctx.get(), out.data(), &len, out.size());
+  return out;
+}
+
+bool constant_time_equal(std::string_view a, std::string_view b) {
+  if (a.size() != b.size()) return false;
+  return a.empty() || CRYPTO_memcmp(a.data(), b.data(), a.size()) == 0;
+}
+
+}  // namespace relay::core

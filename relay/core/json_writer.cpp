@@ -1,0 +1,224 @@
+#include "relay/core/json_writer.hpp"
+
+#include <boost/json/array.hpp>
+#include <boost/json/object.hpp>
+#include <boost/json/value.hpp>
+
+#include <charconv>
+#include <cmath>
+#include <cstring>
+
+namespace relay::core {
+
+namespace {
+
+constexpr char kHex[] = "0123456789abcdef";
+
+void append_u_escape(std::string& out, unsigned code) {
+  char buf[6] = {'\\', 'u', kHex[(code >> 12) & 0xF], kHex[(code >> 8) & 0xF],
+                 kHex[(code >> 4) & 0xF], kHex[code & 0xF]};
+  out.append(buf, 6);
+}
+
+bool is_plain_ascii(unsigned char c) { return c >= 0x20 && c < 0x7F && c != '"' && c != '\\'; }
+
+// Decodes one UTF-8 sequence at s[i]; input strings come from a validating parser, but a
+// malformed byte still yields U+FFFD rather than reading past the end.
+unsigned decode_utf8(std::string_view s, std::size_t& i) {
+  const auto b0 = static_cast<unsigned char>(s[i]);
+  int len = b0 >= 0xF0 ? 4 : b0 >= 0xE0 ? 3 : b0 >= 0xC0 ? 2 : 1;
+  if (len == 1 || i + len > s.size()) {
+    ++i;
+    return 0xFFFD;
+  }
+  unsigned cp = b0 & (0x3F >> (len - 1));
+  for (int k = 1; k < len; ++k) cp = (cp << 6) | (static_cast<unsigned char>(s[i + k]) & 0x3F);
+  i += len;
+  return cp;
+}
+
+}  // namespace
+
+void append_json_string(std::string& out, std::string_view s) {
+  out.push_back('"');
+  std::size_t i = 0;
+  while (i < s.size()) {
+    std::size_t run = i;
+    while (run < s.size() && is_plain_ascii(static_cast<unsigned char>(s[run]))) ++run;
+    out.append(s.data() + i, run - i);
+    i = run;
+    if (i == s.size()) break;
+    const auto c = static_cast<unsigned char>(s[i]);
+    switch (c) {
+      case '"': out.append("\\\""); ++i; continue;
+      case '\\': out.append("\\\\"); ++i; continue;
+      case '\n': out.append("\\n"); ++i; continue;
+      case '\r': out.append("\\r"); ++i; continue;
+      case '\t': out.append("\\t"); ++i; continue;
+      case '\b': out.append("\\b"); ++i; continue;
+      case '\f': out.append("\\f"); ++i; continue;
+      default: break;
+    }
+    if (c < 0x80) {
+      append_u_escape(out, c);
+      ++i;
+      continue;
+    }
+    unsigned cp = decode_utf8(s, i);
+    if (cp >= 0x10000) {
+      cp -= 0x10000;
+      append_u_escape(out, 0xD800 + (cp >> 10));
+      append_u_escape(out, 0xDC00 + (cp & 0x3FF));
+    } else {
+      append_u_escape(out, cp);
+    }
+  }
+  out.push_back('"');
+}
+
+void append_python_float(std::string& out, double d) {
+  if (!std::isfinite(d)) {  // not valid JSON; a parser never produces it
+    out.append("null");
+    return;
+  }
+  char sci[32];
+  auto [end, ec] = std::to_chars(sci, sci + sizeof sci, d, std::chars_format::scientific);
+  (void)ec;
+  // sci is "[-]D[.DDD]e[+-]XX": split into sign, digits and decimal exponent.
+  std::string_view text(sci, end - sci);
+  bool negative = text.front() == '-';
+  if (negative) text.remove_prefix(1);
+  auto e = text.find('e');
+  std::string digits;
+  for (char c : text.substr(0, e))
+    if (c != '.') digits.push_back(c);
+  int exp = 0;
+  std::from_chars(text.data() + e + (text[e + 1] == '+' ? 2 : 1), text.data() + text.size(), exp);
+  if (negative) out.push_back('-');
+  const int n = static_cast<int>(digits.size());
+  if (exp >= -4 && exp < 16) {
+    if (exp < 0) {
+      out.append("0.");
+      out.append(static_cast<std::size_t>(-exp - 1), '0');
+      out.append(digits);
+    } else if (exp + 1 >= n) {
+      out.append(digits);
+      out.append(static_cast<std::size_t>(exp + 1 - n), '0');
+      out.append(".0");
+    } else {
+      out.append(digits, 0, exp + 1);
+      out.push_back('.');
+      out.append(digits, exp + 1);
+    }
+    return;
+  }
+  out.push_back(digits[0]);
+  if (n > 1) {
+    out.push_back('.');
+    out.append(digits, 1);
+  }
+  out.push_back('e');
+  out.push_back(exp < 0 ? '-' : '+');
+  int a = exp < 0 ? -exp : exp;
+  if (a < 10) out.push_back('0');
+  out.append(std::to_string(a));
+}
+
+void JsonWriter::separate() {
+  if (!first_) out_.append(", ");
+  first_ = false;
+}
+
+void JsonWriter::begin_object() {
+  separate();
+  out_.push_back('{');
+  first_ = true;
+}
+
+void JsonWriter::end_object() {
+  out_.push_back('}');
+  first_ = false;
+}
+
+void JsonWriter::begin_array() {
+  separate();
+  out_.push_back('[');
+  first_ = true;
+}
+
+void JsonWriter::end_array() {
+  out_.push_back(']');
+  first_ = false;
+}
+
+void JsonWriter::key(std::string_view k) {
+  separate();
+  append_json_string(out_, k);
+  out_.append(": ");
+  first_ = true;  // the value that follows takes no separator
+}
+
+void JsonWriter::string(std::string_view s) {
+  separate();
+  append_json_string(out_, s);
+}
+
+void JsonWriter::number(std::int64_t n) {
+  separate();
+  char buf[24];
+  auto [end, ec] = std::to_chars(buf, buf + sizeof buf, n);
+  (void)ec;
+  out_.append(buf, end);
+}
+
+void JsonWriter::number(double d) {
+  separate();
+  append_python_float(out_, d);
+}
+
+void JsonWriter::boolean(bool b) {
+  separate();
+  out_.append(b ? "true" : "false");
+}
+
+void JsonWriter::null() {
+  separate();
+  out_.append("null");
+}
+
+void JsonWriter::value(const boost::json::value& v) {
+  switch (v.kind()) {
+    case boost::json::kind::null: null(); return;
+    case boost::json::kind::bool_: boolean(v.get_bool()); return;
+    case boost::json::kind::int64: number(v.get_int64()); return;
+    case boost::json::kind::uint64: {
+      separate();
+      char buf[24];
+      auto [end, ec] = std::to_chars(buf, buf + sizeof buf, v.get_uint64());
+      (void)ec;
+      out_.append(buf, end);
+      return;
+    }
+    case boost::json::kind::double_: number(v.get_double()); return;
+    case boost::json::kind::string: string(v.get_string()); return;
+    case boost::json::kind::array: value(v.get_array()); return;
+    case boost::json::kind::object: value(v.get_object()); return;
+  }
+}
+
+void JsonWriter::value(const boost::json::object& o) {
+  begin_object();
+  for (const auto& kv : o) {
+    key(kv.key());
+    value(kv.value());
+  }
+  end_object();
+}
+
+void JsonWriter::value(const boost::json::array& a) {
+  begin_array();
+  for (const auto& e : a) value(e);
+  end_array();
+}
+
+}  // namespace relay::core

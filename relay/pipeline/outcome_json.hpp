@@ -1,0 +1,17 @@
+#pragma once
+// The one-line JSON report `relay test` prints per event:
+// {"file": ..., "event_id": ..., "deliveries": [{route, handler, destination,
+//  request: {method, url, headers: {...}, body}}], "skipped": [{route, handler, reason}]}
+#include "relay/pipeline/pipeline.hpp"
+
+#include <string>
+#include <string_view>
+
+namespace relay::pipeline {
+
+void append_outcome_line(std::string& out, std::string_view file, std::string_view event_id, const Outcome& outcome);
+
+// {"file": ..., "error": ...} for an input that did not decode.
+void append_error_line(std::string& out, std::string_view file, std::string_view error);
+
+}  // namespace relay::pipeline

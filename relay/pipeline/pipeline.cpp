@@ -1,0 +1,117 @@
+#include "relay/pipeline/pipeline.hpp"
+
+#include "handlers/registry.hpp"
+#include "relay/pattern/matcher.hpp"
+
+#include <boost/json/parse.hpp>
+
+#include <algorithm>
+
+namespace relay::pipeline {
+
+namespace {
+
+struct Destination {
+  DestinationSpec spec;
+  Signer signer;
+};
+
+struct Route {
+  std::string name;
+  std::string handler_name;
+  std::unique_ptr<handlers::Handler> handler;
+  std::vector<std::size_t> destinations;
+};
+
+std::string route_path(std::size_t i) { return "routes[" + std::to_string(i) + "]"; }
+
+}  // namespace
+
+struct Pipeline::Impl {
+  std::vector<Destination> destinations;
+  std::vector<Route> routes;
+  pattern::Matcher matcher;
+};
+
+Pipeline::Pipeline(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+Pipeline::~Pipeline() = default;
+
+std::unique_ptr<Pipeline> Pipeline::build(std::vector<DestinationSpec> destinations, std::vector<RouteSpec> routes,
+                                          std::vector<std::string>& errors) {
+  const std::size_t errors_before = errors.size();
+  auto impl = std::make_unique<Impl>();
+  for (auto& d : destinations) {
+    Signer signer(d.scheme, d.secret);
+    impl->destinations.push_back(Destination{std::move(d), std::move(signer)});
+  }
+
+  pattern::MatcherBuilder matcher;
+  for (std::size_t i = 0; i < routes.size(); ++i) {
+    auto& spec = routes[i];
+    const std::string path = route_path(i);
+    const auto* info = handlers::find_handler(spec.handler);
+    if (!info) {
+      errors.push_back(path + ".handler: unknown handler \"" + spec.handler + "\"");
+      continue;
+    }
+    std::vector<std::string> option_errors;
+    Route route{spec.name, spec.handler, info->make(spec.options, option_errors), {}};
+    for (auto& e : option_errors) errors.push_back(path + ".options." + e);
+
+    for (std::size_t k = 0; k < spec.destinations.size(); ++k) {
+      auto it = std::find_if(impl->destinations.begin(), impl->destinations.end(),
+                             [&](const Destination& d) { return d.spec.name == spec.destinations[k]; });
+      if (it == impl->destinations.end())
+        errors.push_back(path + ".destinations[" + std::to_string(k) + "]: unknown destination \"" +
+                         spec.destinations[k] + "\"");
+      else
+        route.destinations.push_back(static_cast<std::size_t>(it - impl->destinations.begin()));
+    }
+
+    const auto id = static_cast<std::uint32_t>(impl->routes.size());
+    std::optional<std::string> pattern_error =
+        spec.pattern ? matcher.add(id, *spec.pattern) : matcher.add(id, route.handler->default_pattern());
+    if (pattern_error) {
+      const std::string where = spec.pattern ? path + ".pattern" : path + ".handler default pattern";
+      errors.push_back(pattern_error->rfind(':', 0) == 0 ? where + *pattern_error
+                                                         : where + "." + *pattern_error);
+    }
+    impl->routes.push_back(std::move(route));
+  }
+  if (errors.size() != errors_before) return nullptr;
+  impl->matcher = std::move(matcher).build();
+  return std::unique_ptr<Pipeline>(new Pipeline(std::move(impl)));
+}
+
+void Pipeline::process(const boost::json::value& envelope, std::string_view signing_time, Outcome& out) const {
+  thread_local std::vector<std::uint32_t> matched;
+  impl_->matcher.match(envelope, matched);
+  const core::Event event = core::Event::view(envelope);
+  for (auto id : matched) {
+    const Route& route = impl_->routes[id];
+    std::string body;
+    if (auto skip = route.handler->transform(event, body)) {
+      out.skipped.push_back({route.name, route.handler_name, std::move(skip->reason)});
+      continue;
+    }
+    const auto content_type = route.handler->content_type();
+    for (std::size_t k = 0; k < route.destinations.size(); ++k) {
+      const Destination& dest = impl_->destinations[route.destinations[k]];
+      Delivery d{route.name, route.handler_name, dest.spec.name, {"POST", dest.spec.url, {}, {}}};
+      d.request.headers.push_back({"content-type", std::string(content_type)});
+      for (const auto& h : dest.spec.headers) d.request.headers.push_back(h);
+      dest.signer.sign(body, signing_time, d.request.headers);
+      d.request.body = k + 1 == route.destinations.size() ? std::move(body) : body;
+      out.deliveries.push_back(std::move(d));
+    }
+  }
+}
+
+void zero_config(std::string url, std::string secret, std::vector<DestinationSpec>& destinations,
+                 std::vector<RouteSpec>& routes) {
+  destinations.push_back({"webhook", std::move(url), SigningScheme::hmac_timestamp, std::move(secret), {}});
+  for (const auto& h : handlers::builtin_handlers())
+    if (h.zero_config) routes.push_back({std::string(h.name), std::string(h.name), {}, std::nullopt, {"webhook"}});
+}
+
+}  // namespace relay::pipeline

@@ -1,0 +1,82 @@
+#pragma once
+// Routes events: match every route's pattern at once, run each matching route's handler
+// once, sign the body for each of the route's destinations. Pure: the signing time is an
+// argument; nothing here sends anything.
+#include "relay/core/event.hpp"
+#include "relay/pipeline/signer.hpp"
+
+#include <boost/json/object.hpp>
+
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace relay::pipeline {
+
+struct DestinationSpec {
+  std::string name;
+  std::string url;
+  SigningScheme scheme = SigningScheme::hmac_timestamp;
+  std::string secret;               // the resolved secret value
+  std::vector<Header> headers;      // static extra headers
+};
+
+struct RouteSpec {
+  std::string name;
+  std::string handler;
+  boost::json::object options;
+  std::optional<boost::json::value> pattern;  // the handler's default pattern when absent
+  std::vector<std::string> destinations;
+};
+
+struct Request {
+  std::string method;
+  std::string url;
+  std::vector<Header> headers;
+  std::string body;
+};
+
+struct Delivery {
+  std::string_view route;
+  std::string_view handler;
+  std::string_view destination;
+  Request request;
+};
+
+struct Skipped {
+  std::string_view route;
+  std::string_view handler;
+  std::string reason;
+};
+
+struct Outcome {
+  std::vector<Delivery> deliveries;
+  std::vector<Skipped> skipped;
+};
+
+class Pipeline {
+ public:
+  // Builds from validated specs; on failure fills `errors` with one "path: problem" line
+  // per problem (paths like `routes[2].pattern.detail`) and returns nullptr.
+  static std::unique_ptr<Pipeline> build(std::vector<DestinationSpec> destinations, std::vector<RouteSpec> routes,
+                                         std::vector<std::string>& errors);
+  ~Pipeline();
+
+  // Appends to `out` what every matching route makes of `envelope` (a value EventDecoder
+  // produced), signed at `signing_time`.
+  void process(const boost::json::value& envelope, std::string_view signing_time, Outcome& out) const;
+
+ private:
+  struct Impl;
+  explicit Pipeline(std::unique_ptr<Impl> impl);
+  std::unique_ptr<Impl> impl_;
+};
+
+// The seed Lambda's set-up: every built-in handler meant for it, routed with its default
+// pattern and options to one hmac-timestamp destination named "webhook".
+void zero_config(std::string url, std::string secret, std::vector<DestinationSpec>& destinations,
+                 std::vector<RouteSpec>& routes);
+
+}  // namespace relay::pipeline
