@@ -142,7 +142,11 @@ InputError syntax_error(std::string_view body, std::size_t offset, const boost::
       ++column;
     }
   }
-  std::string what = ec == json::error::too_deep ? "nesting too deep" : "invalid JSON: " + ec.message();
+  std::string what = ec == json::error::too_deep ? "nesting too deep"
+                     // Boost.JSON reports bad UTF-8 as a plain syntax error; say what it is.
+                     : ec == json::error::syntax && offset < body.size() && static_cast<unsigned char>(body[offset]) >= 0x80
+                         ? "invalid JSON: invalid UTF-8"
+                         : "invalid JSON: " + ec.message();
   return InputError{"line " + std::to_string(line) + ", column " + std::to_string(column), std::move(what)};
 }
 

@@ -1,0 +1,91 @@
+// Pure pipeline throughput on one core: decode -> match -> handler -> serialize -> sign,
+// per sample event, as the relay does per request. Prints events/s (items_per_second).
+#include "relay/core/event.hpp"
+#include "relay/core/hmac.hpp"
+#include "relay/core/hmac_timestamp.hpp"
+#include "relay/pipeline/pipeline.hpp"
+
+#include <benchmark/benchmark.h>
+#include <boost/json/monotonic_resource.hpp>
+#include <boost/json/parse.hpp>
+#include <boost/json/serialize.hpp>
+
+#include <fstream>
+#include <sstream>
+
+namespace {
+
+using namespace relay;
+
+// Samples are stored pretty-printed; EventBridge sends compact JSON, so compact them.
+std::string read_sample(const std::string& name) {
+  std::ifstream in(std::string(RELAY_SOURCE_DIR "/payloads/samples/") + name, std::ios::binary);
+  std::ostringstream s;
+  s << in.rdbuf();
+  return boost::json::serialize(boost::json::parse(s.str()));
+}
+
+std::unique_ptr<pipeline::Pipeline> zero_config_pipeline() {
+  std::vector<pipeline::DestinationSpec> destinations;
+  std::vector<pipeline::RouteSpec> routes;
+  pipeline::zero_config("https://webhook.example/hook", "bench-secret", destinations, routes);
+  std::vector<std::string> errors;
+  return pipeline::Pipeline::build(std::move(destinations), std::move(routes), errors);
+}
+
+void BM_Pipeline(benchmark::State& state, const char* sample) {
+  const std::string body = read_sample(sample);
+  auto pipe = zero_config_pipeline();
+  core::EventDecoder decoder;
+  std::vector<boost::json::value> events;
+  unsigned char arena[64 * 1024];
+  std::size_t sent = 0;
+  for (auto _ : state) {
+    boost::json::monotonic_resource mr(arena, sizeof arena);
+    events.clear();
+    decoder.decode(body, events, &mr);
+    pipeline::Outcome outcome;
+    for (const auto& ev : events) pipe->process(ev, "2025-01-01T00:00:00.000Z", outcome);
+    sent += outcome.deliveries.size();
+    benchmark::DoNotOptimize(outcome);
+    events.clear();
+  }
+  state.SetItemsProcessed(state.iterations());
+  state.SetBytesProcessed(static_cast<int64_t>(state.iterations() * body.size()));
+  state.counters["deliveries_per_event"] = static_cast<double>(sent) / static_cast<double>(state.iterations());
+  state.counters["event_bytes"] = static_cast<double>(body.size());
+}
+
+void BM_DecodeOnly(benchmark::State& state, const char* sample) {
+  const std::string body = read_sample(sample);
+  core::EventDecoder decoder;
+  std::vector<boost::json::value> events;
+  unsigned char arena[64 * 1024];
+  for (auto _ : state) {
+    boost::json::monotonic_resource mr(arena, sizeof arena);
+    events.clear();
+    decoder.decode(body, events, &mr);
+    benchmark::DoNotOptimize(events);
+    events.clear();
+  }
+  state.SetItemsProcessed(state.iterations());
+}
+
+void BM_SignOnly(benchmark::State& state) {
+  const std::string body(static_cast<std::size_t>(state.range(0)), 'x');
+  core::HmacSha256 key("bench-secret");
+  for (auto _ : state) benchmark::DoNotOptimize(core::hmac_timestamp_signature(key, "2025-01-01T00:00:00.000Z", body));
+  state.SetItemsProcessed(state.iterations());
+}
+
+}  // namespace
+
+BENCHMARK_CAPTURE(BM_Pipeline, ecs_task_stopped, "ecs-task-stopped-exit-codes.json");
+BENCHMARK_CAPTURE(BM_Pipeline, cloudwatch_alarm_action, "cloudwatch-alarm-lambda-action-metric-alarm.json");
+BENCHMARK_CAPTURE(BM_Pipeline, cloudwatch_metric_math, "cloudwatch-alarm-state-change-metric-math.json");
+BENCHMARK_CAPTURE(BM_Pipeline, codebuild_failed, "codebuild-build-failed.json");
+BENCHMARK_CAPTURE(BM_Pipeline, ecs_task_running_unrouted, "ecs-task-state-change-fargate-running.json");
+BENCHMARK_CAPTURE(BM_DecodeOnly, ecs_task_stopped, "ecs-task-stopped-exit-codes.json");
+BENCHMARK(BM_SignOnly)->Arg(1024)->Arg(4096);
+
+BENCHMARK_MAIN();

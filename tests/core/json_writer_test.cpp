@@ -1,0 +1,77 @@
+#include "relay/core/json_writer.hpp"
+#include "tests/support/run_process.hpp"
+
+#include <boost/json/parse.hpp>
+#include <gtest/gtest.h>
+
+#include <filesystem>
+
+namespace relay::core {
+namespace {
+
+std::string py_float(double d) {
+  std::string s;
+  append_python_float(s, d);
+  return s;
+}
+
+TEST(PythonFloat, MatchesPythonRepr) {
+  EXPECT_EQ(py_float(60.0), "60.0");
+  EXPECT_EQ(py_float(0.1), "0.1");
+  EXPECT_EQ(py_float(-0.0), "-0.0");
+  EXPECT_EQ(py_float(1e16), "1e+16");
+  EXPECT_EQ(py_float(1e15), "1000000000000000.0");
+  EXPECT_EQ(py_float(1e-5), "1e-05");
+  EXPECT_EQ(py_float(0.0001), "0.0001");
+  EXPECT_EQ(py_float(123456.789), "123456.789");
+  EXPECT_EQ(py_float(1.5e300), "1.5e+300");
+  EXPECT_EQ(py_float(5e-324), "5e-324");
+  EXPECT_EQ(py_float(100000.0), "100000.0");
+}
+
+TEST(JsonString, EscapesLikeEnsureAscii) {
+  std::string s;
+  append_json_string(s, "a\"b\\c\nd\te\x01\x7f");
+  EXPECT_EQ(s, R"("a\"b\\c\nd\te\u0001\u007f")");
+  s.clear();
+  append_json_string(s, "caf\xC3\xA9 \xE6\x9D\xB1 \xF0\x9F\x9A\xA8");  // café 東 🚨
+  EXPECT_EQ(s, R"("caf\u00e9 \u6771 \ud83d\udea8")");
+}
+
+TEST(JsonWriter, UsesPythonSeparators) {
+  std::string out;
+  JsonWriter w(out);
+  w.begin_object();
+  w.field("a", "x");
+  w.key("b");
+  w.begin_array();
+  w.number(std::int64_t{1});
+  w.boolean(true);
+  w.null();
+  w.end_array();
+  w.key("c");
+  w.begin_object();
+  w.end_object();
+  w.end_object();
+  EXPECT_EQ(out, R"({"a": "x", "b": [1, true, null], "c": {}})");
+}
+
+// Every sample event, re-serialised, equals Python's json.dumps of the same file.
+TEST(JsonWriter, EqualsPythonJsonDumpsOnEverySample) {
+  int checked = 0;
+  for (const auto& entry : std::filesystem::directory_iterator(RELAY_SOURCE_DIR "/payloads/samples")) {
+    const std::string path = entry.path().string();
+    auto py = testing::run_process(
+        {"python3", "-c", "import json,sys; sys.stdout.write(json.dumps(json.load(open(sys.argv[1], encoding='utf-8'))))",
+         path});
+    ASSERT_EQ(py.exit_code, 0) << py.err;
+    std::string ours;
+    JsonWriter(ours).value(boost::json::parse(testing::read_text(path)));
+    EXPECT_EQ(ours, py.out) << path;
+    ++checked;
+  }
+  EXPECT_GE(checked, 10);
+}
+
+}  // namespace
+}  // namespace relay::core
