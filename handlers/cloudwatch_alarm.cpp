@@ -1,6 +1,5 @@
 #include "handlers/cloudwatch_alarm.hpp"
 
-#include "handlers/options.hpp"
 #include "payloads/incident.hpp"
 #include "relay/core/json_access.hpp"
 
@@ -113,8 +112,8 @@ class CloudWatchAlarm final : public Handler {
 }  // namespace
 
 std::unique_ptr<Handler> make_cloudwatch_alarm(const json::object& options, std::vector<std::string>& errors) {
-  Options o(options, errors);
-  auto priority = priority_option(o);
+  core::ObjectReader o(options, "", errors);
+  auto priority = payloads::read_priority(o);
   bool resolve_on_ok = o.boolean("resolve_on_ok", false);
   o.reject_unknown();
   return std::make_unique<CloudWatchAlarm>(priority, resolve_on_ok);

@@ -1,6 +1,5 @@
 #include "handlers/codebuild.hpp"
 
-#include "handlers/options.hpp"
 #include "payloads/incident.hpp"
 #include "relay/core/json_access.hpp"
 #include "relay/core/json_writer.hpp"
@@ -141,8 +140,8 @@ class CodeBuild final : public Handler {
 }  // namespace
 
 std::unique_ptr<Handler> make_codebuild(const json::object& options, std::vector<std::string>& errors) {
-  Options o(options, errors);
-  auto priority = priority_option(o);
+  core::ObjectReader o(options, "", errors);
+  auto priority = payloads::read_priority(o);
   auto statuses = o.choices("statuses", {"FAILED", "STOPPED"}, {"IN_PROGRESS", "SUCCEEDED", "FAILED", "STOPPED"});
   o.reject_unknown();
   return std::make_unique<CodeBuild>(priority, std::move(statuses));

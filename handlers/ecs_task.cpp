@@ -1,6 +1,5 @@
 #include "handlers/ecs_task.hpp"
 
-#include "handlers/options.hpp"
 #include "payloads/incident.hpp"
 #include "relay/core/json_access.hpp"
 
@@ -90,8 +89,8 @@ class EcsTask final : public Handler {
 }  // namespace
 
 std::unique_ptr<Handler> make_ecs_task(const json::object& options, std::vector<std::string>& errors) {
-  Options o(options, errors);
-  auto priority = priority_option(o);
+  core::ObjectReader o(options, "", errors);
+  auto priority = payloads::read_priority(o);
   o.reject_unknown();
   return std::make_unique<EcsTask>(priority);
 }

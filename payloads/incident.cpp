@@ -1,21 +1,9 @@
 #include "payloads/incident.hpp"
 
-#include <algorithm>
-#include <array>
-
 namespace relay::payloads {
 
-namespace {
-constexpr std::array<std::string_view, 4> kActions = {"created", "updated", "closed", "resolved"};
-constexpr std::array<std::string_view, 5> kPriorities = {"CRITICAL", "HIGH", "MEDIUM", "LOW", "MINIMAL"};
-}  // namespace
-
-bool is_incident_action(std::string_view a) {
-  return std::find(kActions.begin(), kActions.end(), a) != kActions.end();
-}
-
-bool is_incident_priority(std::string_view p) {
-  return std::find(kPriorities.begin(), kPriorities.end(), p) != kPriorities.end();
+std::string_view read_priority(core::ObjectReader& options) {
+  return options.choice("priority", "HIGH", {"CRITICAL", "HIGH", "MEDIUM", "LOW", "MINIMAL"});
 }
 
 void write_incident_head(core::JsonWriter& w, const Incident& incident) {

@@ -3,6 +3,7 @@
 // eventType, incidentId, action, priority, title, description, timestamp, service,
 // data.metadata — written in that order, in the seed's json.dumps style.
 #include "relay/core/json_writer.hpp"
+#include "relay/core/object_reader.hpp"
 
 #include <string>
 #include <string_view>
@@ -19,8 +20,8 @@ struct Incident {
   std::string service;
 };
 
-bool is_incident_action(std::string_view a);
-bool is_incident_priority(std::string_view p);
+// Reads the `priority` option every incident handler takes (default HIGH).
+std::string_view read_priority(core::ObjectReader& options);
 
 // Writes everything up to and including the opening brace of data.metadata.
 void write_incident_head(core::JsonWriter& w, const Incident& incident);

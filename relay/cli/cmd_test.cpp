@@ -1,5 +1,6 @@
 // `relay test`: run the pipeline on sample events offline and print what would be sent.
 #include "relay/cli/commands.hpp"
+#include "relay/cli/load_config.hpp"
 #include "relay/config/read_file.hpp"
 #include "relay/core/event.hpp"
 #include "relay/core/hmac_timestamp.hpp"
@@ -9,7 +10,6 @@
 #include <CLI/CLI.hpp>
 
 #include <chrono>
-#include <cstdlib>
 #include <iostream>
 
 namespace relay::cli {
@@ -17,25 +17,10 @@ namespace relay::cli {
 namespace {
 
 struct TestOptions {
+  std::string config_file;
   std::vector<std::string> files;
   std::string timestamp;
 };
-
-std::unique_ptr<pipeline::Pipeline> zero_config_pipeline() {
-  const char* url = std::getenv("WEBHOOK_URL");
-  const char* secret = std::getenv("WEBHOOK_SECRET");
-  if (!url || !*url || !secret || !*secret) {
-    std::cerr << "relay test: WEBHOOK_URL and WEBHOOK_SECRET must be set when no config file is given\n";
-    return nullptr;
-  }
-  std::vector<pipeline::DestinationSpec> destinations;
-  std::vector<pipeline::RouteSpec> routes;
-  pipeline::zero_config(url, secret, destinations, routes);
-  std::vector<std::string> errors;
-  auto p = pipeline::Pipeline::build(std::move(destinations), std::move(routes), errors);
-  for (const auto& e : errors) std::cerr << "relay test: built-in routes: " << e << "\n";
-  return p;
-}
 
 int run_test(const TestOptions& opt) {
   std::string timestamp = opt.timestamp;
@@ -45,8 +30,9 @@ int run_test(const TestOptions& opt) {
     std::cerr << "relay test: --timestamp: expected YYYY-MM-DDTHH:MM:SS.000Z, got \"" << timestamp << "\"\n";
     return 2;
   }
-  auto pipe = zero_config_pipeline();
-  if (!pipe) return 2;
+  auto cfg = load_config("relay test", opt.config_file);
+  if (!cfg) return 2;
+  const auto& pipe = cfg->pipeline;
 
   std::vector<std::string> inputs;
   for (const auto& f : opt.files) {
@@ -86,6 +72,7 @@ int run_test(const TestOptions& opt) {
 void add_test_command(CLI::App& app, int& exit_code) {
   auto opt = std::make_shared<TestOptions>();
   auto* cmd = app.add_subcommand("test", "Run the handlers on sample events, offline, and print what would be sent");
+  cmd->add_option("--config", opt->config_file, "Config file (default: WEBHOOK_URL and WEBHOOK_SECRET from the environment)");
   cmd->add_option("--timestamp", opt->timestamp, "Signing time, YYYY-MM-DDTHH:MM:SS.000Z (default: now)");
   cmd->add_option("events", opt->files, "Event files (JSON: one event, an alarm action, or an array); - is stdin")
       ->required();

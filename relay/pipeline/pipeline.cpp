@@ -37,7 +37,7 @@ Pipeline::Pipeline(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
 Pipeline::~Pipeline() = default;
 
 std::unique_ptr<Pipeline> Pipeline::build(std::vector<DestinationSpec> destinations, std::vector<RouteSpec> routes,
-                                          std::vector<std::string>& errors) {
+                                          std::vector<std::string>& errors, pattern::Limits limits) {
   const std::size_t errors_before = errors.size();
   auto impl = std::make_unique<Impl>();
   for (auto& d : destinations) {
@@ -45,7 +45,7 @@ std::unique_ptr<Pipeline> Pipeline::build(std::vector<DestinationSpec> destinati
     impl->destinations.push_back(Destination{std::move(d), std::move(signer)});
   }
 
-  pattern::MatcherBuilder matcher;
+  pattern::MatcherBuilder matcher(limits);
   for (std::size_t i = 0; i < routes.size(); ++i) {
     auto& spec = routes[i];
     const std::string path = route_path(i);

@@ -3,6 +3,7 @@
 // once, sign the body for each of the route's destinations. Pure: the signing time is an
 // argument; nothing here sends anything.
 #include "relay/core/event.hpp"
+#include "relay/pattern/limits.hpp"
 #include "relay/pipeline/signer.hpp"
 
 #include <boost/json/object.hpp>
@@ -61,7 +62,7 @@ class Pipeline {
   // Builds from validated specs; on failure fills `errors` with one "path: problem" line
   // per problem (paths like `routes[2].pattern.detail`) and returns nullptr.
   static std::unique_ptr<Pipeline> build(std::vector<DestinationSpec> destinations, std::vector<RouteSpec> routes,
-                                         std::vector<std::string>& errors);
+                                         std::vector<std::string>& errors, pattern::Limits limits = {});
   ~Pipeline();
 
   // Appends to `out` what every matching route makes of `envelope` (a value EventDecoder

@@ -155,7 +155,7 @@ TEST(Pipeline, ReportsEveryBuildProblemWithItsPath) {
   EXPECT_EQ(Pipeline::build(std::move(destinations), std::move(routes), errors), nullptr);
   EXPECT_THAT(errors, ElementsAre("routes[0].handler: unknown handler \"no_such_handler\"",
                                   "routes[1].options.priority: expected one of CRITICAL, HIGH, MEDIUM, LOW, MINIMAL",
-                                  "routes[1].options.colour: unknown option (known: priority)",
+                                  "routes[1].options.colour: unknown key (known: priority)",
                                   "routes[1].destinations[1]: unknown destination \"nowhere\"",
                                   "routes[2].options.resolve_on_ok: expected true or false",
                                   "routes[3].options.statuses[1]: expected one of IN_PROGRESS, SUCCEEDED, FAILED, STOPPED"));

@@ -1,0 +1,263 @@
+#include "relay/config/config.hpp"
+
+#include "relay/config/secret_ref.hpp"
+#include "relay/config/yaml_json.hpp"
+#include "relay/core/object_reader.hpp"
+
+#include <boost/json/parse.hpp>
+#include <boost/url/parse.hpp>
+
+#include <cstdlib>
+#include <thread>
+
+namespace relay::config {
+
+namespace json = boost::json;
+using core::ObjectReader;
+using namespace std::chrono_literals;
+
+namespace {
+
+// Resolves a secret reference at `key`; problems name the key, never the value.
+std::string secret_at(ObjectReader& r, std::string_view key, bool required) {
+  const std::string ref = r.string(key, {}, required);
+  if (ref.empty()) return {};
+  auto resolved = resolve_secret(ref);
+  if (auto* err = std::get_if<SecretError>(&resolved)) {
+    r.error(key, err->message);
+    return {};
+  }
+  return std::get<std::string>(std::move(resolved));
+}
+
+bool valid_listen(std::string_view s) {
+  auto colon = s.rfind(':');
+  if (colon == std::string_view::npos || colon == 0 || colon + 1 == s.size()) return false;
+  for (char c : s.substr(colon + 1))
+    if (c < '0' || c > '9') return false;
+  return std::atoi(std::string(s.substr(colon + 1)).c_str()) <= 65535;
+}
+
+void read_ingress(const json::object& o, IngressConfig& in, std::vector<std::string>& errors) {
+  ObjectReader r(o, "ingress", errors);
+  if (const auto* auth = r.object("auth")) {
+    ObjectReader a(*auth, "ingress.auth", errors);
+    const auto type = a.choice("type", "none", {"none", "api_key", "basic", "bearer", "hmac-timestamp"});
+    if (type == "api_key") {
+      in.auth = IngressAuth::api_key;
+      in.api_key_header = a.string("header", {}, true);
+      in.secret = secret_at(a, "key", true);
+    } else if (type == "basic") {
+      in.auth = IngressAuth::basic;
+      in.secret = a.string("username", {}, true) + ":" + secret_at(a, "password", true);
+    } else if (type == "bearer") {
+      in.auth = IngressAuth::bearer;
+      in.secret = secret_at(a, "token", true);
+    } else if (type == "hmac-timestamp") {
+      in.auth = IngressAuth::hmac_timestamp;
+      in.secret = secret_at(a, "secret", true);
+      in.hmac_tolerance = std::chrono::duration_cast<std::chrono::seconds>(a.duration("tolerance", 5min));
+    }
+    a.reject_unknown();
+  }
+  in.max_body_bytes = static_cast<std::size_t>(r.integer("max_body_bytes", 1 << 20, 1024, 64 << 20));
+  in.max_connections = static_cast<std::size_t>(r.integer("max_connections", 10000, 1, 1'000'000));
+  in.read_timeout = r.duration("read_timeout", 10s);
+  in.idle_timeout = r.duration("idle_timeout", 60s);
+  if (const auto* tls = r.object("tls")) {
+    ObjectReader t(*tls, "ingress.tls", errors);
+    in.tls_cert_file = t.string("cert", {}, true);
+    in.tls_key_file = t.string("key", {}, true);
+    t.reject_unknown();
+  }
+  r.reject_unknown();
+}
+
+void read_retry(const json::object& o, const std::string& path, RetryPolicy& retry, std::vector<std::string>& errors) {
+  ObjectReader r(o, path, errors);
+  const auto* schedule = r.value("schedule");
+  const auto* exponential = r.object("exponential");
+  if (schedule && exponential) r.error("schedule", "give either schedule or exponential, not both");
+  if (schedule) {
+    retry.schedule.clear();
+    if (!schedule->is_array() || schedule->get_array().empty()) {
+      r.error("schedule", "expected a non-empty list of durations");
+    } else {
+      const auto& items = schedule->get_array();
+      for (std::size_t i = 0; i < items.size(); ++i) {
+        auto d = items[i].is_string() ? core::parse_duration(items[i].get_string()) : std::nullopt;
+        if (!d)
+          r.error("schedule[" + std::to_string(i) + "]", "expected a duration such as 250ms, 5s, 30m or 2h");
+        else
+          retry.schedule.push_back(*d);
+      }
+    }
+  }
+  if (exponential) {
+    ObjectReader e(*exponential, path + ".exponential", errors);
+    const auto initial = e.duration("initial", 1s);
+    const double factor = e.number("factor", 2.0, 1.0, 10.0);
+    const auto max = e.duration("max", 1h);
+    const auto attempts = e.integer("retries", 8, 1, 100);
+    e.reject_unknown();
+    retry.schedule.clear();
+    double next = static_cast<double>(initial.count());
+    for (std::int64_t i = 0; i < attempts; ++i) {
+      retry.schedule.push_back(std::min(max, std::chrono::milliseconds(static_cast<std::int64_t>(next))));
+      next = std::min(next * factor, static_cast<double>(max.count()));
+    }
+  }
+  retry.jitter = r.number("jitter", 0.2, 0.0, 1.0);
+  r.reject_unknown();
+}
+
+void read_destination(std::string_view name, const json::value& v, Config& cfg, std::vector<std::string>& errors) {
+  const std::string path = "destinations." + std::string(name);
+  if (!v.is_object()) {
+    errors.push_back(path + ": expected a mapping");
+    return;
+  }
+  ObjectReader r(v.get_object(), path, errors);
+  pipeline::DestinationSpec d;
+  DestinationOptions opt;
+  d.name = name;
+  d.url = r.string("url", {}, true);
+  if (!d.url.empty()) {
+    auto url = boost::urls::parse_uri(d.url);
+    if (!url || (url->scheme() != "http" && url->scheme() != "https") || url->host().empty())
+      r.error("url", "expected an http:// or https:// URL with a host");
+  }
+  const auto scheme = r.choice("signing", "hmac-timestamp", {"hmac-timestamp", "bearer", "none"});
+  d.scheme = *pipeline::parse_signing_scheme(scheme);
+  d.secret = secret_at(r, "secret", d.scheme != pipeline::SigningScheme::none);
+  if (const auto* headers = r.object("headers")) {
+    ObjectReader h(*headers, path + ".headers", errors);
+    for (const auto& kv : *headers) {
+      std::string lower(kv.key());
+      for (auto& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+      d.headers.push_back({lower, secret_at(h, kv.key(), true)});
+    }
+  }
+  opt.connect_timeout = r.duration("connect_timeout", 5s);
+  opt.timeout = r.duration("timeout", 30s);
+  opt.max_concurrency = static_cast<std::size_t>(r.integer("max_concurrency", 64, 1, 10000));
+  if (r.value("ca_file")) opt.ca_file = r.string("ca_file");
+  if (const auto* retry = r.object("retry")) read_retry(*retry, path + ".retry", opt.retry, errors);
+  r.reject_unknown();
+  cfg.destinations.push_back(std::move(d));
+  cfg.destination_options.push_back(std::move(opt));
+}
+
+void read_route(std::size_t i, const json::value& v, Config& cfg, std::vector<std::string>& errors) {
+  const std::string path = "routes[" + std::to_string(i) + "]";
+  if (!v.is_object()) {
+    errors.push_back(path + ": expected a mapping");
+    return;
+  }
+  ObjectReader r(v.get_object(), path, errors);
+  pipeline::RouteSpec route;
+  route.name = r.string("name", {}, true);
+  for (std::size_t k = 0; k < cfg.routes.size(); ++k)
+    if (!route.name.empty() && cfg.routes[k].name == route.name)
+      r.error("name", "\"" + route.name + "\" is already the name of routes[" + std::to_string(k) + "]");
+  route.handler = r.string("handler", {}, true);
+  if (const auto* pattern = r.value("pattern")) {
+    if (pattern->is_string()) {
+      // A pattern pasted as JSON text, as the EventBridge console shows it.
+      boost::system::error_code ec;
+      auto parsed = json::parse(pattern->get_string(), ec);
+      if (ec)
+        r.error("pattern", "not valid JSON: " + ec.message());
+      else
+        route.pattern = std::move(parsed);
+    } else {
+      route.pattern = *pattern;
+    }
+  }
+  if (const auto* options = r.object("options")) route.options = *options;
+  if (const auto* dests = r.value("destinations", true)) {
+    if (!dests->is_array() || dests->get_array().empty()) {
+      r.error("destinations", "expected a non-empty list of destination names");
+    } else {
+      for (std::size_t k = 0; k < dests->get_array().size(); ++k) {
+        const auto& d = dests->get_array()[k];
+        if (!d.is_string())
+          r.error("destinations[" + std::to_string(k) + "]", "expected a destination name");
+        else
+          route.destinations.emplace_back(d.get_string());
+      }
+    }
+  }
+  r.reject_unknown();
+  cfg.routes.push_back(std::move(route));
+}
+
+bool build_pipeline(Config& cfg, std::vector<std::string>& errors) {
+  auto built = pipeline::Pipeline::build(cfg.destinations, cfg.routes, errors, cfg.pattern_limits);
+  cfg.pipeline = std::move(built);
+  return cfg.pipeline != nullptr;
+}
+
+}  // namespace
+
+std::optional<Config> parse_config(std::string_view text, std::vector<std::string>& errors) {
+  std::string syntax_error;
+  auto root = yaml_to_json(text, syntax_error);
+  if (!root) {
+    errors.push_back(syntax_error);
+    return std::nullopt;
+  }
+  const std::size_t before = errors.size();
+  Config cfg;
+  ObjectReader r(root->get_object(), "", errors);
+  cfg.listen = r.string("listen", cfg.listen);
+  if (!valid_listen(cfg.listen)) r.error("listen", "expected ADDRESS:PORT, e.g. 127.0.0.1:8080 or 0.0.0.0:443");
+  cfg.threads = static_cast<std::size_t>(r.integer("threads", 0, 0, 256));
+  if (const auto* ingress = r.object("ingress")) read_ingress(*ingress, cfg.ingress, errors);
+  if (const auto* delivery = r.object("delivery")) {
+    ObjectReader d(*delivery, "delivery", errors);
+    cfg.delivery.mode = d.choice("mode", "queued", {"queued", "sync"}) == "sync" ? DeliveryMode::sync : DeliveryMode::queued;
+    cfg.delivery.max_backlog = static_cast<std::size_t>(d.integer("max_backlog", 10000, 1, 10'000'000));
+    d.reject_unknown();
+  }
+  if (const auto* store = r.object("store")) {
+    ObjectReader s(*store, "store", errors);
+    cfg.store.path = s.string("path", cfg.store.path);
+    s.reject_unknown();
+  }
+  if (const auto* patterns = r.object("patterns")) {
+    ObjectReader p(*patterns, "patterns", errors);
+    cfg.pattern_limits.max_pattern_chars = static_cast<std::size_t>(p.integer("max_chars", 2048, 16, 1 << 20));
+    p.reject_unknown();
+  }
+  if (const auto* destinations = r.object("destinations", true)) {
+    if (destinations->empty()) r.error("destinations", "expected at least one destination");
+    for (const auto& kv : *destinations) read_destination(kv.key(), kv.value(), cfg, errors);
+  }
+  if (const auto* routes = r.value("routes", true)) {
+    if (!routes->is_array() || routes->get_array().empty())
+      r.error("routes", "expected a non-empty list of routes");
+    else
+      for (std::size_t i = 0; i < routes->get_array().size(); ++i) read_route(i, routes->get_array()[i], cfg, errors);
+  }
+  r.reject_unknown();
+  if (errors.size() != before) return std::nullopt;
+  if (!build_pipeline(cfg, errors)) return std::nullopt;
+  return cfg;
+}
+
+std::optional<Config> zero_config_from_env(std::vector<std::string>& errors) {
+  const char* url = std::getenv("WEBHOOK_URL");
+  const char* secret = std::getenv("WEBHOOK_SECRET");
+  if (!url || !*url || !secret || !*secret) {
+    errors.push_back("WEBHOOK_URL and WEBHOOK_SECRET must be set when no config file is given");
+    return std::nullopt;
+  }
+  Config cfg;
+  pipeline::zero_config(url, secret, cfg.destinations, cfg.routes);
+  cfg.destination_options.resize(cfg.destinations.size());
+  if (!build_pipeline(cfg, errors)) return std::nullopt;
+  return cfg;
+}
+
+}  // namespace relay::config

@@ -1,0 +1,81 @@
+#pragma once
+// The relay's configuration file (YAML, or JSON), validated entirely at load: every
+// problem is reported at once with its path, unknown keys are errors, secrets are resolved
+// (env:NAME, file:PATH) but never printed.
+#include "relay/pattern/limits.hpp"
+#include "relay/pipeline/pipeline.hpp"
+
+#include <chrono>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace relay::config {
+
+enum class IngressAuth { none, api_key, basic, bearer, hmac_timestamp };
+
+struct IngressConfig {
+  IngressAuth auth = IngressAuth::none;
+  std::string api_key_header;  // api_key: the header name EventBridge sends the key in
+  std::string secret;          // api_key value, bearer token, basic "user:password", hmac secret
+  std::chrono::seconds hmac_tolerance{300};
+  std::size_t max_body_bytes = 1 << 20;
+  std::size_t max_connections = 10000;
+  std::chrono::milliseconds read_timeout{10000};
+  std::chrono::milliseconds idle_timeout{60000};
+  std::optional<std::string> tls_cert_file;
+  std::optional<std::string> tls_key_file;
+};
+
+enum class DeliveryMode { queued, sync };
+
+// The delay before each retry; after the last one the delivery is dead. The default is the
+// best peers' schedule: 5 s, 5 min, 30 min, 2 h, 5 h, 10 h, 10 h.
+struct RetryPolicy {
+  std::vector<std::chrono::milliseconds> schedule = {
+      std::chrono::seconds(5), std::chrono::minutes(5), std::chrono::minutes(30), std::chrono::hours(2),
+      std::chrono::hours(5),   std::chrono::hours(10),  std::chrono::hours(10)};
+  double jitter = 0.2;  // each delay is drawn within +/- this fraction
+};
+
+struct DestinationOptions {
+  std::chrono::milliseconds connect_timeout{5000};
+  std::chrono::milliseconds timeout{30000};
+  std::size_t max_concurrency = 64;
+  std::optional<std::string> ca_file;
+  RetryPolicy retry;
+};
+
+struct DeliveryConfig {
+  DeliveryMode mode = DeliveryMode::queued;
+  std::size_t max_backlog = 10000;
+};
+
+struct StoreConfig {
+  std::string path = "var/relay.db";
+};
+
+struct Config {
+  std::string listen = "127.0.0.1:8080";
+  std::size_t threads = 0;  // 0: one per core
+  IngressConfig ingress;
+  DeliveryConfig delivery;
+  StoreConfig store;
+  pattern::Limits pattern_limits;
+  std::vector<pipeline::DestinationSpec> destinations;
+  std::vector<DestinationOptions> destination_options;  // parallel to destinations
+  std::vector<pipeline::RouteSpec> routes;
+  // Built from destinations and routes at load; shared by every thread that serves.
+  std::shared_ptr<const pipeline::Pipeline> pipeline;
+};
+
+// Parses and validates config text, builds the pipeline. On failure returns nullopt and
+// appends one "path: problem" line per problem (or "line L, column C: problem" for syntax).
+std::optional<Config> parse_config(std::string_view text, std::vector<std::string>& errors);
+
+// The default set-up with no config file: WEBHOOK_URL and WEBHOOK_SECRET from the
+// environment, every zero-config handler routed there.
+std::optional<Config> zero_config_from_env(std::vector<std::string>& errors);
+
+}  // namespace relay::config

@@ -1,0 +1,223 @@
+#include "relay/config/config.hpp"
+#include "relay/config/yaml_json.hpp"
+#include "tests/support/run_process.hpp"
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include <cstdlib>
+
+namespace relay::config {
+namespace {
+
+using ::testing::ElementsAre;
+using namespace std::chrono_literals;
+
+std::vector<std::string> errors_of(const std::string& yaml) {
+  std::vector<std::string> errors;
+  EXPECT_FALSE(parse_config(yaml, errors));
+  return errors;
+}
+
+const char* kMinimal = R"(
+destinations:
+  hook: {url: "https://hooks.example/x", secret: s3cret}
+routes:
+  - {name: ecs, handler: ecs_task, destinations: [hook]}
+)";
+
+TEST(YamlJson, TypesPlainScalarsAndKeepsQuotedOnesAsStrings) {
+  std::string error;
+  auto v = yaml_to_json("a: 5\nb: \"5\"\nc: true\nd: 'null'\ne: null\nf: 2.5e3\ng: [x, 1]\nh: 0x10\n", error);
+  ASSERT_TRUE(v) << error;
+  const auto& o = v->as_object();
+  EXPECT_TRUE(o.at("a").is_int64());
+  EXPECT_EQ(o.at("b").as_string(), "5");
+  EXPECT_TRUE(o.at("c").as_bool());
+  EXPECT_EQ(o.at("d").as_string(), "null");
+  EXPECT_TRUE(o.at("e").is_null());
+  EXPECT_EQ(o.at("f").as_double(), 2500.0);
+  EXPECT_EQ(o.at("g").as_array().at(1).as_int64(), 1);
+  EXPECT_EQ(o.at("h").as_string(), "0x10");
+}
+
+TEST(YamlJson, ReportsSyntaxAndDuplicateKeysWithTheirLine) {
+  std::string error;
+  EXPECT_FALSE(yaml_to_json("a: [1, 2\n", error));
+  EXPECT_THAT(error, ::testing::StartsWith("line 2, column 1: "));
+  EXPECT_FALSE(yaml_to_json("a: 1\nb: 2\na: 3\n", error));
+  EXPECT_EQ(error, "line 3, column 1: duplicate key \"a\"");
+  EXPECT_FALSE(yaml_to_json("- 1\n- 2\n", error));
+  EXPECT_EQ(error, "the configuration must be a mapping of keys (listen, destinations, routes, ...)");
+}
+
+TEST(Config, LoadsAMinimalFileWithDefaults) {
+  std::vector<std::string> errors;
+  auto cfg = parse_config(kMinimal, errors);
+  ASSERT_TRUE(cfg) << errors.front();
+  EXPECT_EQ(cfg->listen, "127.0.0.1:8080");
+  EXPECT_EQ(cfg->ingress.auth, IngressAuth::none);
+  EXPECT_EQ(cfg->ingress.max_body_bytes, 1u << 20);
+  EXPECT_EQ(cfg->delivery.mode, DeliveryMode::queued);
+  EXPECT_EQ(cfg->store.path, "var/relay.db");
+  ASSERT_EQ(cfg->destinations.size(), 1u);
+  EXPECT_EQ(cfg->destinations[0].secret, "s3cret");
+  EXPECT_EQ(cfg->destination_options[0].retry.schedule,
+            (std::vector<std::chrono::milliseconds>{5s, 5min, 30min, 2h, 5h, 10h, 10h}));
+  EXPECT_TRUE(cfg->pipeline);
+}
+
+TEST(Config, TheExampleFileIsValid) {
+  setenv("WEBHOOK_SECRET", "example", 1);
+  std::vector<std::string> errors;
+  auto cfg = parse_config(testing::read_text(RELAY_SOURCE_DIR "/deploy/relay.example.yaml"), errors);
+  EXPECT_TRUE(cfg) << (errors.empty() ? "" : errors.front());
+  EXPECT_EQ(cfg->routes.size(), 3u);
+}
+
+TEST(Config, ReadsEverySection) {
+  setenv("RELAY_TEST_TOKEN", "tok", 1);
+  std::vector<std::string> errors;
+  auto cfg = parse_config(R"(
+listen: 0.0.0.0:443
+threads: 4
+ingress:
+  auth: {type: api_key, header: x-api-key, key: env:RELAY_TEST_TOKEN}
+  max_body_bytes: 2048
+  read_timeout: 250ms
+  tls: {cert: c.pem, key: k.pem}
+delivery: {mode: sync, max_backlog: 50}
+store: {path: /tmp/x.db}
+patterns: {max_chars: 4096}
+destinations:
+  hook:
+    url: https://hooks.example/x
+    signing: bearer
+    secret: env:RELAY_TEST_TOKEN
+    headers: {X-Team: sre}
+    timeout: 2s
+    retry: {exponential: {initial: 1s, factor: 3, max: 20s, retries: 4}, jitter: 0}
+routes:
+  - name: ecs
+    handler: ecs_task
+    pattern: '{"source": ["aws.ecs"]}'
+    destinations: [hook]
+)",
+                          errors);
+  ASSERT_TRUE(cfg) << errors.front();
+  EXPECT_EQ(cfg->threads, 4u);
+  EXPECT_EQ(cfg->ingress.auth, IngressAuth::api_key);
+  EXPECT_EQ(cfg->ingress.api_key_header, "x-api-key");
+  EXPECT_EQ(cfg->ingress.secret, "tok");
+  EXPECT_EQ(cfg->ingress.read_timeout, 250ms);
+  EXPECT_EQ(cfg->ingress.tls_cert_file.value(), "c.pem");
+  EXPECT_EQ(cfg->delivery.mode, DeliveryMode::sync);
+  EXPECT_EQ(cfg->pattern_limits.max_pattern_chars, 4096u);
+  EXPECT_EQ(cfg->destinations[0].scheme, pipeline::SigningScheme::bearer);
+  EXPECT_EQ(cfg->destinations[0].headers.at(0).name, "x-team");
+  EXPECT_EQ(cfg->destination_options[0].retry.schedule, (std::vector<std::chrono::milliseconds>{1s, 3s, 9s, 20s}));
+  EXPECT_EQ(cfg->destination_options[0].retry.jitter, 0.0);
+  EXPECT_TRUE(cfg->routes[0].pattern.has_value());
+}
+
+TEST(Config, ListsEveryProblemWithItsPath) {
+  unsetenv("RELAY_NO_SUCH_SECRET");
+  EXPECT_THAT(errors_of(R"(
+listen: localhost
+lsiten: 1
+ingress:
+  auth: {type: magic}
+  read_timeout: 10
+destinations:
+  hook: {url: "ftp://x", secret: env:RELAY_NO_SUCH_SECRET, retry: {schedule: [5s, soon]}}
+routes:
+  - {name: a, handler: ecs_task, destinations: []}
+  - {name: a, handler: ecs_task, destinations: [hook], pattern: "{nope"}
+  - name: c
+    destinations: [hook]
+)"),
+              ElementsAre("listen: expected ADDRESS:PORT, e.g. 127.0.0.1:8080 or 0.0.0.0:443",
+                          "ingress.auth.type: expected one of none, api_key, basic, bearer, hmac-timestamp",
+                          "ingress.read_timeout: expected a duration such as 250ms, 5s, 30m or 2h",
+                          "destinations.hook.url: expected an http:// or https:// URL with a host",
+                          "destinations.hook.secret: environment variable RELAY_NO_SUCH_SECRET is not set",
+                          "destinations.hook.retry.schedule[1]: expected a duration such as 250ms, 5s, 30m or 2h",
+                          "routes[0].destinations: expected a non-empty list of destination names",
+                          "routes[1].name: \"a\" is already the name of routes[0]",
+                          "routes[1].pattern: not valid JSON: syntax error",
+                          "routes[2].handler: missing",
+                          "lsiten: unknown key (known: listen, threads, ingress, delivery, store, patterns, destinations, routes)"));
+}
+
+TEST(Config, ReportsPipelineProblemsWithTheirPath) {
+  EXPECT_THAT(errors_of(R"(
+destinations:
+  hook: {url: "https://h.example/", secret: s}
+routes:
+  - name: a
+    handler: ecs_task
+    options: {priority: URGENT}
+    destinations: [hook, other]
+  - name: b
+    handler: nope
+    destinations: [hook]
+)"),
+              ElementsAre("routes[0].options.priority: expected one of CRITICAL, HIGH, MEDIUM, LOW, MINIMAL",
+                          "routes[0].destinations[1]: unknown destination \"other\"",
+                          "routes[1].handler: unknown handler \"nope\""));
+}
+
+TEST(Config, ReportsPatternProblemsWithThePathInsideThePattern) {
+  auto errors = errors_of(R"(
+destinations:
+  hook: {url: "https://h.example/", secret: s}
+routes:
+  - name: a
+    handler: ecs_task
+    pattern: {detail: {state: [{prefx: "x"}]}}
+    destinations: [hook]
+)");
+  ASSERT_EQ(errors.size(), 1u);
+  EXPECT_EQ(errors[0], "routes[0].pattern.detail.state[0]: unknown operator \"prefx\"");
+}
+
+TEST(Config, SecretsAreNeverPrinted) {
+  auto r = testing::run_process(
+      {RELAY_BINARY, "config", "check", "-"},
+      "destinations:\n  hook: {url: 'https://h.example/', secret: 'hunter2-secret', headers: {x: 1}}\nroutes: []\n");
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_THAT(r.err, ::testing::Not(::testing::HasSubstr("hunter2")));
+  EXPECT_THAT(r.err, ::testing::HasSubstr("routes: expected a non-empty list of routes"));
+}
+
+TEST(ConfigCheck, ExitsZeroOnAValidFileAndTwoOtherwise) {
+  testing::TempDir dir;
+  auto ok = testing::run_process({RELAY_BINARY, "config", "check", dir.write("ok.yaml", kMinimal)});
+  EXPECT_EQ(ok.exit_code, 0) << ok.err;
+  EXPECT_THAT(ok.out, ::testing::HasSubstr("ok (1 destinations, 1 routes)"));
+  const auto bad_path = dir.write("bad.yaml", "destinations: {}\nroutes: 5\n");
+  auto bad = testing::run_process({RELAY_BINARY, "config", "check", bad_path});
+  EXPECT_EQ(bad.exit_code, 2);
+  EXPECT_EQ(bad.err, "relay config check: " + bad_path + ": destinations: expected at least one destination\n" +
+                         "relay config check: " + bad_path + ": routes: expected a non-empty list of routes\n");
+  auto missing = testing::run_process({RELAY_BINARY, "config", "check", dir.path() + "/none.yaml"});
+  EXPECT_EQ(missing.exit_code, 2);
+}
+
+TEST(RelayTestWithConfig, UsesTheConfiguredRoutes) {
+  testing::TempDir dir;
+  const auto cfg = dir.write("relay.yaml", R"(
+destinations:
+  a: {url: "https://a.example/", secret: x}
+  b: {url: "https://b.example/", signing: none}
+routes:
+  - {name: everything-ecs, handler: ecs_task, pattern: {source: [aws.ecs]}, destinations: [a, b]}
+)");
+  auto r = testing::run_process(
+      {RELAY_BINARY, "test", "--config", cfg, RELAY_SOURCE_DIR "/payloads/samples/ecs-task-state-change-ec2-running.json"});
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_THAT(r.out, ::testing::HasSubstr(R"("skipped": [{"route": "everything-ecs", "handler": "ecs_task", "reason": "task lastStatus is RUNNING, not STOPPED"}])"));
+}
+
+}  // namespace
+}  // namespace relay::config
