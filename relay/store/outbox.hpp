@@ -1,0 +1,134 @@
+#pragma once
+// The durable outbox: accepted events' deliveries, their state machine
+//   pending -> in flight (leased) -> delivered | pending again at T | dead
+// and the log of every attempt. A lease that expires (the process died mid-delivery)
+// makes the delivery due again: at-least-once, never lost. Implementations throw
+// StoreError when the database cannot be read or written.
+#include <chrono>
+#include <cstdint>
+#include <optional>
+#include <span>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+namespace relay::store {
+
+using TimePoint = std::chrono::system_clock::time_point;
+
+struct StoreError : std::runtime_error {
+  using std::runtime_error::runtime_error;
+};
+
+struct NewDelivery {
+  std::string route;
+  std::string destination;
+  std::string content_type;
+  std::string body;  // unsigned: each attempt is signed when it is sent
+};
+
+struct NewEvent {
+  std::string event_id;
+  std::string source;
+  std::string detail_type;
+  std::vector<NewDelivery> deliveries;
+};
+
+struct AcceptResult {
+  std::size_t stored = 0;
+  std::size_t duplicates = 0;  // same event id, route and destination within the dedupe window
+};
+
+// A delivery leased to one sender. `attempt` (1 for the first) fences finish(): a sender
+// whose lease expired and was re-claimed cannot record over the newer attempt.
+struct Claimed {
+  std::int64_t id = 0;
+  int attempt = 0;
+  std::string event_id;
+  std::string route;
+  std::string destination;
+  std::string content_type;
+  std::string body;
+};
+
+enum class State { pending, in_flight, delivered, dead };
+std::string_view state_name(State s);
+std::optional<State> parse_state(std::string_view name);
+
+struct Attempt {
+  TimePoint started;
+  std::chrono::milliseconds latency{0};
+  int status = 0;          // HTTP status; 0 when no answer came
+  std::string error;       // network or protocol error, empty on an answer
+  std::string response;    // the first few KB of the response body
+};
+
+enum class Verdict { delivered, retry, dead };
+
+struct DeliveryRow {
+  std::int64_t id = 0;
+  std::string event_id, source, detail_type, route, destination;
+  State state = State::pending;
+  int attempts = 0;
+  TimePoint created, updated, next_attempt;
+  int last_status = 0;
+  std::string last_error;
+};
+
+struct AttemptRow {
+  int attempt = 0;
+  TimePoint started;
+  std::chrono::milliseconds latency{0};
+  int status = 0;
+  std::string error, response;
+};
+
+struct Filter {
+  std::optional<State> state;
+  std::optional<std::string> destination, route, event_id;
+  std::optional<TimePoint> since, until;  // on creation time
+  std::size_t limit = 100;
+};
+
+struct Backlog {
+  std::size_t count = 0;   // pending or in flight
+  std::size_t bytes = 0;   // their bodies
+  std::optional<TimePoint> oldest;
+  std::size_t dead = 0;
+};
+
+class Outbox {
+ public:
+  virtual ~Outbox() = default;
+
+  // Stores every event's deliveries in one transaction (all or nothing), skipping those
+  // already accepted within `dedupe_window`. One result per event, in order.
+  virtual std::vector<AcceptResult> accept(std::span<const NewEvent> events, TimePoint now,
+                                           std::chrono::milliseconds dedupe_window) = 0;
+
+  // Leases up to `limit` due deliveries: pending ones due by `now`, and in-flight ones whose
+  // lease ran out.
+  virtual std::vector<Claimed> claim(TimePoint now, std::size_t limit, std::chrono::milliseconds lease) = 0;
+
+  // Records an attempt and its verdict; `retry_at` is used for Verdict::retry. Returns false
+  // (and records nothing) when the lease was lost to a newer attempt.
+  virtual bool finish(const Claimed& delivery, const Attempt& attempt, Verdict verdict, TimePoint retry_at) = 0;
+
+  virtual std::vector<DeliveryRow> deliveries(const Filter& filter) = 0;
+  virtual std::optional<DeliveryRow> delivery(std::int64_t id) = 0;
+  virtual std::vector<AttemptRow> attempts(std::int64_t delivery_id) = 0;
+
+  // Dead letters matching `filter` (its state is ignored) become pending, due now.
+  virtual std::size_t replay(const Filter& filter, TimePoint now) = 0;
+  // Deletes delivered rows (and their attempts) older than `before`, and dedupe records
+  // older than `seen_before`. Dead letters stay until replayed or purged.
+  virtual std::size_t prune(TimePoint before, TimePoint seen_before) = 0;
+  // Deletes dead letters matching `filter`.
+  virtual std::size_t purge_dead(const Filter& filter) = 0;
+
+  virtual Backlog backlog() = 0;
+  // The time the next delivery falls due, if any is waiting.
+  virtual std::optional<TimePoint> next_due() = 0;
+};
+
+}  // namespace relay::store

@@ -1,0 +1,306 @@
+#include "relay/store/sqlite_outbox.hpp"
+
+#include "relay/store/sqlite_db.hpp"
+
+#include <filesystem>
+
+namespace relay::store {
+
+namespace {
+
+using std::chrono::milliseconds;
+
+constexpr std::string_view kSchema = R"(
+CREATE TABLE IF NOT EXISTS deliveries (
+  id INTEGER PRIMARY KEY,
+  event_id TEXT NOT NULL,
+  source TEXT NOT NULL,
+  detail_type TEXT NOT NULL,
+  route TEXT NOT NULL,
+  destination TEXT NOT NULL,
+  content_type TEXT NOT NULL,
+  body BLOB NOT NULL,
+  state TEXT NOT NULL,
+  attempts INTEGER NOT NULL DEFAULT 0,
+  next_attempt_at INTEGER NOT NULL,
+  created_at INTEGER NOT NULL,
+  updated_at INTEGER NOT NULL,
+  last_status INTEGER NOT NULL DEFAULT 0,
+  last_error TEXT NOT NULL DEFAULT ''
+);
+CREATE INDEX IF NOT EXISTS deliveries_due ON deliveries(state, next_attempt_at);
+CREATE INDEX IF NOT EXISTS deliveries_created ON deliveries(created_at);
+CREATE TABLE IF NOT EXISTS seen (
+  event_id TEXT NOT NULL,
+  route TEXT NOT NULL,
+  destination TEXT NOT NULL,
+  accepted_at INTEGER NOT NULL,
+  PRIMARY KEY (event_id, route, destination)
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS attempts (
+  delivery_id INTEGER NOT NULL,
+  attempt INTEGER NOT NULL,
+  started_at INTEGER NOT NULL,
+  latency_ms INTEGER NOT NULL,
+  status INTEGER NOT NULL,
+  error TEXT NOT NULL,
+  response TEXT NOT NULL,
+  PRIMARY KEY (delivery_id, attempt)
+) WITHOUT ROWID;
+)";
+
+std::int64_t ms(TimePoint t) {
+  return std::chrono::duration_cast<milliseconds>(t.time_since_epoch()).count();
+}
+
+TimePoint time_at(std::int64_t ms_since_epoch) { return TimePoint(milliseconds(ms_since_epoch)); }
+
+// The WHERE clause and bindings a Filter stands for.
+struct FilterSql {
+  std::string where;
+  std::vector<std::string> texts;
+  std::vector<std::int64_t> numbers;  // bound after the texts
+
+  explicit FilterSql(const Filter& f, bool with_state) {
+    auto add = [&](std::string cond) { where += (where.empty() ? " WHERE " : " AND ") + cond; };
+    if (with_state && f.state) {
+      add("state = ?");
+      texts.emplace_back(state_name(*f.state));
+    }
+    if (f.destination) add("destination = ?"), texts.push_back(*f.destination);
+    if (f.route) add("route = ?"), texts.push_back(*f.route);
+    if (f.event_id) add("event_id = ?"), texts.push_back(*f.event_id);
+    if (f.since) add("created_at >= ?"), numbers.push_back(ms(*f.since));
+    if (f.until) add("created_at < ?"), numbers.push_back(ms(*f.until));
+  }
+
+  int bind(Statement& s, int first = 1) const {
+    int i = first;
+    for (const auto& t : texts) s.bind(i++, t);
+    for (auto n : numbers) s.bind(i++, n);
+    return i;
+  }
+};
+
+class SqliteOutbox final : public Outbox {
+ public:
+  SqliteOutbox(const std::string& path, SqliteOptions options) : db_(prepare_path(path)) {
+    db_.exec("PRAGMA busy_timeout = " + std::to_string(options.busy_timeout.count()));
+    db_.exec("PRAGMA journal_mode = WAL");
+    db_.exec(options.synchronous_full ? "PRAGMA synchronous = FULL" : "PRAGMA synchronous = NORMAL");
+    db_.exec(kSchema);
+    if (options.max_bytes > 0) {
+      auto page_size = db_.prepare("PRAGMA page_size");
+      page_size.step();
+      db_.exec("PRAGMA max_page_count = " + std::to_string(options.max_bytes / static_cast<std::size_t>(page_size.integer(0))));
+    }
+  }
+
+  std::vector<AcceptResult> accept(std::span<const NewEvent> events, TimePoint now,
+                                   milliseconds dedupe_window) override {
+    auto& seen_at = cached(seen_at_, "SELECT accepted_at FROM seen WHERE event_id = ? AND route = ? AND destination = ?");
+    auto& mark_seen = cached(mark_seen_, "INSERT OR REPLACE INTO seen VALUES (?, ?, ?, ?)");
+    auto& insert = cached(insert_,
+                          "INSERT INTO deliveries (event_id, source, detail_type, route, destination, content_type, body,"
+                          " state, next_attempt_at, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, 'pending', ?, ?, ?)");
+    std::vector<AcceptResult> results(events.size());
+    Transaction tx(db_);
+    for (std::size_t i = 0; i < events.size(); ++i) {
+      const auto& ev = events[i];
+      for (const auto& d : ev.deliveries) {
+        seen_at.bind(1, ev.event_id).bind(2, d.route).bind(3, d.destination);
+        const bool duplicate = seen_at.step() && seen_at.integer(0) > ms(now - dedupe_window);
+        seen_at.reset();
+        if (duplicate) {
+          ++results[i].duplicates;
+          continue;
+        }
+        mark_seen.bind(1, ev.event_id).bind(2, d.route).bind(3, d.destination).bind(4, ms(now));
+        mark_seen.run();
+        insert.bind(1, ev.event_id).bind(2, ev.source).bind(3, ev.detail_type).bind(4, d.route);
+        insert.bind(5, d.destination).bind(6, d.content_type).bind(7, d.body);
+        insert.bind(8, ms(now)).bind(9, ms(now)).bind(10, ms(now));
+        insert.run();
+        ++results[i].stored;
+      }
+    }
+    tx.commit();
+    return results;
+  }
+
+  std::vector<Claimed> claim(TimePoint now, std::size_t limit, milliseconds lease) override {
+    auto& claim = cached(claim_,
+                         "UPDATE deliveries SET state = 'in_flight', attempts = attempts + 1, next_attempt_at = ?,"
+                         " updated_at = ? WHERE id IN (SELECT id FROM deliveries WHERE state IN ('pending', 'in_flight')"
+                         " AND next_attempt_at <= ? ORDER BY next_attempt_at LIMIT ?)"
+                         " RETURNING id, attempts, event_id, route, destination, content_type, body");
+    std::vector<Claimed> out;
+    Transaction tx(db_);
+    claim.bind(1, ms(now + lease)).bind(2, ms(now)).bind(3, ms(now)).bind(4, static_cast<std::int64_t>(limit));
+    while (claim.step())
+      out.push_back({claim.integer(0), static_cast<int>(claim.integer(1)), claim.text(2), claim.text(3), claim.text(4),
+                     claim.text(5), claim.text(6)});
+    claim.reset();
+    tx.commit();
+    return out;
+  }
+
+  bool finish(const Claimed& d, const Attempt& a, Verdict verdict, TimePoint retry_at) override {
+    auto& update = cached(finish_,
+                          "UPDATE deliveries SET state = ?, next_attempt_at = ?, updated_at = ?, last_status = ?,"
+                          " last_error = ? WHERE id = ? AND attempts = ? AND state = 'in_flight'");
+    auto& log = cached(log_, "INSERT OR REPLACE INTO attempts VALUES (?, ?, ?, ?, ?, ?, ?)");
+    const State next = verdict == Verdict::delivered ? State::delivered
+                       : verdict == Verdict::retry   ? State::pending
+                                                     : State::dead;
+    const TimePoint finished = a.started + a.latency;
+    Transaction tx(db_);
+    update.bind(1, state_name(next)).bind(2, ms(verdict == Verdict::retry ? retry_at : finished));
+    update.bind(3, ms(finished)).bind(4, std::int64_t{a.status}).bind(5, a.error);
+    update.bind(6, d.id).bind(7, std::int64_t{d.attempt});
+    update.run();
+    if (db_.changes() == 0) return false;
+    log.bind(1, d.id).bind(2, std::int64_t{d.attempt}).bind(3, ms(a.started)).bind(4, a.latency.count());
+    log.bind(5, std::int64_t{a.status}).bind(6, a.error).bind(7, a.response);
+    log.run();
+    tx.commit();
+    return true;
+  }
+
+  std::vector<DeliveryRow> deliveries(const Filter& filter) override {
+    const FilterSql f(filter, true);
+    auto s = db_.prepare(std::string(kSelectRow) + f.where + " ORDER BY id DESC LIMIT ?");
+    s.bind(f.bind(s), static_cast<std::int64_t>(filter.limit));
+    std::vector<DeliveryRow> out;
+    while (s.step()) out.push_back(row(s));
+    return out;
+  }
+
+  std::optional<DeliveryRow> delivery(std::int64_t id) override {
+    auto s = db_.prepare(std::string(kSelectRow) + " WHERE id = ?");
+    s.bind(1, id);
+    if (!s.step()) return std::nullopt;
+    return row(s);
+  }
+
+  std::vector<AttemptRow> attempts(std::int64_t delivery_id) override {
+    auto s = db_.prepare(
+        "SELECT attempt, started_at, latency_ms, status, error, response FROM attempts WHERE delivery_id = ?"
+        " ORDER BY attempt");
+    s.bind(1, delivery_id);
+    std::vector<AttemptRow> out;
+    while (s.step())
+      out.push_back({static_cast<int>(s.integer(0)), time_at(s.integer(1)), milliseconds(s.integer(2)),
+                     static_cast<int>(s.integer(3)), s.text(4), s.text(5)});
+    return out;
+  }
+
+  std::size_t replay(const Filter& filter, TimePoint now) override {
+    const FilterSql f(filter, false);
+    Transaction tx(db_);
+    auto s = db_.prepare("UPDATE deliveries SET state = 'pending', next_attempt_at = ?, updated_at = ?" +
+                         (f.where.empty() ? std::string(" WHERE") : f.where + " AND") + " state = 'dead'");
+    s.bind(1, ms(now)).bind(2, ms(now));
+    f.bind(s, 3);
+    s.run();
+    const auto n = static_cast<std::size_t>(db_.changes());
+    tx.commit();
+    return n;
+  }
+
+  std::size_t prune(TimePoint before, TimePoint seen_before) override {
+    Transaction tx(db_);
+    auto logs = db_.prepare(
+        "DELETE FROM attempts WHERE delivery_id IN (SELECT id FROM deliveries WHERE state = 'delivered' AND updated_at < ?)");
+    logs.bind(1, ms(before)).run();
+    auto rows = db_.prepare("DELETE FROM deliveries WHERE state = 'delivered' AND updated_at < ?");
+    rows.bind(1, ms(before)).run();
+    const auto n = static_cast<std::size_t>(db_.changes());
+    auto seen = db_.prepare("DELETE FROM seen WHERE accepted_at < ?");
+    seen.bind(1, ms(seen_before)).run();
+    tx.commit();
+    return n;
+  }
+
+  std::size_t purge_dead(const Filter& filter) override {
+    const FilterSql f(filter, false);
+    const std::string where = (f.where.empty() ? std::string(" WHERE") : f.where + " AND") + " state = 'dead'";
+    Transaction tx(db_);
+    auto logs = db_.prepare("DELETE FROM attempts WHERE delivery_id IN (SELECT id FROM deliveries" + where + ")");
+    f.bind(logs);
+    logs.run();
+    auto rows = db_.prepare("DELETE FROM deliveries" + where);
+    f.bind(rows);
+    rows.run();
+    const auto n = static_cast<std::size_t>(db_.changes());
+    tx.commit();
+    return n;
+  }
+
+  Backlog backlog() override {
+    auto s = db_.prepare(
+        "SELECT count(*), coalesce(sum(length(body)), 0), min(created_at) FROM deliveries"
+        " WHERE state IN ('pending', 'in_flight')");
+    Backlog b;
+    if (s.step()) {
+      b.count = static_cast<std::size_t>(s.integer(0));
+      b.bytes = static_cast<std::size_t>(s.integer(1));
+      if (!s.is_null(2)) b.oldest = time_at(s.integer(2));
+    }
+    auto dead = db_.prepare("SELECT count(*) FROM deliveries WHERE state = 'dead'");
+    if (dead.step()) b.dead = static_cast<std::size_t>(dead.integer(0));
+    return b;
+  }
+
+  std::optional<TimePoint> next_due() override {
+    auto s = db_.prepare("SELECT min(next_attempt_at) FROM deliveries WHERE state IN ('pending', 'in_flight')");
+    if (s.step() && !s.is_null(0)) return time_at(s.integer(0));
+    return std::nullopt;
+  }
+
+ private:
+  static constexpr std::string_view kSelectRow =
+      "SELECT id, event_id, source, detail_type, route, destination, state, attempts, created_at, updated_at,"
+      " next_attempt_at, last_status, last_error FROM deliveries";
+
+  static DeliveryRow row(const Statement& s) {
+    DeliveryRow r;
+    r.id = s.integer(0);
+    r.event_id = s.text(1);
+    r.source = s.text(2);
+    r.detail_type = s.text(3);
+    r.route = s.text(4);
+    r.destination = s.text(5);
+    r.state = parse_state(s.text(6)).value_or(State::pending);
+    r.attempts = static_cast<int>(s.integer(7));
+    r.created = time_at(s.integer(8));
+    r.updated = time_at(s.integer(9));
+    r.next_attempt = time_at(s.integer(10));
+    r.last_status = static_cast<int>(s.integer(11));
+    r.last_error = s.text(12);
+    return r;
+  }
+
+  static std::string prepare_path(const std::string& path) {
+    const auto dir = std::filesystem::path(path).parent_path();
+    std::error_code ec;
+    if (!dir.empty()) std::filesystem::create_directories(dir, ec);
+    return path;
+  }
+
+  Statement& cached(std::unique_ptr<Statement>& slot, std::string_view sql) {
+    if (!slot) slot = std::make_unique<Statement>(db_, sql);
+    return *slot;
+  }
+
+  SqliteDb db_;
+  std::unique_ptr<Statement> seen_at_, mark_seen_, insert_, claim_, finish_, log_;
+};
+
+}  // namespace
+
+std::unique_ptr<Outbox> open_sqlite_outbox(const std::string& path, SqliteOptions options) {
+  return std::make_unique<SqliteOutbox>(path, options);
+}
+
+}  // namespace relay::store

@@ -1,0 +1,176 @@
+#include "relay/store/sqlite_outbox.hpp"
+#include "tests/support/run_process.hpp"
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+namespace relay::store {
+namespace {
+
+using namespace std::chrono_literals;
+const TimePoint t0 = TimePoint(std::chrono::hours(24 * 20000));
+
+NewEvent event(const std::string& id, std::vector<std::string> destinations = {"hook"}) {
+  NewEvent e{id, "aws.ecs", "ECS Task State Change", {}};
+  for (auto& d : destinations) e.deliveries.push_back({"ecs", d, "application/json", "{\"id\": \"" + id + "\"}"});
+  return e;
+}
+
+Attempt answered(TimePoint at, int status) { return Attempt{at, 12ms, status, "", "ok"}; }
+
+class SqliteOutboxTest : public ::testing::Test {
+ protected:
+  testing::TempDir dir;
+  std::string path = dir.path() + "/var/relay.db";
+  std::unique_ptr<Outbox> box = open_sqlite_outbox(path);
+
+  std::vector<AcceptResult> accept(std::vector<NewEvent> events, TimePoint now = t0) {
+    return box->accept(events, now, 24h);
+  }
+};
+
+TEST_F(SqliteOutboxTest, AcceptedDeliveriesAreClaimedOnceAndDelivered) {
+  auto r = accept({event("e1", {"a", "b"}), event("e2")});
+  ASSERT_EQ(r.size(), 2u);
+  EXPECT_EQ(r[0].stored, 2u);
+  EXPECT_EQ(r[1].stored, 1u);
+  EXPECT_EQ(box->backlog().count, 3u);
+
+  auto claimed = box->claim(t0, 10, 30s);
+  ASSERT_EQ(claimed.size(), 3u);
+  EXPECT_EQ(claimed[0].attempt, 1);
+  EXPECT_EQ(claimed[0].body, "{\"id\": \"e1\"}");
+  EXPECT_TRUE(box->claim(t0, 10, 30s).empty()) << "leased deliveries are not claimed twice";
+
+  for (const auto& c : claimed) EXPECT_TRUE(box->finish(c, answered(t0, 200), Verdict::delivered, {}));
+  EXPECT_EQ(box->backlog().count, 0u);
+  auto row = box->delivery(claimed[0].id).value();
+  EXPECT_EQ(row.state, State::delivered);
+  EXPECT_EQ(row.last_status, 200);
+  auto log = box->attempts(claimed[0].id);
+  ASSERT_EQ(log.size(), 1u);
+  EXPECT_EQ(log[0].status, 200);
+  EXPECT_EQ(log[0].latency, 12ms);
+  EXPECT_EQ(log[0].response, "ok");
+}
+
+TEST_F(SqliteOutboxTest, TheSameEventIdWithinTheWindowIsAcknowledgedNotStored) {
+  EXPECT_EQ(accept({event("e1")})[0].stored, 1u);
+  auto again = accept({event("e1")}, t0 + 1h);
+  EXPECT_EQ(again[0].stored, 0u);
+  EXPECT_EQ(again[0].duplicates, 1u);
+  EXPECT_EQ(accept({event("e1", {"other"})}, t0 + 2h)[0].stored, 1u) << "another destination is another delivery";
+  EXPECT_EQ(accept({event("e1")}, t0 + 25h)[0].stored, 1u) << "outside the window it is new";
+}
+
+TEST_F(SqliteOutboxTest, AnExpiredLeaseMakesTheDeliveryDueAgainAndFencesTheOldSender) {
+  accept({event("e1")});
+  auto first = box->claim(t0, 10, 30s);
+  ASSERT_EQ(first.size(), 1u);
+  EXPECT_TRUE(box->claim(t0 + 29s, 10, 30s).empty());
+  auto second = box->claim(t0 + 31s, 10, 30s);
+  ASSERT_EQ(second.size(), 1u);
+  EXPECT_EQ(second[0].attempt, 2);
+  EXPECT_FALSE(box->finish(first[0], answered(t0 + 32s, 200), Verdict::delivered, {}));
+  EXPECT_TRUE(box->finish(second[0], answered(t0 + 32s, 200), Verdict::delivered, {}));
+}
+
+TEST_F(SqliteOutboxTest, RetriesWaitUntilTheirTime) {
+  accept({event("e1")});
+  auto c = box->claim(t0, 10, 30s).at(0);
+  EXPECT_TRUE(box->finish(c, answered(t0, 503), Verdict::retry, t0 + 5min));
+  EXPECT_EQ(box->delivery(c.id)->state, State::pending);
+  EXPECT_EQ(box->next_due().value(), t0 + 5min);
+  EXPECT_TRUE(box->claim(t0 + 4min, 10, 30s).empty());
+  auto again = box->claim(t0 + 5min, 10, 30s);
+  ASSERT_EQ(again.size(), 1u);
+  EXPECT_EQ(again[0].attempt, 2);
+}
+
+TEST_F(SqliteOutboxTest, DeadLettersAreReplayedAndTheLogKeepsEveryAttempt) {
+  accept({event("e1", {"a"}), event("e2", {"b"})});
+  for (auto& c : box->claim(t0, 10, 30s)) box->finish(c, answered(t0, 400), Verdict::dead, {});
+  Filter dead;
+  dead.state = State::dead;
+  EXPECT_EQ(box->deliveries(dead).size(), 2u);
+  EXPECT_EQ(box->backlog().dead, 2u);
+
+  Filter only_a;
+  only_a.destination = "a";
+  EXPECT_EQ(box->replay(only_a, t0 + 1h), 1u);
+  auto c = box->claim(t0 + 1h, 10, 30s);
+  ASSERT_EQ(c.size(), 1u);
+  EXPECT_EQ(c[0].destination, "a");
+  box->finish(c[0], answered(t0 + 1h, 200), Verdict::delivered, {});
+  auto log = box->attempts(c[0].id);
+  ASSERT_EQ(log.size(), 2u);
+  EXPECT_EQ(log[0].status, 400);
+  EXPECT_EQ(log[1].status, 200);
+  EXPECT_EQ(box->replay(Filter{}, t0 + 2h), 1u) << "the other dead letter";
+}
+
+TEST_F(SqliteOutboxTest, PruneDropsOldDeliveredRowsButKeepsDeadLetters) {
+  accept({event("e1"), event("e2")});
+  auto c = box->claim(t0, 10, 30s);
+  box->finish(c[0], answered(t0, 200), Verdict::delivered, {});
+  box->finish(c[1], answered(t0, 400), Verdict::dead, {});
+  EXPECT_EQ(box->prune(t0 + 1h, t0 + 1h), 1u);
+  EXPECT_FALSE(box->delivery(c[0].id));
+  EXPECT_TRUE(box->attempts(c[0].id).empty());
+  EXPECT_TRUE(box->delivery(c[1].id));
+  EXPECT_EQ(accept({event("e1")}, t0 + 2h)[0].stored, 1u) << "pruned dedupe records no longer match";
+  Filter f;
+  EXPECT_EQ(box->purge_dead(f), 1u);
+}
+
+TEST_F(SqliteOutboxTest, SurvivesReopening) {
+  accept({event("e1")});
+  box.reset();
+  box = open_sqlite_outbox(path);
+  auto c = box->claim(t0, 10, 30s);
+  ASSERT_EQ(c.size(), 1u);
+  EXPECT_EQ(c[0].event_id, "e1");
+}
+
+TEST_F(SqliteOutboxTest, FiltersDeliveries) {
+  accept({event("e1", {"a", "b"}), event("e2", {"a"})}, t0);
+  accept({event("e3", {"a"})}, t0 + 1h);
+  Filter f;
+  f.destination = "a";
+  EXPECT_EQ(box->deliveries(f).size(), 3u);
+  f.event_id = "e2";
+  EXPECT_EQ(box->deliveries(f).size(), 1u);
+  Filter since;
+  since.since = t0 + 30min;
+  EXPECT_EQ(box->deliveries(since).size(), 1u);
+  Filter limited;
+  limited.limit = 2;
+  EXPECT_EQ(box->deliveries(limited).size(), 2u);
+}
+
+TEST(SqliteOutboxFaults, AFullDatabaseThrowsAndKeepsWhatWasCommitted) {
+  testing::TempDir dir;
+  auto box = open_sqlite_outbox(dir.path() + "/small.db", {true, 5000ms, 64 * 1024});
+  NewEvent big = event("big");
+  big.deliveries[0].body = std::string(16 * 1024, 'x');
+  std::size_t stored = 0;
+  bool full = false;
+  for (int i = 0; i < 100 && !full; ++i) {
+    big.event_id = "e" + std::to_string(i);
+    try {
+      stored += box->accept(std::span(&big, 1), t0, 24h)[0].stored;
+    } catch (const StoreError& e) {
+      EXPECT_THAT(e.what(), ::testing::HasSubstr("full"));
+      full = true;
+    }
+  }
+  EXPECT_TRUE(full);
+  EXPECT_EQ(box->backlog().count, stored) << "the failed batch left nothing behind";
+}
+
+TEST(SqliteOutboxFaults, AnUnopenableFileThrows) {
+  EXPECT_THROW(open_sqlite_outbox("/proc/relay-cannot-be-here/x.db"), StoreError);
+}
+
+}  // namespace
+}  // namespace relay::store
