@@ -1,0 +1,52 @@
+#pragma once
+// One thread that owns the outbox and runs every store operation in order. Accepts that
+// arrive while a transaction is committing are committed together in the next one (group
+// commit), so durability costs one fsync per batch, not per event.
+#include "relay/store/outbox.hpp"
+
+#include <condition_variable>
+#include <deque>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <thread>
+
+namespace relay::store {
+
+class StoreWorker {
+ public:
+  // `error` is empty on success; the callback runs on the worker thread.
+  using AcceptDone = std::function<void(const std::string& error, AcceptResult result)>;
+  using Task = std::function<void(Outbox&)>;
+  using Clock = std::function<TimePoint()>;
+
+  StoreWorker(std::unique_ptr<Outbox> outbox, std::chrono::milliseconds dedupe_window, std::size_t max_batch = 512,
+              Clock clock = [] { return std::chrono::system_clock::now(); });
+  ~StoreWorker();  // finishes everything queued, then stops
+
+  void accept(NewEvent event, AcceptDone done);
+  // Runs `task` on the worker thread after everything queued before it. A StoreError it
+  // throws is passed to `failed` when given.
+  void post(Task task, std::function<void(const std::string&)> failed = {});
+
+ private:
+  struct PendingAccept {
+    NewEvent event;
+    AcceptDone done;
+  };
+  void run();
+  void commit(std::vector<PendingAccept>& batch);
+
+  std::unique_ptr<Outbox> outbox_;
+  std::chrono::milliseconds dedupe_window_;
+  std::size_t max_batch_;
+  Clock clock_;
+  std::mutex mutex_;
+  std::condition_variable wake_;
+  std::deque<PendingAccept> accepts_;
+  std::deque<std::pair<Task, std::function<void(const std::string&)>>> tasks_;
+  bool stopping_ = false;
+  std::thread thread_;
+};
+
+}  // namespace relay::store

@@ -1,0 +1,99 @@
+#include "relay/store/sqlite_outbox.hpp"
+#include "relay/store/store_worker.hpp"
+#include "tests/support/run_process.hpp"
+
+#include <gtest/gtest.h>
+
+#include <atomic>
+#include <condition_variable>
+#include <mutex>
+#include <thread>
+
+namespace relay::store {
+namespace {
+
+using namespace std::chrono_literals;
+
+// Counts completions and lets a test wait for a number of them, with a deadline.
+struct Completions {
+  std::mutex m;
+  std::condition_variable cv;
+  int done = 0;
+  std::vector<std::string> errors;
+  std::size_t stored = 0, duplicates = 0;
+
+  StoreWorker::AcceptDone callback() {
+    return [this](const std::string& error, AcceptResult r) {
+      std::lock_guard lock(m);
+      if (!error.empty()) errors.push_back(error);
+      stored += r.stored;
+      duplicates += r.duplicates;
+      ++done;
+      cv.notify_all();
+    };
+  }
+  bool wait_for(int n) {
+    std::unique_lock lock(m);
+    return cv.wait_for(lock, 20s, [&] { return done >= n; });
+  }
+};
+
+NewEvent event(int i) {
+  return {"e" + std::to_string(i), "s", "t", {{"r", "hook", "application/json", "{}"}}};
+}
+
+TEST(StoreWorker, CommitsConcurrentAcceptsAndReportsEach) {
+  testing::TempDir dir;
+  Completions c;
+  std::atomic<std::size_t> backlog{0};
+  std::atomic<bool> ran{false};
+  {
+    StoreWorker worker(open_sqlite_outbox(dir.path() + "/relay.db"), 24h);
+    std::vector<std::thread> clients;
+    for (int t = 0; t < 4; ++t)
+      clients.emplace_back([&, t] {
+        for (int i = 0; i < 250; ++i) worker.accept(event(t * 250 + i), c.callback());
+      });
+    for (auto& th : clients) th.join();
+    worker.accept(event(7), c.callback());  // a duplicate
+    ASSERT_TRUE(c.wait_for(1001));
+    worker.post([&](Outbox& box) {
+      backlog = box.backlog().count;
+      ran = true;
+    });
+  }  // the destructor drains the queue
+  EXPECT_TRUE(ran);
+  EXPECT_EQ(backlog, 1000u);
+  EXPECT_TRUE(c.errors.empty());
+  EXPECT_EQ(c.stored, 1000u);
+  EXPECT_EQ(c.duplicates, 1u);
+  auto box = open_sqlite_outbox(dir.path() + "/relay.db");
+  EXPECT_EQ(box->backlog().count, 1000u);
+}
+
+TEST(StoreWorker, ReportsStoreErrorsToEveryWaiter) {
+  testing::TempDir dir;
+  Completions c;
+  StoreWorker worker(open_sqlite_outbox(dir.path() + "/full.db", {true, 5000ms, 48 * 1024}), 24h);
+  NewEvent big = event(0);
+  big.deliveries[0].body = std::string(64 * 1024, 'x');
+  worker.accept(big, c.callback());
+  ASSERT_TRUE(c.wait_for(1));
+  ASSERT_EQ(c.errors.size(), 1u);
+  EXPECT_NE(c.errors[0].find("full"), std::string::npos);
+  std::string task_error;
+  std::mutex m;
+  std::condition_variable cv;
+  worker.post([](Outbox&) { throw StoreError("boom"); },
+              [&](const std::string& e) {
+                std::lock_guard lock(m);
+                task_error = e;
+                cv.notify_all();
+              });
+  std::unique_lock lock(m);
+  ASSERT_TRUE(cv.wait_for(lock, 20s, [&] { return !task_error.empty(); }));
+  EXPECT_EQ(task_error, "boom");
+}
+
+}  // namespace
+}  // namespace relay::store
