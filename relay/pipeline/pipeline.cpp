@@ -83,6 +83,20 @@ std::unique_ptr<Pipeline> Pipeline::build(std::vector<DestinationSpec> destinati
   return std::unique_ptr<Pipeline>(new Pipeline(std::move(impl)));
 }
 
+namespace {
+
+Request signed_request(const Destination& dest, std::string_view content_type, std::string body,
+                       std::string_view signing_time) {
+  Request r{"POST", dest.spec.url, {}, std::move(body)};
+  r.headers.reserve(dest.spec.headers.size() + 3);
+  r.headers.push_back({"content-type", std::string(content_type)});
+  for (const auto& h : dest.spec.headers) r.headers.push_back(h);
+  dest.signer.sign(r.body, signing_time, r.headers);
+  return r;
+}
+
+}  // namespace
+
 void Pipeline::process(const boost::json::value& envelope, std::string_view signing_time, Outcome& out) const {
   thread_local std::vector<std::uint32_t> matched;
   impl_->matcher.match(envelope, matched);
@@ -97,14 +111,18 @@ void Pipeline::process(const boost::json::value& envelope, std::string_view sign
     const auto content_type = route.handler->content_type();
     for (std::size_t k = 0; k < route.destinations.size(); ++k) {
       const Destination& dest = impl_->destinations[route.destinations[k]];
-      Delivery d{route.name, route.handler_name, dest.spec.name, {"POST", dest.spec.url, {}, {}}};
-      d.request.headers.push_back({"content-type", std::string(content_type)});
-      for (const auto& h : dest.spec.headers) d.request.headers.push_back(h);
-      dest.signer.sign(body, signing_time, d.request.headers);
-      d.request.body = k + 1 == route.destinations.size() ? std::move(body) : body;
-      out.deliveries.push_back(std::move(d));
+      const bool last = k + 1 == route.destinations.size();
+      out.deliveries.push_back({route.name, route.handler_name, dest.spec.name, content_type,
+                                signed_request(dest, content_type, last ? std::move(body) : body, signing_time)});
     }
   }
+}
+
+std::optional<Request> Pipeline::request_for(std::string_view destination, std::string_view content_type,
+                                             std::string body, std::string_view signing_time) const {
+  for (const auto& d : impl_->destinations)
+    if (d.spec.name == destination) return signed_request(d, content_type, std::move(body), signing_time);
+  return std::nullopt;
 }
 
 void zero_config(std::string url, std::string secret, std::vector<DestinationSpec>& destinations,

@@ -43,6 +43,7 @@ struct Delivery {
   std::string_view route;
   std::string_view handler;
   std::string_view destination;
+  std::string_view content_type;
   Request request;
 };
 
@@ -68,6 +69,12 @@ class Pipeline {
   // Appends to `out` what every matching route makes of `envelope` (a value EventDecoder
   // produced), signed at `signing_time`.
   void process(const boost::json::value& envelope, std::string_view signing_time, Outcome& out) const;
+
+  // The signed request for a body made earlier (a stored delivery being sent again):
+  // the destination's URL, static headers and signature at `signing_time`. nullopt when
+  // no destination has that name any more.
+  std::optional<Request> request_for(std::string_view destination, std::string_view content_type, std::string body,
+                                     std::string_view signing_time) const;
 
  private:
   struct Impl;

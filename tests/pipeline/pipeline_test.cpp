@@ -177,3 +177,27 @@ TEST(Pipeline, RoutesByPattern) {
 
 }  // namespace
 }  // namespace relay::pipeline
+
+namespace relay::pipeline {
+namespace {
+
+TEST(Pipeline, RebuildsAndSignsAStoredDeliveryForItsDestination) {
+  auto p = one_route("ecs_task", {}, {{"a", "https://a.example/", SigningScheme::hmac_timestamp, "secret-a", {{"x-team", "sre"}}}});
+  auto out = run(*p, "ecs-task-stopped-exit-codes.json");
+  const auto& d = out.deliveries.at(0);
+  EXPECT_EQ(d.content_type, "application/json");
+  auto again = p->request_for("a", d.content_type, d.request.body, kTimestamp);
+  ASSERT_TRUE(again);
+  EXPECT_EQ(again->url, d.request.url);
+  ASSERT_EQ(again->headers.size(), d.request.headers.size());
+  for (std::size_t i = 0; i < again->headers.size(); ++i) {
+    EXPECT_EQ(again->headers[i].name, d.request.headers[i].name);
+    EXPECT_EQ(again->headers[i].value, d.request.headers[i].value);
+  }
+  auto later = p->request_for("a", d.content_type, d.request.body, "2026-01-01T00:00:00.000Z");
+  EXPECT_NE(later->headers.back().value, d.request.headers.back().value) << "each attempt is signed at its own time";
+  EXPECT_FALSE(p->request_for("gone", d.content_type, d.request.body, kTimestamp));
+}
+
+}  // namespace
+}  // namespace relay::pipeline
