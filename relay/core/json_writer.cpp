@@ -6,6 +6,7 @@
 
 #include <charconv>
 #include <cmath>
+#include <cstdint>
 #include <cstring>
 
 namespace relay::core {
@@ -21,6 +22,27 @@ void append_u_escape(std::string& out, unsigned code) {
 }
 
 bool is_plain_ascii(unsigned char c) { return c >= 0x20 && c < 0x7F && c != '"' && c != '\\'; }
+
+// SWAR: true when any of the 8 bytes in `w` needs escaping (control, '"', '\\', DEL or non-ASCII).
+bool word_needs_escape(std::uint64_t w) {
+  constexpr std::uint64_t ones = 0x0101010101010101ULL, highs = 0x8080808080808080ULL;
+  auto has_zero = [](std::uint64_t x) { return (x - ones) & ~x & highs; };
+  const std::uint64_t below_space = (w - ones * 0x20) & ~w & highs;
+  return ((w & highs) | below_space | has_zero(w ^ (ones * '"')) | has_zero(w ^ (ones * '\\')) |
+          has_zero(w ^ (ones * 0x7F))) != 0;
+}
+
+// Length of the prefix of `s` from `i` that needs no escaping.
+std::size_t plain_run_end(std::string_view s, std::size_t i) {
+  while (i + 8 <= s.size()) {
+    std::uint64_t w;
+    std::memcpy(&w, s.data() + i, 8);
+    if (word_needs_escape(w)) break;
+    i += 8;
+  }
+  while (i < s.size() && is_plain_ascii(static_cast<unsigned char>(s[i]))) ++i;
+  return i;
+}
 
 // Decodes one UTF-8 sequence at s[i]; input strings come from a validating parser, but a
 // malformed byte still yields U+FFFD rather than reading past the end.
@@ -40,11 +62,11 @@ unsigned decode_utf8(std::string_view s, std::size_t& i) {
 }  // namespace
 
 void append_json_string(std::string& out, std::string_view s) {
+  out.reserve(out.size() + s.size() + 2);
   out.push_back('"');
   std::size_t i = 0;
   while (i < s.size()) {
-    std::size_t run = i;
-    while (run < s.size() && is_plain_ascii(static_cast<unsigned char>(s[run]))) ++run;
+    const std::size_t run = plain_run_end(s, i);
     out.append(s.data() + i, run - i);
     i = run;
     if (i == s.size()) break;
