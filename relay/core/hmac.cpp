@@ -4,6 +4,7 @@
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
 
+#include <atomic>
 #include <stdexcept>
 #include <string>
 
@@ -23,12 +24,30 @@ EVP_MAC* hmac_algorithm() {
 
 }  // namespace
 
-// The keyed context holds the key schedule; each mac() works on a duplicate of it.
+// The keyed context holds the key schedule. Each thread keeps a working copy of the last
+// key it used and re-initialises it per message (a cheap reset that keeps the key);
+// another key on the same thread takes a fresh copy.
 struct HmacSha256::Impl {
   MacCtx keyed;
+  std::uint64_t serial;
 };
 
+namespace {
+
+std::uint64_t next_serial() {
+  static std::atomic<std::uint64_t> serial{0};
+  return ++serial;
+}
+
+struct ThreadCopy {
+  std::uint64_t serial = 0;
+  MacCtx ctx;
+};
+
+}  // namespace
+
 HmacSha256::HmacSha256(std::string_view key) : impl_(std::make_unique<Impl>()) {
+  impl_->serial = next_serial();
   impl_->keyed.reset(EVP_MAC_CTX_new(hmac_algorithm()));
   char digest[] = "SHA256";
   OSSL_PARAM params[] = {OSSL_PARAM_construct_utf8_string(OSSL_MAC_PARAM_DIGEST, digest, 0),
@@ -44,12 +63,19 @@ HmacSha256::HmacSha256(HmacSha256&&) noexcept = default;
 HmacSha256& HmacSha256::operator=(HmacSha256&&) noexcept = default;
 
 Digest HmacSha256::mac(std::initializer_list<std::string_view> parts) const {
-  MacCtx ctx(EVP_MAC_CTX_dup(impl_->keyed.get()));
-  if (!ctx) throw std::runtime_error("OpenSSL: cannot duplicate HMAC context");
-  for (auto p : parts) EVP_MAC_update(ctx.get(), reinterpret_cast<const unsigned char*>(p.data()), p.size());
+  thread_local ThreadCopy copy;
+  if (copy.serial != impl_->serial) {
+    copy.ctx.reset(EVP_MAC_CTX_dup(impl_->keyed.get()));
+    if (!copy.ctx) throw std::runtime_error("OpenSSL: cannot duplicate HMAC context");
+    copy.serial = impl_->serial;
+  } else if (EVP_MAC_init(copy.ctx.get(), nullptr, 0, nullptr) != 1) {
+    throw std::runtime_error("OpenSSL: cannot reset HMAC context");
+  }
+  EVP_MAC_CTX* ctx = copy.ctx.get();
+  for (auto p : parts) EVP_MAC_update(ctx, reinterpret_cast<const unsigned char*>(p.data()), p.size());
   Digest out{};
   std::size_t len = 0;
-  EVP_MAC_final(ctx.get(), out.data(), &len, out.size());
+  EVP_MAC_final(ctx, out.data(), &len, out.size());
   return out;
 }
 
