@@ -111,8 +111,8 @@ class CloudWatchAlarm final : public Handler {
 
 }  // namespace
 
-std::unique_ptr<Handler> make_cloudwatch_alarm(const json::object& options, std::vector<std::string>& errors) {
-  core::ObjectReader o(options, "", errors);
+std::unique_ptr<Handler> make_cloudwatch_alarm(const HandlerArgs& args) {
+  core::ObjectReader o(args.options, "", args.errors);
   auto priority = payloads::read_priority(o);
   bool resolve_on_ok = o.boolean("resolve_on_ok", false);
   o.reject_unknown();

@@ -12,6 +12,6 @@
 
 namespace relay::handlers {
 
-std::unique_ptr<Handler> make_cloudwatch_alarm(const boost::json::object& options, std::vector<std::string>& errors);
+std::unique_ptr<Handler> make_cloudwatch_alarm(const HandlerArgs& args);
 
 }  // namespace relay::handlers

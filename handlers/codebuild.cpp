@@ -1,8 +1,8 @@
 #include "handlers/codebuild.hpp"
 
+#include "handlers/description.hpp"
 #include "payloads/incident.hpp"
 #include "relay/core/json_access.hpp"
-#include "relay/core/json_writer.hpp"
 
 #include <boost/json/array.hpp>
 #include <boost/json/object.hpp>
@@ -52,27 +52,14 @@ std::string phase_text(const json::object& phase) {
   return out;
 }
 
-void add_line(std::string& out, std::string_view label, std::string_view value) {
-  if (value.empty()) return;
-  out += "\n";
-  out += label;
-  out += ": ";
-  out += value;
-}
-
 class CodeBuild final : public Handler {
  public:
   CodeBuild(std::string_view priority, std::vector<std::string> statuses)
       : priority_(priority), statuses_(std::move(statuses)) {}
 
   std::string default_pattern() const override {
-    std::string statuses;
-    for (const auto& s : statuses_) {
-      if (!statuses.empty()) statuses += ", ";
-      core::append_json_string(statuses, s);
-    }
     return R"({"source": ["aws.codebuild"], "detail-type": ["CodeBuild Build State Change"], )"
-           R"("detail": {"build-status": [)" + statuses + "]}}";
+           R"("detail": {"build-status": [)" + json_string_list(statuses_) + "]}}";
   }
 
   std::optional<Skip> transform(const core::Event& event, std::string& body) const override {
@@ -139,8 +126,8 @@ class CodeBuild final : public Handler {
 
 }  // namespace
 
-std::unique_ptr<Handler> make_codebuild(const json::object& options, std::vector<std::string>& errors) {
-  core::ObjectReader o(options, "", errors);
+std::unique_ptr<Handler> make_codebuild(const HandlerArgs& args) {
+  core::ObjectReader o(args.options, "", args.errors);
   auto priority = payloads::read_priority(o);
   auto statuses = o.choices("statuses", {"FAILED", "STOPPED"}, {"IN_PROGRESS", "SUCCEEDED", "FAILED", "STOPPED"});
   o.reject_unknown();

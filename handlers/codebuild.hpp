@@ -11,6 +11,6 @@
 
 namespace relay::handlers {
 
-std::unique_ptr<Handler> make_codebuild(const boost::json::object& options, std::vector<std::string>& errors);
+std::unique_ptr<Handler> make_codebuild(const HandlerArgs& args);
 
 }  // namespace relay::handlers

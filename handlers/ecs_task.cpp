@@ -88,8 +88,8 @@ class EcsTask final : public Handler {
 
 }  // namespace
 
-std::unique_ptr<Handler> make_ecs_task(const json::object& options, std::vector<std::string>& errors) {
-  core::ObjectReader o(options, "", errors);
+std::unique_ptr<Handler> make_ecs_task(const HandlerArgs& args) {
+  core::ObjectReader o(args.options, "", args.errors);
   auto priority = payloads::read_priority(o);
   o.reject_unknown();
   return std::make_unique<EcsTask>(priority);

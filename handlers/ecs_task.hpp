@@ -10,6 +10,6 @@
 
 namespace relay::handlers {
 
-std::unique_ptr<Handler> make_ecs_task(const boost::json::object& options, std::vector<std::string>& errors);
+std::unique_ptr<Handler> make_ecs_task(const HandlerArgs& args);
 
 }  // namespace relay::handlers

@@ -3,14 +3,30 @@
 // logging; everything it uses comes from the event and its options.
 #include "relay/core/event.hpp"
 
+#include <boost/json/fwd.hpp>
+
 #include <optional>
 #include <string>
+#include <string_view>
+#include <vector>
 
 namespace relay::handlers {
 
 struct Skip {
   std::string reason;
 };
+
+// What a handler is built from: its route's name and options, and where problems with the
+// options go (one "key: problem" line each).
+struct HandlerArgs {
+  std::string_view route;
+  const boost::json::object& options;
+  std::vector<std::string>& errors;
+};
+
+// A pattern every event matches (they all have a source): the default of handlers that
+// take any event and are given their pattern by their route.
+inline constexpr std::string_view kEveryEventPattern = R"({"source": [{"prefix": ""}]})";
 
 class Handler {
  public:

@@ -16,8 +16,8 @@ namespace relay::handlers {
 struct HandlerInfo {
   std::string_view name;
   bool zero_config;  // routed to WEBHOOK_URL when relay runs without a config file
-  // Builds the handler from its options, appending one "key: problem" line per bad option.
-  std::unique_ptr<Handler> (*make)(const boost::json::object& options, std::vector<std::string>& errors);
+  // Builds the handler for a route, appending one "key: problem" line per bad option.
+  std::unique_ptr<Handler> (*make)(const HandlerArgs& args);
 };
 
 std::span<const HandlerInfo> builtin_handlers();

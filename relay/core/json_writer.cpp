@@ -61,9 +61,15 @@ unsigned decode_utf8(std::string_view s, std::size_t& i) {
 
 }  // namespace
 
-void append_json_string(std::string& out, std::string_view s) {
+void append_json_string(std::string& out, std::string_view s, JsonStyle style) {
   out.reserve(out.size() + s.size() + 2);
   out.push_back('"');
+  append_json_string_content(out, s, style);
+  out.push_back('"');
+}
+
+void append_json_string_content(std::string& out, std::string_view s, JsonStyle style) {
+  const bool ascii_only = style == JsonStyle::python;
   std::size_t i = 0;
   while (i < s.size()) {
     const std::size_t run = plain_run_end(s, i);
@@ -81,8 +87,13 @@ void append_json_string(std::string& out, std::string_view s) {
       case '\f': out.append("\\f"); ++i; continue;
       default: break;
     }
-    if (c < 0x80) {
+    if (c < 0x20 || (c == 0x7F && ascii_only)) {
       append_u_escape(out, c);
+      ++i;
+      continue;
+    }
+    if (!ascii_only) {
+      out.push_back(static_cast<char>(c));
       ++i;
       continue;
     }
@@ -95,7 +106,6 @@ void append_json_string(std::string& out, std::string_view s) {
       append_u_escape(out, cp);
     }
   }
-  out.push_back('"');
 }
 
 void append_python_float(std::string& out, double d) {
@@ -147,7 +157,7 @@ void append_python_float(std::string& out, double d) {
 }
 
 void JsonWriter::separate() {
-  if (!first_) out_.append(", ");
+  if (!first_) out_.append(style_ == JsonStyle::python ? ", " : ",");
   first_ = false;
 }
 
@@ -175,14 +185,14 @@ void JsonWriter::end_array() {
 
 void JsonWriter::key(std::string_view k) {
   separate();
-  append_json_string(out_, k);
-  out_.append(": ");
+  append_json_string(out_, k, style_);
+  out_.append(style_ == JsonStyle::python ? ": " : ":");
   first_ = true;  // the value that follows takes no separator
 }
 
 void JsonWriter::string(std::string_view s) {
   separate();
-  append_json_string(out_, s);
+  append_json_string(out_, s, style_);
 }
 
 void JsonWriter::number(std::int64_t n) {

@@ -1,7 +1,8 @@
 #pragma once
-// Appends JSON text to a caller-owned string in the exact style of Python's
+// Appends JSON text to a caller-owned string. The default style is exactly Python's
 // `json.dumps(obj)` (separators ", " and ": ", ASCII-only with \uXXXX escapes, floats as
-// Python's repr), so that relay's bodies equal the seed Lambda's byte for byte.
+// Python's repr), so that relay's bodies equal the seed Lambda's byte for byte; the compact
+// style has no spaces and keeps UTF-8 as it is.
 #include <boost/json/fwd.hpp>
 
 #include <cstdint>
@@ -10,9 +11,11 @@
 
 namespace relay::core {
 
+enum class JsonStyle { python, compact };
+
 class JsonWriter {
  public:
-  explicit JsonWriter(std::string& out) : out_(out) {}
+  explicit JsonWriter(std::string& out, JsonStyle style = JsonStyle::python) : out_(out), style_(style) {}
 
   void begin_object();
   void end_object();
@@ -45,6 +48,7 @@ class JsonWriter {
   void separate();
 
   std::string& out_;
+  JsonStyle style_;
   bool first_ = true;  // no element written yet at the current nesting level
 };
 
@@ -52,7 +56,11 @@ class JsonWriter {
 // exponent form outside 1e-4 <= |d| < 1e16 ("1e+16", "1e-05").
 void append_python_float(std::string& out, double d);
 
-// Appends `s` as a JSON string literal with Python's ensure_ascii escaping.
-void append_json_string(std::string& out, std::string_view s);
+// Appends `s` as a JSON string literal: python style escapes all non-ASCII as \uXXXX
+// (ensure_ascii), compact style only what JSON requires.
+void append_json_string(std::string& out, std::string_view s, JsonStyle style = JsonStyle::python);
+
+// The same without the surrounding quotes: text to place inside an existing JSON string.
+void append_json_string_content(std::string& out, std::string_view s, JsonStyle style = JsonStyle::python);
 
 }  // namespace relay::core

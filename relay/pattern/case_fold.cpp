@@ -37,22 +37,14 @@ bool two_byte_lead(unsigned char b) { return b >= 0xC2 && b <= 0xDF; }
 
 }  // namespace
 
-bool is_folded(std::string_view s) {
-  for (std::size_t i = 0; i < s.size(); ++i) {
-    const auto b = static_cast<unsigned char>(s[i]);
-    if (b < 0x80) {
-      if (b >= 'A' && b <= 'Z') return false;
-    } else if (two_byte_lead(b) && i + 1 < s.size()) {
-      const char32_t c = ((b & 0x1Fu) << 6) | (static_cast<unsigned char>(s[i + 1]) & 0x3Fu);
-      if (lower(c) != c) return false;
-      ++i;
-    }
-  }
-  return true;
+std::string fold_case(std::string_view s) {
+  std::string out;
+  fold_case(s, out);
+  return out;
 }
 
-std::string fold_case(std::string_view s) {
-  std::string out(s);
+void fold_case(std::string_view s, std::string& out) {
+  out.assign(s);
   for (std::size_t i = 0; i < out.size(); ++i) {
     const auto b = static_cast<unsigned char>(out[i]);
     if (b < 0x80) {
@@ -65,7 +57,6 @@ std::string fold_case(std::string_view s) {
       ++i;
     }
   }
-  return out;
 }
 
 }  // namespace relay::pattern

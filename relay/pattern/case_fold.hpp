@@ -10,8 +10,6 @@
 namespace relay::pattern {
 
 std::string fold_case(std::string_view utf8);
-
-// True when fold_case would return the text unchanged (no allocation needed).
-bool is_folded(std::string_view utf8);
+void fold_case(std::string_view utf8, std::string& out);
 
 }  // namespace relay::pattern

@@ -1,6 +1,25 @@
 #pragma once
 // EventBridge event patterns (event-ruler 2.x semantics), compiled into one matcher
 // over all patterns. Pure: no I/O, no clock.
+//
+// Semantics where the documentation leaves a choice:
+// - Fields are ANDed and the values in a list ORed; an event array matches when any element
+//   does, and fields under one event array must be satisfied by the same element. A key is
+//   one key: {"a.b": [...]} does not reach {"a": {"b": ...}}.
+// - Comparison is typed: "5" is not 5, "null" is not null, "" is not null. Numbers are IEEE
+//   doubles compared by value (300 = 3e2 = 300.0), with no range limit. A pattern number is
+//   refused when writing it lost digits (see pattern_text.hpp); an event number beyond a
+//   double is +-infinity.
+// - anything-but holds for a scalar value that no excluded test passes (so anything-but
+//   "x" holds for 5, true and null, and anything-but {"prefix": "x"} for 5); a missing field,
+//   [] or an object has no value and fails it.
+// - exists: true holds for any scalar, null included; exists: false holds when the path
+//   holds no scalar anywhere in the event (missing, [], or an object).
+// - equals-ignore-case folds ASCII, Latin-1, Latin Extended-A, Greek and Cyrillic.
+// - cidr: IPv4 blocks hold IPv4 addresses and IPv6 blocks IPv6 ones, in any text form.
+// - Limits (limits.hpp) bound pattern size, stars per wildcard and $or expansion.
+#include "relay/pattern/limits.hpp"
+
 #include <boost/json/fwd.hpp>
 
 #include <cstdint>
@@ -12,11 +31,16 @@
 
 namespace relay::pattern {
 
-struct Limits {
-  std::size_t max_pattern_chars = 2048;  // the EventBridge quota
-};
-
 class Matcher;
+
+// A refused pattern: where inside it (`detail.state[0]`, empty for the pattern as a whole)
+// and what is wrong.
+struct PatternError {
+  std::string path;
+  std::string problem;
+
+  std::string message() const { return path.empty() ? problem : path + ": " + problem; }
+};
 
 // Collects patterns, validates each when added, then compiles them all into a Matcher.
 class MatcherBuilder {
@@ -28,11 +52,16 @@ class MatcherBuilder {
 
   // Adds the pattern text under `id`. On an invalid pattern returns one line naming the
   // path inside the pattern and the problem, e.g. `detail.state[0]: unknown operator "prefx"`
-  // (an empty path for the top level), and adds nothing.
-  std::optional<std::string> add(std::uint32_t id, std::string_view pattern_json);
+  // (only the problem at the top level), and adds nothing. Patterns added under the same id
+  // are ORed.
+  std::optional<PatternError> add(std::uint32_t id, std::string_view pattern_json);
+  // A string literal is pattern text (boost::json::value would take it as a JSON string).
+  std::optional<PatternError> add(std::uint32_t id, const char* pattern_json) {
+    return add(id, std::string_view(pattern_json));
+  }
 
   // Same, for a pattern already parsed.
-  std::optional<std::string> add(std::uint32_t id, const boost::json::value& pattern);
+  std::optional<PatternError> add(std::uint32_t id, const boost::json::value& pattern);
 
   Matcher build() &&;
 
@@ -52,8 +81,8 @@ class Matcher {
   // Replaces `out` with the ids of every pattern the event matches, ascending, each once.
   void match(const boost::json::value& event, std::vector<std::uint32_t>& out) const;
 
-  // Same, reading the event from JSON text; returns false (and `out` empty) when the text
-  // is not valid JSON.
+  // Same, reading the event from JSON text and skipping, unbuilt but validated, every
+  // subtree no pattern names; returns false (and `out` empty) when the text is not JSON.
   bool match_json(std::string_view event_json, std::vector<std::uint32_t>& out) const;
 
   bool empty() const;

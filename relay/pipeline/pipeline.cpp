@@ -55,8 +55,9 @@ std::unique_ptr<Pipeline> Pipeline::build(std::vector<DestinationSpec> destinati
       continue;
     }
     std::vector<std::string> option_errors;
-    Route route{spec.name, spec.handler, info->make(spec.options, option_errors), {}};
+    Route route{spec.name, spec.handler, info->make({spec.name, spec.options, option_errors}), {}};
     for (auto& e : option_errors) errors.push_back(path + ".options." + e);
+    if (!route.handler) continue;
 
     for (std::size_t k = 0; k < spec.destinations.size(); ++k) {
       auto it = std::find_if(impl->destinations.begin(), impl->destinations.end(),
@@ -69,12 +70,11 @@ std::unique_ptr<Pipeline> Pipeline::build(std::vector<DestinationSpec> destinati
     }
 
     const auto id = static_cast<std::uint32_t>(impl->routes.size());
-    std::optional<std::string> pattern_error =
-        spec.pattern ? matcher.add(id, *spec.pattern) : matcher.add(id, route.handler->default_pattern());
+    auto pattern_error = spec.pattern ? matcher.add(id, *spec.pattern) : matcher.add(id, route.handler->default_pattern());
     if (pattern_error) {
-      const std::string where = spec.pattern ? path + ".pattern" : path + ".handler default pattern";
-      errors.push_back(pattern_error->rfind(':', 0) == 0 ? where + *pattern_error
-                                                         : where + "." + *pattern_error);
+      const std::string where = path + (spec.pattern ? ".pattern" : ".handler's default pattern");
+      errors.push_back(where + (pattern_error->path.empty() ? "" : "." + pattern_error->path) + ": " +
+                       pattern_error->problem);
     }
     impl->routes.push_back(std::move(route));
   }

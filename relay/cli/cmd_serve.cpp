@@ -1,0 +1,45 @@
+// `relay serve`: receive events over HTTP(S), route, transform, sign and deliver them.
+#include <CLI/CLI.hpp>
+
+#include "relay/cli/commands.hpp"
+#include "relay/cli/load_config.hpp"
+#include "relay/net/serve.hpp"
+
+namespace relay::cli {
+
+namespace {
+
+struct ServeOptions {
+  std::string config_file;
+  std::string listen;
+  bool sync = false;
+  std::size_t threads = 0;
+  unsigned drain_seconds = 20;
+};
+
+int run(const ServeOptions& opt) {
+  auto config = load_config("relay serve", opt.config_file);
+  if (!config) return 1;
+  if (!opt.listen.empty()) config->listen = opt.listen;
+  if (opt.sync) config->delivery.mode = config::DeliveryMode::sync;
+  if (opt.threads) config->threads = opt.threads;
+  return net::run_serve(*config, std::chrono::seconds(opt.drain_seconds));
+}
+
+}  // namespace
+
+void add_serve_command(CLI::App& app, int& exit_code) {
+  auto opt = std::make_shared<ServeOptions>();
+  auto* cmd = app.add_subcommand("serve",
+                                 "Receive events on POST /events and deliver them (zero-config from WEBHOOK_URL and "
+                                 "WEBHOOK_SECRET without --config)");
+  cmd->add_option("--config", opt->config_file, "Config file (YAML or JSON)");
+  cmd->add_option("--listen", opt->listen, "ADDRESS:PORT to listen on, overriding the config (port 0: any free port)");
+  cmd->add_flag("--sync", opt->sync, "Deliver before answering: 200 when the receiver accepted, 502 otherwise");
+  cmd->add_option("--threads", opt->threads, "Server threads, overriding the config (default: one per core)");
+  cmd->add_option("--drain-timeout", opt->drain_seconds, "Seconds to finish requests and deliveries after SIGTERM")
+      ->capture_default_str();
+  cmd->callback([opt, &exit_code] { exit_code = run(*opt); });
+}
+
+}  // namespace relay::cli

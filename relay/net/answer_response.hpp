@@ -1,0 +1,15 @@
+#pragma once
+// Puts an ingress Answer into a Beast response.
+#include "relay/net/http_server.hpp"
+#include "relay/net/ingress.hpp"
+
+namespace relay::net {
+
+inline void to_response(Answer answer, HttpResponse& response) {
+  response.result(answer.status);
+  response.set(http::field::content_type, "application/json");
+  if (answer.retry_after) response.set(http::field::retry_after, std::to_string(*answer.retry_after));
+  response.body() = std::move(answer.body);
+}
+
+}  // namespace relay::net

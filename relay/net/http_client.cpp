@@ -1,0 +1,165 @@
+#include "relay/net/http_client.hpp"
+
+#include <openssl/ssl.h>
+
+#include <stdexcept>
+
+#include "relay/net/retry.hpp"
+
+namespace relay::net {
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+using OutgoingRequest = http::request<http::span_body<const char>>;
+constexpr std::size_t kMaxResponseBody = 1 << 20;
+
+OutgoingRequest make_request(const Endpoint& endpoint, const pipeline::Request& request) {
+  OutgoingRequest out;
+  const http::verb verb = http::string_to_verb(request.method);
+  if (verb == http::verb::unknown)
+    out.method_string(request.method);
+  else
+    out.method(verb);
+  out.target(endpoint.url.target);
+  out.version(11);
+  out.set(http::field::host, endpoint.url.host_header());
+  out.set(http::field::user_agent, "relay/0.1");
+  for (const auto& h : request.headers) out.set(h.name, h.value);
+  out.body() = {request.body.data(), request.body.size()};
+  out.keep_alive(true);
+  out.prepare_payload();
+  return out;
+}
+
+struct Exchange {
+  AttemptResult result;
+  bool answered = false;    // a response (or part of one) arrived
+  bool keep_alive = false;  // the connection may carry another request
+};
+
+template <class Stream>
+awaitable<Exchange> exchange(Stream& stream, beast::flat_buffer& buffer, const OutgoingRequest& request,
+                             Clock::time_point deadline) {
+  Exchange out;
+  auto& lowest = beast::get_lowest_layer(stream);
+  lowest.expires_at(deadline);
+  auto [wec, wn] = co_await http::async_write(stream, request);
+  if (wec) {
+    out.result.error = "sending: " + wec.message();
+    co_return out;
+  }
+  http::response_parser<http::string_body> parser;
+  parser.body_limit(kMaxResponseBody);
+  lowest.expires_at(deadline);
+  auto [rec, rn] = co_await http::async_read(stream, buffer, parser);
+  out.answered = parser.got_some();
+  if (rec) {
+    out.result.error = "reading the answer: " + rec.message();
+    co_return out;
+  }
+  const auto& response = parser.get();
+  out.result.status = response.result_int();
+  if (auto it = response.find(http::field::retry_after); it != response.end())
+    out.result.retry_after = parse_retry_after(it->value(), std::chrono::system_clock::now());
+  out.keep_alive = response.keep_alive();
+  co_return out;
+}
+
+}  // namespace
+
+struct ConnectionPool::Connection {
+  std::optional<tcp_stream> plain;
+  std::optional<tls_stream> tls;
+  beast::flat_buffer buffer;
+
+  awaitable<Exchange> exchange(const OutgoingRequest& request, Clock::time_point deadline) {
+    if (tls) co_return co_await net::exchange(*tls, buffer, request, deadline);
+    co_return co_await net::exchange(*plain, buffer, request, deadline);
+  }
+};
+
+std::shared_ptr<ssl::context> client_tls_context(const std::optional<std::string>& ca_file) {
+  auto ctx = std::make_shared<ssl::context>(ssl::context::tls_client);
+  ctx->set_options(ssl::context::default_workarounds | ssl::context::no_sslv2 | ssl::context::no_sslv3 |
+                   ssl::context::no_tlsv1 | ssl::context::no_tlsv1_1);
+  ctx->set_verify_mode(ssl::verify_peer);
+  beast::error_code ec;
+  ctx->set_default_verify_paths(ec);
+  if (ec) throw std::runtime_error("cannot load the system CA store: " + ec.message());
+  if (ca_file) {
+    ctx->load_verify_file(*ca_file, ec);
+    if (ec) throw std::runtime_error("cannot load CA file " + *ca_file + ": " + ec.message());
+  }
+  return ctx;
+}
+
+ConnectionPool::ConnectionPool(asio::io_context& io, const Endpoint& endpoint, std::size_t max_in_use)
+    : io_(io), endpoint_(endpoint), in_use_(std::max<std::size_t>(1, max_in_use)) {}
+
+ConnectionPool::~ConnectionPool() = default;
+
+awaitable<std::unique_ptr<ConnectionPool::Connection>> ConnectionPool::connect(ConnectionPool& pool,
+                                                                               std::string& error) {
+  const HttpUrl& url = pool.endpoint_.url;
+  const auto deadline = Clock::now() + pool.endpoint_.options.connect_timeout;
+  resolver_t resolver(pool.io_);
+  auto [rec, endpoints] = co_await resolver.async_resolve(url.host, url.port);
+  if (rec) {
+    error = "resolving " + url.host + ": " + rec.message();
+    co_return nullptr;
+  }
+  auto c = std::make_unique<Connection>();
+  tcp_stream stream(pool.io_);
+  stream.expires_at(deadline);
+  auto [cec, ep] = co_await stream.async_connect(endpoints);
+  if (cec) {
+    error = "connecting to " + url.host + ":" + url.port + ": " + cec.message();
+    co_return nullptr;
+  }
+  beast::error_code ignored;
+  stream.socket().set_option(tcp::no_delay(true), ignored);
+  if (!url.tls) {
+    c->plain.emplace(std::move(stream));
+    co_return c;
+  }
+  c->tls.emplace(std::move(stream), *pool.endpoint_.tls);
+  if (!SSL_set_tlsext_host_name(c->tls->native_handle(), url.host.c_str())) {
+    error = "TLS: cannot set the server name " + url.host;
+    co_return nullptr;
+  }
+  c->tls->set_verify_callback(ssl::host_name_verification(url.host));
+  beast::get_lowest_layer(*c->tls).expires_at(deadline);
+  auto [hec] = co_await c->tls->async_handshake(ssl::stream_base::client);
+  if (hec) {
+    error = "TLS handshake with " + url.host + ": " + hec.message();
+    co_return nullptr;
+  }
+  co_return c;
+}
+
+awaitable<AttemptResult> ConnectionPool::send(std::shared_ptr<ConnectionPool> pool, const pipeline::Request& request) {
+  co_await pool->in_use_.acquire();
+  SemaphoreUnit unit(pool->in_use_);
+  const OutgoingRequest outgoing = make_request(pool->endpoint_, request);
+  const auto deadline = Clock::now() + pool->endpoint_.options.timeout;
+
+  // A kept-alive connection the receiver closed meanwhile fails before any answer: then
+  // the request goes again on a fresh connection, still as the same attempt.
+  while (!pool->idle_.empty()) {
+    std::unique_ptr<Connection> c = std::move(pool->idle_.back());
+    pool->idle_.pop_back();
+    Exchange ex = co_await c->exchange(outgoing, deadline);
+    if (!ex.answered && Clock::now() < deadline) continue;
+    if (ex.result.status && ex.keep_alive) pool->idle_.push_back(std::move(c));
+    co_return ex.result;
+  }
+  AttemptResult failed;
+  std::unique_ptr<Connection> c = co_await connect(*pool, failed.error);
+  if (!c) co_return failed;
+  Exchange ex = co_await c->exchange(outgoing, deadline);
+  if (ex.result.status && ex.keep_alive) pool->idle_.push_back(std::move(c));
+  co_return ex.result;
+}
+
+}  // namespace relay::net

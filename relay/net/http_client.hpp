@@ -1,0 +1,58 @@
+#pragma once
+// The delivery client: for each destination and server thread, a pool of kept-alive
+// connections (TLS with peer and host-name verification, SNI), at most a given number in
+// use at once, connect and total timeouts. One call is one attempt; retries are the caller's.
+#include <chrono>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "relay/config/config.hpp"
+#include "relay/net/asio.hpp"
+#include "relay/net/async_semaphore.hpp"
+#include "relay/net/url.hpp"
+#include "relay/pipeline/pipeline.hpp"
+
+namespace relay::net {
+
+// A destination as every thread sees it: parsed once, then read-only.
+struct Endpoint {
+  std::string name;
+  HttpUrl url;
+  config::DestinationOptions options;
+  std::shared_ptr<ssl::context> tls;  // set for https
+};
+
+// A TLS client context: TLS 1.2+, verify_peer, the system CA store and `ca_file` when given.
+// Throws std::runtime_error naming the file it cannot load.
+std::shared_ptr<ssl::context> client_tls_context(const std::optional<std::string>& ca_file);
+
+struct AttemptResult {
+  unsigned status = 0;  // 0: no answer (see error)
+  std::string error;
+  std::optional<std::chrono::milliseconds> retry_after;
+};
+
+class ConnectionPool {
+ public:
+  ConnectionPool(asio::io_context& io, const Endpoint& endpoint, std::size_t max_in_use);
+  ~ConnectionPool();
+
+  const Endpoint& endpoint() const { return endpoint_; }
+
+  // Sends `request`'s bytes as they are (the pipeline signed them) and reads the answer.
+  // Waits for a free unit first; the total timeout counts from when it has one.
+  static awaitable<AttemptResult> send(std::shared_ptr<ConnectionPool> pool, const pipeline::Request& request);
+
+ private:
+  struct Connection;
+  static awaitable<std::unique_ptr<Connection>> connect(ConnectionPool& pool, std::string& error);
+
+  asio::io_context& io_;
+  const Endpoint& endpoint_;
+  AsyncSemaphore in_use_;
+  std::vector<std::unique_ptr<Connection>> idle_;
+};
+
+}  // namespace relay::net

@@ -1,0 +1,82 @@
+#pragma once
+// An HTTP/1.1 server (optionally TLS): one io_context and one SO_REUSEPORT acceptor per
+// thread, one coroutine per connection, limits and timeouts from ServerOptions, and a
+// graceful stop. What it answers is up to a per-thread HttpHandler.
+#include <atomic>
+#include <chrono>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "relay/net/asio.hpp"
+#include "relay/net/listen_address.hpp"
+
+namespace relay::net {
+
+using HttpRequest = http::request<http::string_body>;
+using HttpResponse = http::response<http::string_body>;
+
+struct ServerOptions {
+  ListenAddress listen;
+  std::size_t threads = 1;
+  std::size_t max_body_bytes = 1 << 20;
+  std::size_t max_header_bytes = 16 * 1024;  // request line and headers
+  std::size_t max_connections = 10000;
+  std::chrono::milliseconds read_timeout{10000};  // to receive a whole request
+  std::chrono::milliseconds idle_timeout{60000};  // between requests on a kept-alive connection
+  std::optional<std::string> tls_cert_file;       // PEM chain; TLS when both are set
+  std::optional<std::string> tls_key_file;
+};
+
+// Answers requests on one server thread. `handle` runs on that thread's io_context and
+// fills `response` (status, body, headers); the server sets version and keep-alive.
+class HttpHandler {
+ public:
+  virtual ~HttpHandler() = default;
+  virtual awaitable<void> handle(HttpRequest& request, HttpResponse& response) = 0;
+  // The answer to a request that arrives while the server is stopping.
+  virtual void refuse_while_stopping(HttpResponse& response) = 0;
+};
+
+class HttpServer {
+ public:
+  // Makes thread `index`'s handler; called once per thread, before `start`.
+  using HandlerFactory = std::function<std::unique_ptr<HttpHandler>(asio::io_context& io, std::size_t index)>;
+
+  // Binds the listening sockets and loads the TLS files; throws std::runtime_error with
+  // the reason when it cannot.
+  HttpServer(const ServerOptions& options, const HandlerFactory& make_handler);
+  ~HttpServer();
+
+  tcp::endpoint local_endpoint() const;
+  bool tls() const { return static_cast<bool>(tls_); }
+
+  // Runs every thread's io_context in its own thread.
+  void start();
+
+  // Stops accepting, closes idle connections and refuses further requests (503 from the
+  // handler); returns once every thread has done so.
+  void stop_accepting();
+
+  // Waits until no connection is open (true) or `deadline` passes (false).
+  bool wait_connections_closed(std::chrono::steady_clock::time_point deadline);
+
+  // Stops the io_contexts (abandoning what still runs) and joins the threads.
+  void join();
+
+  // Every thread's io_context, e.g. to post work that must run beside the connections.
+  asio::io_context& io(std::size_t index);
+
+ private:
+  struct Worker;
+  ServerOptions options_;
+  std::shared_ptr<ssl::context> tls_;
+  std::atomic<std::size_t> connections_{0};
+  std::vector<std::unique_ptr<Worker>> workers_;
+  std::vector<std::thread> threads_;
+};
+
+}  // namespace relay::net

@@ -1,0 +1,109 @@
+#include "relay/net/ingress.hpp"
+
+#include <algorithm>
+#include <boost/json/monotonic_resource.hpp>
+#include <boost/json/serialize.hpp>
+#include <cctype>
+
+#include "relay/core/hmac_timestamp.hpp"
+
+namespace relay::net {
+
+namespace json = boost::json;
+
+namespace {
+
+std::string_view trim(std::string_view s) {
+  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
+  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
+  return s;
+}
+
+bool iequals(std::string_view a, std::string_view b) {
+  return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
+           return std::tolower(static_cast<unsigned char>(x)) == std::tolower(static_cast<unsigned char>(y));
+         });
+}
+
+json::array id_array(const std::vector<std::string>& ids) {
+  json::array out;
+  out.reserve(ids.size());
+  for (const auto& id : ids) out.emplace_back(id);
+  return out;
+}
+
+}  // namespace
+
+bool is_json_content_type(std::string_view content_type) {
+  const std::string_view media = trim(content_type.substr(0, content_type.find(';')));
+  return iequals(media, "application/json") || (media.size() > 5 && iequals(media.substr(media.size() - 5), "+json"));
+}
+
+Ingress::Ingress(const pipeline::Pipeline& pipeline, const IngressAuthenticator& auth)
+    : pipeline_(pipeline), auth_(auth) {}
+
+std::variant<Answer, Admitted> Ingress::admit(const IngressRequest& request,
+                                              std::chrono::system_clock::time_point now) {
+  const std::string_view path = request.target.substr(0, request.target.find('?'));
+  if (path != kEventsPath) return error_answer(404, "no such path; events are posted to /events");
+  if (request.method != "POST") return error_answer(405, "method not allowed; use POST");
+  if (!auth_.allows(request.credentials, request.body, now)) return error_answer(401, "unauthorized");
+  if (!is_json_content_type(request.content_type)) return error_answer(415, "content type must be application/json");
+
+  // Per-request arena: the envelopes only live until the pipeline has made the bodies.
+  thread_local unsigned char arena[64 * 1024];
+  json::monotonic_resource resource(arena, sizeof arena);
+  std::vector<json::value> events;
+  if (auto error = decoder_.decode(request.body, events, &resource))
+    return error_answer(400, error->what, error->where);
+
+  Admitted admitted;
+  admitted.event_ids.reserve(events.size());
+  const std::string signing_time = core::format_signing_time(now);
+  pipeline::Outcome outcome;
+  for (const auto& event : events) {
+    admitted.event_ids.emplace_back(core::Event::view(event).id);
+    pipeline_.process(event, signing_time, outcome);
+  }
+  admitted.deliveries = std::move(outcome.deliveries);
+  return admitted;
+}
+
+Answer error_answer(unsigned status, std::string_view error, std::string_view where) {
+  json::object body{{"error", error}};
+  if (!where.empty()) body["where"] = where;
+  return {status, json::serialize(body), std::nullopt};
+}
+
+Answer accepted_answer(const std::vector<std::string>& event_ids) {
+  const json::object body{{"accepted", event_ids.size()}, {"event_ids", id_array(event_ids)}};
+  return {202, json::serialize(body), std::nullopt};
+}
+
+Answer backlog_full_answer() {
+  auto answer = error_answer(429, "delivery backlog is full; retry later");
+  answer.retry_after = 1;
+  return answer;
+}
+
+Answer shutting_down_answer() {
+  auto answer = error_answer(503, "shutting down; retry later");
+  answer.retry_after = 1;
+  return answer;
+}
+
+Answer sync_answer(const std::vector<std::string>& event_ids, const std::vector<SyncResult>& results) {
+  const auto failed = std::find_if(results.begin(), results.end(),
+                                   [](const SyncResult& r) { return r.status < 200 || r.status >= 300; });
+  if (failed == results.end()) {
+    const json::object body{{"delivered", results.size()}, {"event_ids", id_array(event_ids)}};
+    return {200, json::serialize(body), std::nullopt};
+  }
+  json::object body{{"error", failed->status ? "receiver refused the delivery" : "receiver did not answer"},
+                    {"destination", failed->destination},
+                    {"status", failed->status}};
+  if (!failed->error.empty()) body["detail"] = failed->error;
+  return {502, json::serialize(body), std::nullopt};
+}
+
+}  // namespace relay::net

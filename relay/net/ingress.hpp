@@ -1,0 +1,76 @@
+#pragma once
+// What the relay answers to a request on its ingress, as plain functions of the request:
+// authenticate, check the route and the content type, decode, run the pipeline. No
+// sockets: the server only reads, calls `admit`, hands the deliveries on, and writes.
+#include <chrono>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <variant>
+#include <vector>
+
+#include "relay/core/event.hpp"
+#include "relay/net/ingress_auth.hpp"
+#include "relay/pipeline/pipeline.hpp"
+
+namespace relay::net {
+
+inline constexpr std::string_view kEventsPath = "/events";
+
+struct IngressRequest {
+  std::string_view method;
+  std::string_view target;
+  std::string_view content_type;
+  Credentials credentials;
+  std::string_view body;
+};
+
+// A complete answer: status, JSON body, and Retry-After seconds for 429 and 503.
+struct Answer {
+  unsigned status = 200;
+  std::string body;
+  std::optional<unsigned> retry_after;
+};
+
+// Events that passed every check, and what the pipeline made of them.
+struct Admitted {
+  std::vector<std::string> event_ids;
+  std::vector<pipeline::Delivery> deliveries;
+};
+
+// One per server thread (it keeps the decoder's parser between requests).
+class Ingress {
+ public:
+  Ingress(const pipeline::Pipeline& pipeline, const IngressAuthenticator& auth);
+
+  // The answer when the request is refused, or the admitted events; `now` checks
+  // hmac-timestamp tolerance and is the signing time of the deliveries.
+  std::variant<Answer, Admitted> admit(const IngressRequest& request, std::chrono::system_clock::time_point now);
+
+ private:
+  const pipeline::Pipeline& pipeline_;
+  const IngressAuthenticator& auth_;
+  core::EventDecoder decoder_;
+};
+
+// {"error": ..., "where": ...} (no "where" when empty).
+Answer error_answer(unsigned status, std::string_view error, std::string_view where = {});
+// 202 {"accepted": N, "event_ids": [...]}
+Answer accepted_answer(const std::vector<std::string>& event_ids);
+// 429 with Retry-After: the delivery backlog is full.
+Answer backlog_full_answer();
+// 503 with Retry-After: the relay is shutting down.
+Answer shutting_down_answer();
+// Synchronous mode: 200 {"delivered": N, "event_ids": [...]} when every receiver took its
+// delivery, else 502 naming the first failed destination and its status (0: no answer).
+struct SyncResult {
+  std::string_view destination;
+  unsigned status = 0;
+  std::string error;  // why there was no answer
+};
+Answer sync_answer(const std::vector<std::string>& event_ids, const std::vector<SyncResult>& results);
+
+// True for application/json and any +json media type, parameters ignored.
+bool is_json_content_type(std::string_view content_type);
+
+}  // namespace relay::net

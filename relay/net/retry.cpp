@@ -1,0 +1,60 @@
+#include "relay/net/retry.hpp"
+
+#include <algorithm>
+#include <array>
+#include <charconv>
+#include <cstdio>
+#include <cstring>
+#include <string>
+
+namespace relay::net {
+
+AttemptVerdict classify_status(unsigned status) {
+  if (status >= 200 && status < 300) return AttemptVerdict::delivered;
+  if (status == 0 || status == 408 || status == 429 || status >= 500) return AttemptVerdict::retry;
+  return AttemptVerdict::failed;
+}
+
+std::optional<std::chrono::milliseconds> retry_delay(const config::RetryPolicy& policy, std::size_t retry,
+                                                     std::optional<std::chrono::milliseconds> retry_after,
+                                                     double unit_random) {
+  if (retry >= policy.schedule.size()) return std::nullopt;
+  const double base = static_cast<double>(policy.schedule[retry].count());
+  const double spread = base * policy.jitter * (2 * unit_random - 1);
+  auto delay = std::chrono::milliseconds(static_cast<long long>(std::max(0.0, base + spread)));
+  if (retry_after) delay = std::max(delay, std::min(*retry_after, kMaxRetryAfter));
+  return delay;
+}
+
+std::optional<std::chrono::milliseconds> parse_retry_after(std::string_view value,
+                                                           std::chrono::system_clock::time_point now) {
+  long long seconds = 0;
+  const auto [end, ec] = std::from_chars(value.data(), value.data() + value.size(), seconds);
+  if (ec == std::errc{} && end == value.data() + value.size()) {
+    if (seconds < 0) return std::nullopt;
+    return std::chrono::milliseconds(std::min(seconds, 86400LL) * 1000);
+  }
+  // IMF-fixdate: "Sun, 06 Nov 1994 08:49:37 GMT"
+  static constexpr std::array<const char*, 12> months{"Jan", "Feb", "Mar", "Apr", "May", "Jun",
+                                                      "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
+  const std::string text(value);
+  char weekday[4] = {}, month[4] = {};
+  int day = 0, year = 0, h = 0, m = 0, s = 0, consumed = 0;
+  if (std::sscanf(text.c_str(), "%3s, %d %3s %d %d:%d:%d GMT%n", weekday, &day, month, &year, &h, &m, &s, &consumed) !=
+          7 ||
+      static_cast<std::size_t>(consumed) != text.size())
+    return std::nullopt;
+  const auto it =
+      std::find_if(months.begin(), months.end(), [&](const char* name) { return std::strcmp(name, month) == 0; });
+  if (it == months.end()) return std::nullopt;
+  const std::chrono::year_month_day date{std::chrono::year(year),
+                                         std::chrono::month(static_cast<unsigned>(it - months.begin() + 1)),
+                                         std::chrono::day(static_cast<unsigned>(day))};
+  if (!date.ok() || h > 23 || m > 59 || s > 60) return std::nullopt;
+  const auto at =
+      std::chrono::sys_days(date) + std::chrono::hours(h) + std::chrono::minutes(m) + std::chrono::seconds(s);
+  if (at <= now) return std::chrono::milliseconds(0);
+  return std::chrono::duration_cast<std::chrono::milliseconds>(at - now);
+}
+
+}  // namespace relay::net

@@ -1,0 +1,121 @@
+#include "relay/net/ingress.hpp"
+
+#include <gtest/gtest.h>
+
+#include <boost/json/parse.hpp>
+
+#include "relay/core/hmac_timestamp.hpp"
+#include "tests/support/run_process.hpp"
+
+namespace relay::net {
+namespace {
+
+namespace json = boost::json;
+
+const auto kNow = std::chrono::system_clock::time_point(std::chrono::sys_days(std::chrono::year(2025) / 1 / 1));
+
+std::unique_ptr<pipeline::Pipeline> zero_config_pipeline() {
+  std::vector<pipeline::DestinationSpec> destinations;
+  std::vector<pipeline::RouteSpec> routes;
+  pipeline::zero_config("http://127.0.0.1:9/hooks", "secret", destinations, routes);
+  std::vector<std::string> errors;
+  return pipeline::Pipeline::build(std::move(destinations), std::move(routes), errors);
+}
+
+class IngressTest : public ::testing::Test {
+ protected:
+  std::unique_ptr<pipeline::Pipeline> pipeline_ = zero_config_pipeline();
+  IngressAuthenticator auth_{[] {
+    config::IngressConfig c;
+    c.auth = config::IngressAuth::bearer;
+    c.secret = "tok";
+    return c;
+  }()};
+  Ingress ingress_{*pipeline_, auth_};
+  const std::string ecs_ = testing::read_text(RELAY_SOURCE_DIR "/payloads/samples/ecs-task-stopped-exit-codes.json");
+
+  IngressRequest request(std::string_view body) const {
+    return {"POST", "/events", "application/json; charset=utf-8", {.authorization = "Bearer tok"}, body};
+  }
+
+  Answer refused(const IngressRequest& r) {
+    auto result = ingress_.admit(r, kNow);
+    EXPECT_TRUE(std::holds_alternative<Answer>(result));
+    return std::holds_alternative<Answer>(result) ? std::get<Answer>(result) : Answer{};
+  }
+};
+
+TEST_F(IngressTest, AdmitsAnEventWithSignedDeliveries) {
+  auto result = ingress_.admit(request(ecs_), kNow);
+  ASSERT_TRUE(std::holds_alternative<Admitted>(result));
+  const auto& admitted = std::get<Admitted>(result);
+  ASSERT_EQ(admitted.event_ids.size(), 1u);
+  EXPECT_EQ(admitted.event_ids[0], json::parse(ecs_).at("id").as_string());
+  ASSERT_EQ(admitted.deliveries.size(), 1u);
+  const auto& req = admitted.deliveries[0].request;
+  EXPECT_EQ(req.url, "http://127.0.0.1:9/hooks");
+  const auto ts = std::find_if(req.headers.begin(), req.headers.end(),
+                               [](const auto& h) { return h.name == core::kTimestampHeader; });
+  ASSERT_NE(ts, req.headers.end());
+  EXPECT_EQ(ts->value, "2025-01-01T00:00:00.000Z");
+}
+
+TEST_F(IngressTest, RefusalsCarryAJsonError) {
+  auto r = request(ecs_);
+  r.target = "/other";
+  EXPECT_EQ(refused(r).status, 404u);
+
+  r = request(ecs_);
+  r.method = "GET";
+  EXPECT_EQ(refused(r).status, 405u);
+
+  r = request(ecs_);
+  r.credentials.authorization = "Bearer nope";
+  Answer a = refused(r);
+  EXPECT_EQ(a.status, 401u);
+  EXPECT_EQ(json::parse(a.body), json::parse(R"({"error": "unauthorized"})"));
+
+  r = request(ecs_);
+  r.content_type = "text/plain";
+  EXPECT_EQ(refused(r).status, 415u);
+
+  a = refused(request(R"({"source": "aws.ecs", "detail-type": "x", "detail": 3})"));
+  EXPECT_EQ(a.status, 400u);
+  const auto body = json::parse(a.body).as_object();
+  EXPECT_EQ(body.at("where").as_string(), "detail");
+  EXPECT_FALSE(body.at("error").as_string().empty());
+}
+
+TEST(IngressAnswers, ShapesAndStatuses) {
+  auto a = accepted_answer({"a", "b"});
+  EXPECT_EQ(a.status, 202u);
+  EXPECT_EQ(json::parse(a.body), json::parse(R"({"accepted": 2, "event_ids": ["a", "b"]})"));
+
+  a = backlog_full_answer();
+  EXPECT_EQ(a.status, 429u);
+  EXPECT_EQ(a.retry_after, 1u);
+  EXPECT_TRUE(json::parse(a.body).as_object().contains("error"));
+
+  a = shutting_down_answer();
+  EXPECT_EQ(a.status, 503u);
+  EXPECT_EQ(a.retry_after, 1u);
+
+  a = sync_answer({"a"}, {{"webhook", 200, ""}});
+  EXPECT_EQ(a.status, 200u);
+  EXPECT_EQ(json::parse(a.body), json::parse(R"({"delivered": 1, "event_ids": ["a"]})"));
+
+  a = sync_answer({"a"}, {{"webhook", 200, ""}, {"jira", 500, ""}});
+  EXPECT_EQ(a.status, 502u);
+  EXPECT_EQ(json::parse(a.body).at("status").as_int64(), 500);
+  EXPECT_EQ(json::parse(a.body).at("destination").as_string(), "jira");
+}
+
+TEST(IngressAnswers, JsonContentTypes) {
+  for (const char* ok : {"application/json", "Application/JSON; charset=utf-8", "application/cloudevents+json"})
+    EXPECT_TRUE(is_json_content_type(ok)) << ok;
+  for (const char* bad : {"", "text/plain", "application/x-www-form-urlencoded", "application/jsonp"})
+    EXPECT_FALSE(is_json_content_type(bad)) << bad;
+}
+
+}  // namespace
+}  // namespace relay::net

@@ -1,0 +1,48 @@
+#include "relay/net/retry.hpp"
+
+#include <gtest/gtest.h>
+
+namespace relay::net {
+namespace {
+
+using namespace std::chrono_literals;
+
+TEST(Retry, ClassifiesStatuses) {
+  EXPECT_EQ(classify_status(200), AttemptVerdict::delivered);
+  EXPECT_EQ(classify_status(204), AttemptVerdict::delivered);
+  for (unsigned s : {0u, 408u, 429u, 500u, 502u, 503u, 504u}) EXPECT_EQ(classify_status(s), AttemptVerdict::retry) << s;
+  for (unsigned s : {301u, 400u, 401u, 403u, 404u, 409u, 413u})
+    EXPECT_EQ(classify_status(s), AttemptVerdict::failed) << s;
+}
+
+TEST(Retry, DelayFollowsTheScheduleWithinTheJitter) {
+  config::RetryPolicy p;
+  p.schedule = {1000ms, 4000ms};
+  p.jitter = 0.25;
+  EXPECT_EQ(retry_delay(p, 0, std::nullopt, 0.0), 750ms);
+  EXPECT_EQ(retry_delay(p, 0, std::nullopt, 0.5), 1000ms);
+  EXPECT_EQ(retry_delay(p, 1, std::nullopt, 0.999999), 4999ms);
+  EXPECT_EQ(retry_delay(p, 2, std::nullopt, 0.5), std::nullopt);
+}
+
+TEST(Retry, RetryAfterIsALowerBoundCapped) {
+  config::RetryPolicy p;
+  p.schedule = {100ms};
+  p.jitter = 0;
+  EXPECT_EQ(retry_delay(p, 0, 2000ms, 0.5), 2000ms);
+  EXPECT_EQ(retry_delay(p, 0, 10ms, 0.5), 100ms);
+  EXPECT_EQ(retry_delay(p, 0, std::chrono::hours(48), 0.5), kMaxRetryAfter);
+}
+
+TEST(Retry, ParsesRetryAfterSecondsAndDates) {
+  const auto now =
+      std::chrono::sys_days(std::chrono::year(2015) / 10 / 21) + std::chrono::hours(7) + std::chrono::minutes(28);
+  EXPECT_EQ(parse_retry_after("3", now), 3000ms);
+  EXPECT_EQ(parse_retry_after("Wed, 21 Oct 2015 07:28:10 GMT", now), 10000ms);
+  EXPECT_EQ(parse_retry_after("Wed, 21 Oct 2015 07:27:00 GMT", now), 0ms);
+  for (const char* bad : {"", "-1", "soon", "Wed, 21 Foo 2015 07:28:00 GMT", "Wed, 21 Oct 2015 07:28:00"})
+    EXPECT_FALSE(parse_retry_after(bad, now)) << bad;
+}
+
+}  // namespace
+}  // namespace relay::net

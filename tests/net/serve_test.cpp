@@ -1,0 +1,244 @@
+// `relay serve` over loopback: what arrives at the sink, and every answer the
+// ingress gives.
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+#include <signal.h>
+
+#include <boost/asio/write.hpp>
+#include <boost/beast/http.hpp>
+#include <boost/json/parse.hpp>
+#include <filesystem>
+
+#include "relay/core/base64.hpp"
+#include "relay/core/event.hpp"
+#include "relay/core/hmac_timestamp.hpp"
+#include "relay/pipeline/pipeline.hpp"
+#include "tests/net/http_test_client.hpp"
+#include "tests/net/relay_fixture.hpp"
+
+namespace relay::testing {
+namespace {
+
+namespace json = boost::json;
+using namespace std::chrono_literals;
+
+std::string json_error(const HttpReply& r) { return std::string(json::parse(r.body).at("error").as_string()); }
+
+TEST(ServeEndToEnd, EverySampleArrivesSignedAsThePipelineMakesIt) {
+  auto sink = start_sink();
+  auto serve = start_relay({"serve", "--listen", "127.0.0.1:0"},
+                           {"WEBHOOK_URL=" + sink.url + "/hooks", std::string("WEBHOOK_SECRET=") + kSinkSecret});
+
+  std::vector<pipeline::DestinationSpec> destinations;
+  std::vector<pipeline::RouteSpec> routes;
+  pipeline::zero_config(sink.url + "/hooks", kSinkSecret, destinations, routes);
+  std::vector<std::string> errors;
+  auto pipeline = pipeline::Pipeline::build(std::move(destinations), std::move(routes), errors);
+  ASSERT_TRUE(pipeline);
+
+  HttpTestClient client(serve.url);
+  std::vector<std::string> expected;
+  std::size_t samples = 0;
+  for (const auto& entry : std::filesystem::directory_iterator(RELAY_SOURCE_DIR "/payloads/samples")) {
+    const std::string text = read_text(entry.path().string());
+    core::EventDecoder decoder;
+    std::vector<json::value> events;
+    ASSERT_FALSE(decoder.decode(text, events));
+    pipeline::Outcome outcome;
+    for (const auto& e : events) pipeline->process(e, "2025-01-01T00:00:00.000Z", outcome);
+    for (auto& d : outcome.deliveries) expected.push_back(std::move(d.request.body));
+
+    const HttpReply reply = client.post("/events", text);
+    ASSERT_EQ(reply.status, 202u) << entry.path() << ": " << reply.body;
+    EXPECT_EQ(json::parse(reply.body).at("accepted").as_int64(), static_cast<std::int64_t>(events.size()));
+    ++samples;
+  }
+  ASSERT_GE(samples, 20u);
+  ASSERT_GE(expected.size(), 10u);
+
+  // The sink verified every signature (it answers 401 and prints nothing
+  // otherwise).
+  auto received = sink_lines(*sink.process, expected.size(), 20s);
+  std::sort(received.begin(), received.end());
+  std::sort(expected.begin(), expected.end());
+  EXPECT_EQ(received, expected);
+  EXPECT_FALSE(sink.process->stdout_line(200ms)) << "more deliveries than the pipeline makes";
+}
+
+class ServeAnswers : public ::testing::Test {
+ protected:
+  TempDir dir_;
+  Listening sink_ = start_sink();
+};
+
+TEST_F(ServeAnswers, RefusalsCarryTheirJsonError) {
+  auto serve = start_serve(dir_, ServeConfig(sink_.url));
+  HttpTestClient client(serve.url);
+
+  HttpReply r = client.post("/events", std::string((1 << 20) + 1, ' '));
+  EXPECT_EQ(r.status, 413u);
+  EXPECT_THAT(json_error(r), ::testing::HasSubstr("larger than 1048576 bytes"));
+  EXPECT_EQ(r.headers["content-type"], "application/json");
+
+  r = client.post("/events", sample("ecs-task-stopped-exit-codes.json"), {}, true, "text/plain");
+  EXPECT_EQ(r.status, 415u);
+  EXPECT_EQ(json_error(r), "content type must be application/json");
+
+  r = client.post("/events", R"({"source": "aws.ecs", "detail-type": "x", "detail": [1]})");
+  EXPECT_EQ(r.status, 400u);
+  EXPECT_EQ(json::parse(r.body).at("where").as_string(), "detail");
+
+  r = client.post("/events", "{\"source\": ");
+  EXPECT_EQ(r.status, 400u);
+  EXPECT_FALSE(json_error(r).empty());
+
+  r = client.post("/nothing-here", "{}");
+  EXPECT_EQ(r.status, 404u);
+  EXPECT_FALSE(json_error(r).empty());
+}
+
+TEST_F(ServeAnswers, FullBacklogAnswers429WithRetryAfter) {
+  // The sink refuses everything and retries wait an hour: nothing leaves the
+  // backlog.
+  auto failing = start_sink({"--status", "503"});
+  auto serve = start_serve(dir_, ServeConfig(failing.url)
+                                     .set(&ServeConfig::delivery, "{mode: queued, max_backlog: 20}")
+                                     .set(&ServeConfig::retry, "{schedule: [1h], jitter: 0}"));
+  HttpTestClient client(serve.url);
+  int accepted = 0, refused = 0;
+  for (int i = 0; i < 50; ++i) {
+    const HttpReply r = client.post("/events", ecs_event(i));
+    if (r.status == 202) {
+      ++accepted;
+    } else {
+      ASSERT_EQ(r.status, 429u) << r.body;
+      EXPECT_EQ(r.headers.at("retry-after"), "1");
+      EXPECT_THAT(json_error(r), ::testing::HasSubstr("backlog is full"));
+      ++refused;
+    }
+  }
+  EXPECT_EQ(accepted, 20);
+  EXPECT_EQ(refused, 30);
+}
+
+TEST_F(ServeAnswers, RequestsArrivingWhileStoppingGet503) {
+  auto serve = start_serve(dir_, ServeConfig(sink_.url));
+  HttpTestClient client(serve.url);
+  auto socket = client.connect();
+  const std::string body = ecs_event(1);
+  const std::string head =
+      "POST /events HTTP/1.1\r\nHost: "
+      "relay.test\r\nContent-Type: application/json\r\n"
+      "Content-Length: " +
+      std::to_string(body.size()) + "\r\n\r\n";
+  boost::asio::write(socket, boost::asio::buffer(head));
+
+  serve.process->signal(SIGTERM);
+  ASSERT_TRUE(serve.process->wait_stderr("stopped accepting", 10s));
+  boost::asio::write(socket, boost::asio::buffer(body));
+  boost::beast::flat_buffer buffer;
+  boost::beast::http::response<boost::beast::http::string_body> res;
+  boost::beast::http::read(socket, buffer, res);
+  EXPECT_EQ(res.result_int(), 503u);
+  EXPECT_EQ(res[boost::beast::http::field::retry_after], "1");
+  EXPECT_FALSE(res.keep_alive());
+  EXPECT_THAT(std::string(json::parse(res.body()).at("error").as_string()), ::testing::HasSubstr("shutting down"));
+  EXPECT_EQ(serve.process->wait(10s), 0);
+}
+
+TEST_F(ServeAnswers, KeepAliveAndConnectionCloseClientsAreBothServed) {
+  auto serve = start_serve(dir_, ServeConfig(sink_.url));
+  HttpTestClient kept(serve.url), closing(serve.url);
+  for (int i = 0; i < 50; ++i) {
+    EXPECT_EQ(kept.post("/events", ecs_event(i)).status, 202u);
+    const HttpReply r = closing.post("/events", ecs_event(100 + i), {}, false);
+    EXPECT_EQ(r.status, 202u);
+    EXPECT_FALSE(r.keep_alive);
+  }
+  EXPECT_EQ(kept.connections(), 1);
+  EXPECT_EQ(closing.connections(), 50);
+  EXPECT_EQ(sink_lines(*sink_.process, 100, 20s).size(), 100u);
+}
+
+TEST_F(ServeAnswers, AStalledClientIsCutOffWhileOthersAreServed) {
+  auto serve = start_serve(dir_, ServeConfig(sink_.url).set(&ServeConfig::ingress, "  read_timeout: 1s\n"));
+  HttpTestClient client(serve.url);
+  auto stalled = client.connect();
+  const auto started = std::chrono::steady_clock::now();
+  boost::asio::write(stalled, boost::asio::buffer(std::string_view("POST /events HTTP/1.1\r\nHost: "
+                                                                   "relay.test\r\nContent-Length: 100\r\n\r\n{\"sou")));
+  for (int i = 0; i < 10; ++i) EXPECT_EQ(client.post("/events", ecs_event(i)).status, 202u);
+
+  char byte;
+  boost::system::error_code ec;
+  const auto n = stalled.read_some(boost::asio::buffer(&byte, 1),
+                                   ec);  // SO_RCVTIMEO bounds it at 10 s
+  const auto elapsed = std::chrono::steady_clock::now() - started;
+  EXPECT_EQ(n, 0u);
+  EXPECT_EQ(ec, boost::asio::error::eof);
+  EXPECT_GE(elapsed, 900ms);
+  EXPECT_LT(elapsed, 5s);
+}
+
+TEST_F(ServeAnswers, SyncModeAnswersWithTheReceiversVerdict) {
+  auto serve = start_serve(dir_, ServeConfig(sink_.url), {"--sync"});
+  HttpTestClient client(serve.url);
+  HttpReply r = client.post("/events", ecs_event(1));
+  EXPECT_EQ(r.status, 200u) << r.body;
+  EXPECT_EQ(json::parse(r.body), json::parse(R"({"delivered": 1, "event_ids": ["event-1"]})"));
+  EXPECT_EQ(sink_lines(*sink_.process, 1, 5s).size(), 1u);
+
+  auto refusing = start_sink({"--status", "500"});
+  TempDir other;
+  auto serve_refused = start_serve(other, ServeConfig(refusing.url), {"--sync"});
+  HttpTestClient client2(serve_refused.url);
+  r = client2.post("/events", ecs_event(2));
+  EXPECT_EQ(r.status, 502u);
+  EXPECT_EQ(json::parse(r.body).at("status").as_int64(), 500);
+  EXPECT_EQ(json::parse(r.body).at("destination").as_string(), "webhook");
+}
+
+struct AuthCase {
+  std::string name;
+  std::string yaml;
+  Headers good;
+  Headers bad;
+};
+
+std::vector<AuthCase> auth_cases(const std::string& body) {
+  const std::string now = core::format_signing_time(std::chrono::system_clock::now());
+  const core::HmacSha256 key("hmac-in");
+  return {
+      {"api_key", "{type: api_key, header: x-api-key, key: k3y}", {{"x-api-key", "k3y"}}, {{"x-api-key", "k3z"}}},
+      {"basic",
+       "{type: basic, username: eb, password: pw}",
+       {{"authorization", "Basic " + core::base64_encode(std::string_view("eb:pw"))}},
+       {{"authorization", "Basic " + core::base64_encode(std::string_view("eb:px"))}}},
+      {"bearer", "{type: bearer, token: t0k}", {{"authorization", "Bearer t0k"}}, {{"authorization", "Bearer t0j"}}},
+      {"hmac-timestamp",
+       "{type: hmac-timestamp, secret: hmac-in, tolerance: 5m}",
+       {{"x-amzn-event-timestamp", now}, {"x-amzn-event-signature", core::hmac_timestamp_signature(key, now, body)}},
+       {{"x-amzn-event-timestamp", now},
+        {"x-amzn-event-signature", core::hmac_timestamp_signature(key, now, body + " ")}}},
+  };
+}
+
+TEST_F(ServeAnswers, EachIngressAuthTypeAcceptsTheRightSecretOnly) {
+  const std::string body = ecs_event(7);
+  for (const auto& c : auth_cases(body)) {
+    SCOPED_TRACE(c.name);
+    TempDir dir;
+    auto serve = start_serve(dir, ServeConfig(sink_.url).set(&ServeConfig::auth, c.yaml));
+    HttpTestClient client(serve.url);
+    EXPECT_EQ(client.post("/events", body, c.good).status, 202u);
+    for (const Headers& refused : {c.bad, Headers{}}) {
+      const HttpReply r = client.post("/events", body, refused);
+      EXPECT_EQ(r.status, 401u);
+      EXPECT_EQ(json_error(r), "unauthorized");
+    }
+    EXPECT_THAT(serve.process->stderr_text(), ::testing::Not(::testing::HasSubstr(c.good.back().second)));
+  }
+}
+
+}  // namespace
+}  // namespace relay::testing

@@ -1,0 +1,184 @@
+// The compiled matcher agrees with the reference interpreter on random patterns and events
+// drawn from small vocabularies, so that values, keys and arrays collide often.
+#include "reference_matcher.hpp"
+#include "relay/pattern/matcher.hpp"
+
+#include <boost/json.hpp>
+#include <gtest/gtest.h>
+
+#include <iostream>
+#include <random>
+
+namespace relay::pattern {
+namespace {
+
+namespace json = boost::json;
+
+class RandomJson {
+ public:
+  explicit RandomJson(std::uint64_t seed) : rng_(seed) {}
+
+  json::value event(int depth = 0) {
+    json::object object;
+    const int fields = below(4);
+    for (int i = 0; i < fields; ++i) object[pick(kKeys)] = event_value(depth);
+    return object;
+  }
+
+  json::value pattern(int depth = 0) {
+    json::object object;
+    const int fields = 1 + below(2);
+    for (int i = 0; i < fields; ++i) {
+      const std::string key = pick(kKeys);
+      if (depth < 2 && chance(0.25)) {
+        object[key] = pattern(depth + 1);
+      } else {
+        object[key] = leaf();
+      }
+    }
+    if (depth < 2 && chance(0.15)) {
+      json::array alternatives;
+      const int count = 2 + below(2);
+      for (int i = 0; i < count; ++i) alternatives.push_back(pattern(depth + 1));
+      object["$or"] = std::move(alternatives);
+    }
+    return object;
+  }
+
+ private:
+  static inline const std::vector<std::string> kKeys = {"a", "b", "c"};
+  static inline const std::vector<std::string> kStrings = {"",         "a",         "ab",  "abc", "b",   "ba",
+                                                           "AB",       "Ab",        "x.png", "X.PNG", "a*b", "a\\b",
+                                                           "10.0.0.1", "10.0.1.7", "::1", "\u00e9", "\u00c9"};
+  static inline const std::vector<double> kNumbers = {0, 1, 1.5, 2, -1, 100, 1e3};
+
+  int below(int n) { return static_cast<int>(rng_() % static_cast<std::uint64_t>(n)); }
+  bool chance(double p) { return std::uniform_real_distribution<double>(0, 1)(rng_) < p; }
+  template <class T>
+  const T& pick(const std::vector<T>& from) { return from[static_cast<std::size_t>(below(static_cast<int>(from.size())))]; }
+
+  json::value scalar() {
+    switch (below(6)) {
+      case 0: case 1: case 2: return json::value(pick(kStrings));
+      case 3: return below(2) ? json::value(pick(kNumbers)) : json::value(static_cast<std::int64_t>(pick(kNumbers)));
+      case 4: return json::value(below(2) == 0);
+      default: return nullptr;
+    }
+  }
+
+  json::value event_value(int depth) {
+    const int kind = below(10);
+    if (kind < 5 || depth >= 3) return scalar();
+    if (kind < 8) {
+      json::array array;
+      const int count = below(4);
+      for (int i = 0; i < count; ++i) array.push_back(below(3) == 0 ? scalar() : event_value(depth + 1));
+      return array;
+    }
+    return event(depth + 1);
+  }
+
+  json::value strings_or_one(const std::vector<std::string>& pool) {
+    if (below(2)) return json::value(pick(pool));
+    json::array list{json::value(pick(pool))};
+    if (below(2)) list.push_back(json::value(pick(pool)));
+    return list;
+  }
+
+  json::value numeric() {
+    static const std::vector<std::string> kOps = {"=", "<", "<=", ">", ">="};
+    const double low = pick(kNumbers);
+    if (below(3) == 0) {
+      double high = pick(kNumbers);
+      if (high <= low) high = low + 0.5;
+      return json::array{below(2) ? ">" : ">=", low, below(2) ? "<" : "<=", high};
+    }
+    return json::array{json::value(pick(kOps)), low};
+  }
+
+  json::value condition() {
+    static const std::vector<std::string> kAffixes = {"", "a", "ab", "b", "A", "png", "PNG", "\u00c9"};
+    static const std::vector<std::string> kGlobs = {"a*", "*b", "a*b", "*", "*a*", "ab", "a\\*b", "a\\\\b", "*.png", "*b*a"};
+    static const std::vector<std::string> kCidrs = {"10.0.0.0/24", "10.0.0.0/8", "::/0", "::1/128", "10.0.1.0/31"};
+    switch (below(14)) {
+      case 0: case 1: case 2: return scalar();
+      case 3: return {{"prefix", pick(kAffixes)}};
+      case 4: return {{"suffix", pick(kAffixes)}};
+      case 5: return {{below(2) ? "prefix" : "suffix", {{"equals-ignore-case", pick(kAffixes)}}}};
+      case 6: return {{"equals-ignore-case", pick(kStrings)}};
+      case 7: return {{"wildcard", pick(kGlobs)}};
+      case 8: return {{"numeric", numeric()}};
+      case 9: return {{"exists", below(2) == 0}};
+      case 10: return {{"cidr", pick(kCidrs)}};
+      default: return {{"anything-but", anything_but()}};
+    }
+  }
+
+  json::value anything_but() {
+    switch (below(7)) {
+      case 0: return json::value(pick(kStrings));
+      case 1: return json::value(pick(kNumbers));
+      case 2: return json::array{json::value(pick(kStrings)), json::value(pick(kStrings))};
+      case 3: return json::array{json::value(pick(kNumbers)), json::value(pick(kNumbers))};
+      case 4: return {{below(2) ? "prefix" : "suffix", strings_or_one({"a", "b", "", "x"})}};
+      case 5: return {{"equals-ignore-case", strings_or_one(kStrings)}};
+      default: return {{"wildcard", strings_or_one({"a*", "*b", "*"})}};
+    }
+  }
+
+  json::value leaf() {
+    json::array list;
+    const int count = 1 + below(3);
+    for (int i = 0; i < count; ++i) list.push_back(condition());
+    return list;
+  }
+
+  std::mt19937_64 rng_;
+};
+
+TEST(Property, CompiledMatcherAgreesWithReference) {
+  RandomJson random(20240917);
+  constexpr int kRounds = 1000;
+  constexpr int kPatterns = 40;
+  constexpr int kEvents = 100;
+  std::size_t checked = 0;
+  std::size_t matches = 0;
+  std::vector<std::uint32_t> from_text, from_value;
+  for (int round = 0; round < kRounds; ++round) {
+    MatcherBuilder builder;
+    std::vector<json::value> patterns;
+    for (std::uint32_t i = 0; i < kPatterns; ++i) {
+      json::value pattern = random.pattern();
+      const auto error = i % 2 ? builder.add(i, json::serialize(pattern)) : builder.add(i, pattern);
+      ASSERT_FALSE(error) << error->message() << "\n" << json::serialize(pattern);
+      patterns.push_back(std::move(pattern));
+    }
+    const Matcher matcher = std::move(builder).build();
+    for (int e = 0; e < kEvents; ++e) {
+      const json::value event = random.event();
+      std::vector<std::uint32_t> expected;
+      for (std::uint32_t i = 0; i < kPatterns; ++i) {
+        if (testing::reference_matches(patterns[i], event)) expected.push_back(i);
+      }
+      const std::string text = json::serialize(event);
+      ASSERT_TRUE(matcher.match_json(text, from_text));
+      matcher.match(event, from_value);
+      if (from_text != expected || from_value != expected) {
+        std::string shown;
+        for (const auto id : expected) shown += json::serialize(patterns[id]) + "\n";
+        ASSERT_EQ(from_text, expected) << "event " << text << "\nexpected patterns:\n" << shown;
+        ASSERT_EQ(from_value, expected) << "event " << text;
+      }
+      ++checked;
+      matches += expected.size();
+    }
+  }
+  EXPECT_EQ(checked, static_cast<std::size_t>(kRounds * kEvents));
+  // The vocabularies are small enough that matches are common but not universal.
+  EXPECT_GT(matches, checked);
+  EXPECT_LT(matches, checked * kPatterns / 2);
+  std::cout << "[ property ] " << checked << " events x " << kPatterns << " patterns, " << matches << " matches\n";
+}
+
+}  // namespace
+}  // namespace relay::pattern
