@@ -2,10 +2,10 @@
 # Measures the pattern engine on the citylots-shaped stream: for each pattern set in
 # ../shared/bench-data/patterns.json (and exact1000), events/s of match_json over every line
 # held in memory (file reading excluded), and the matches per pattern.
-# usage: bench/pattern/run.sh [BUILD_DIR=build-pattern] [SCRATCH_DIR=BUILD_DIR/bench-data] [ROUNDS=5] [SET...]
+# usage: bench/pattern/run.sh [BUILD_DIR=build] [SCRATCH_DIR=BUILD_DIR/bench-data] [ROUNDS=5] [SET...]
 set -euo pipefail
 root=$(cd "$(dirname "$0")/../.." && pwd)
-build=${1:-$root/build-pattern}
+build=${1:-$root/build}
 scratch=${2:-$build/bench-data}
 rounds=${3:-5}
 shift $(( $# < 3 ? $# : 3 ))

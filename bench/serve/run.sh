@@ -16,24 +16,26 @@ pids=()
 cleanup() { kill -TERM "${pids[@]}" 2>/dev/null || true; wait 2>/dev/null || true; rm -rf "$work"; }
 trap cleanup EXIT
 
-# Starts a relay subcommand and prints the URL from its "listening on" line.
+# Starts a relay subcommand in the background; sets `url` from its "listening on" line.
 start() {
   local log=$1; shift
   "$relay" "$@" >/dev/null 2>"$log" &
   pids+=($!)
   for _ in $(seq 100); do
-    if grep -q 'listening on' "$log"; then sed -n 's/.*listening on \([^ ]*\).*/\1/p' "$log" | head -1; return; fi
+    url=$(sed -n 's/.*listening on \([^ ]*\).*/\1/p' "$log" | head -1)
+    [ -n "$url" ] && return
     sleep 0.05
   done
-  echo "bench: $* did not start:" >&2; cat "$log" >&2; exit 1
+  echo "bench: relay $* did not start:" >&2; cat "$log" >&2; exit 1
 }
 
 export WEBHOOK_SECRET=bench-secret
-sink_url=$(start "$work/sink.log" sink --listen 127.0.0.1:0 --secret env:WEBHOOK_SECRET)
-export WEBHOOK_URL="$sink_url/hooks/devops-agent"
+start "$work/sink.log" sink --listen 127.0.0.1:0 --secret env:WEBHOOK_SECRET
+export WEBHOOK_URL="$url/hooks/devops-agent"
 serve_args=(serve --listen 127.0.0.1:0 --sync)
 [ "$threads" != 0 ] && serve_args+=(--threads "$threads")
-serve_url=$(start "$work/serve.log" "${serve_args[@]}")
+start "$work/serve.log" "${serve_args[@]}"
+serve_url=$url
 serve_pid=${pids[-1]}
 
 cat >"$work/post.lua" <<'LUA'

@@ -111,6 +111,37 @@ void read_retry(const json::object& o, const std::string& path, RetryPolicy& ret
   r.reject_unknown();
 }
 
+// `secret: S`, or `secrets: [current, older...]` during a rotation.
+void read_secrets(ObjectReader& r, pipeline::DestinationSpec& d) {
+  const bool needed = d.scheme != pipeline::SigningScheme::none;
+  const auto* list = r.value("secrets");
+  if (list && r.value("secret")) {
+    r.error("secrets", "give either secret or secrets, not both");
+    return;
+  }
+  if (!list) {
+    if (auto s = secret_at(r, "secret", needed); !s.empty()) d.secrets.push_back(std::move(s));
+    return;
+  }
+  if (!list->is_array() || list->get_array().empty()) {
+    r.error("secrets", "expected a non-empty list of secrets");
+    return;
+  }
+  const std::size_t errors_before = r.error_count();
+  for (std::size_t i = 0; i < list->get_array().size(); ++i) {
+    const auto& item = list->get_array()[i];
+    const std::string key = "secrets[" + std::to_string(i) + "]";
+    auto resolved = item.is_string() ? resolve_secret(item.get_string()) : std::variant<std::string, SecretError>{};
+    if (!item.is_string())
+      r.error(key, "expected a secret, env:NAME or file:PATH");
+    else if (auto* err = std::get_if<SecretError>(&resolved))
+      r.error(key, err->message);
+    else
+      d.secrets.push_back(std::get<std::string>(std::move(resolved)));
+  }
+  if (r.error_count() != errors_before) d.secrets.clear();
+}
+
 void read_destination(std::string_view name, const json::value& v, Config& cfg, std::vector<std::string>& errors) {
   const std::string path = "destinations." + std::string(name);
   if (!v.is_object()) {
@@ -127,9 +158,12 @@ void read_destination(std::string_view name, const json::value& v, Config& cfg, 
     if (!url || (url->scheme() != "http" && url->scheme() != "https") || url->host().empty())
       r.error("url", "expected an http:// or https:// URL with a host");
   }
-  const auto scheme = r.choice("signing", "hmac-timestamp", {"hmac-timestamp", "bearer", "none"});
+  const auto scheme =
+      r.choice("signing", "hmac-timestamp", {"hmac-timestamp", "bearer", "standard-webhooks", "hmac-sha256-hex", "none"});
   d.scheme = *pipeline::parse_signing_scheme(scheme);
-  d.secret = secret_at(r, "secret", d.scheme != pipeline::SigningScheme::none);
+  read_secrets(r, d);
+  if (auto problem = pipeline::Signer::check(d.scheme, d.secrets); problem && !d.secrets.empty())
+    r.error(d.secrets.size() > 1 ? "secrets" : "secret", *problem);
   if (const auto* headers = r.object("headers")) {
     ObjectReader h(*headers, path + ".headers", errors);
     for (const auto& kv : *headers) {

@@ -40,6 +40,7 @@ class ObjectReader {
   void reject_unknown();
 
   std::string path_of(std::string_view key) const;
+  std::size_t error_count() const { return errors_.size(); }
   void error(std::string_view key, std::string_view what);
 
  private:

@@ -1,6 +1,7 @@
 #include "relay/pipeline/pipeline.hpp"
 
 #include "handlers/registry.hpp"
+#include "relay/core/content_id.hpp"
 #include "relay/pattern/matcher.hpp"
 
 #include <boost/json/parse.hpp>
@@ -41,7 +42,7 @@ std::unique_ptr<Pipeline> Pipeline::build(std::vector<DestinationSpec> destinati
   const std::size_t errors_before = errors.size();
   auto impl = std::make_unique<Impl>();
   for (auto& d : destinations) {
-    Signer signer(d.scheme, d.secret);
+    Signer signer(d.scheme, d.secrets);
     impl->destinations.push_back(Destination{std::move(d), std::move(signer)});
   }
 
@@ -85,13 +86,14 @@ std::unique_ptr<Pipeline> Pipeline::build(std::vector<DestinationSpec> destinati
 
 namespace {
 
-Request signed_request(const Destination& dest, std::string_view content_type, std::string body,
-                       std::string_view signing_time) {
+Request signed_request(const Destination& dest, const DeliveryKey& key, std::string_view content_type,
+                       std::string body, std::string_view signing_time) {
   Request r{"POST", dest.spec.url, {}, std::move(body)};
-  r.headers.reserve(dest.spec.headers.size() + 3);
+  r.headers.reserve(dest.spec.headers.size() + 4);
   r.headers.push_back({"content-type", std::string(content_type)});
   for (const auto& h : dest.spec.headers) r.headers.push_back(h);
-  dest.signer.sign(r.body, signing_time, r.headers);
+  const std::string id = dest.spec.scheme == SigningScheme::standard_webhooks ? message_id(key) : std::string();
+  dest.signer.sign({r.body, signing_time, id}, r.headers);
   return r;
 }
 
@@ -113,22 +115,27 @@ void Pipeline::process(const boost::json::value& envelope, std::string_view sign
     for (std::size_t k = 0; k < route.destinations.size(); ++k) {
       const Destination& dest = impl_->destinations[route.destinations[k]];
       const bool last = k + 1 == route.destinations.size();
+      const DeliveryKey key{event.id, route.name, dest.spec.name};
       out.deliveries.push_back({route.name, route.handler_name, dest.spec.name, content_type,
-                                signed_request(dest, content_type, last ? std::move(body) : body, signing_time)});
+                                signed_request(dest, key, content_type, last ? std::move(body) : body, signing_time)});
     }
   }
 }
 
-std::optional<Request> Pipeline::request_for(std::string_view destination, std::string_view content_type,
-                                             std::string body, std::string_view signing_time) const {
+std::optional<Request> Pipeline::request_for(const DeliveryKey& key, std::string_view content_type, std::string body,
+                                             std::string_view signing_time) const {
   for (const auto& d : impl_->destinations)
-    if (d.spec.name == destination) return signed_request(d, content_type, std::move(body), signing_time);
+    if (d.spec.name == key.destination) return signed_request(d, key, content_type, std::move(body), signing_time);
   return std::nullopt;
+}
+
+std::string message_id(const DeliveryKey& key) {
+  return "msg_" + core::content_id({key.event_id, key.route, key.destination});
 }
 
 void zero_config(std::string url, std::string secret, std::vector<DestinationSpec>& destinations,
                  std::vector<RouteSpec>& routes) {
-  destinations.push_back({"webhook", std::move(url), SigningScheme::hmac_timestamp, std::move(secret), {}});
+  destinations.push_back({"webhook", std::move(url), SigningScheme::hmac_timestamp, {std::move(secret)}, {}});
   for (const auto& h : handlers::builtin_handlers())
     if (h.zero_config) routes.push_back({std::string(h.name), std::string(h.name), {}, std::nullopt, {"webhook"}});
 }

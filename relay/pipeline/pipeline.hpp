@@ -20,8 +20,8 @@ struct DestinationSpec {
   std::string name;
   std::string url;
   SigningScheme scheme = SigningScheme::hmac_timestamp;
-  std::string secret;               // the resolved secret value
-  std::vector<Header> headers;      // static extra headers
+  std::vector<std::string> secrets;  // resolved; the current one first, then older ones in rotation
+  std::vector<Header> headers;       // static extra headers
 };
 
 struct RouteSpec {
@@ -31,6 +31,16 @@ struct RouteSpec {
   std::optional<boost::json::value> pattern;  // the handler's default pattern when absent
   std::vector<std::string> destinations;
 };
+
+// Names one delivery: the event it comes from and where it goes. Its message id (Standard
+// Webhooks' webhook-id) is derived from these, so every retry carries the same one.
+struct DeliveryKey {
+  std::string_view event_id;
+  std::string_view route;
+  std::string_view destination;
+};
+
+std::string message_id(const DeliveryKey& key);
 
 struct Request {
   std::string method;
@@ -73,7 +83,7 @@ class Pipeline {
   // The signed request for a body made earlier (a stored delivery being sent again):
   // the destination's URL, static headers and signature at `signing_time`. nullopt when
   // no destination has that name any more.
-  std::optional<Request> request_for(std::string_view destination, std::string_view content_type, std::string body,
+  std::optional<Request> request_for(const DeliveryKey& key, std::string_view content_type, std::string body,
                                      std::string_view signing_time) const;
 
  private:

@@ -14,26 +14,38 @@ struct Header {
   std::string value;
 };
 
-enum class SigningScheme { hmac_timestamp, bearer, none };
+// hmac-timestamp: x-amzn-event-timestamp + x-amzn-event-signature (the DevOps Agent's);
+// bearer: Authorization: Bearer <secret>; standard-webhooks: webhook-id, webhook-timestamp,
+// webhook-signature (one "v1," entry per secret); hmac-sha256-hex: x-hub-signature-256
+// (GitHub style); none.
+enum class SigningScheme { hmac_timestamp, bearer, standard_webhooks, hmac_sha256_hex, none };
 
-// "hmac-timestamp", "bearer", "none"; nullopt for anything else.
 std::optional<SigningScheme> parse_signing_scheme(std::string_view name);
 std::string_view signing_scheme_name(SigningScheme scheme);
 
+// What one request is signed over.
+struct SignInput {
+  std::string_view body;
+  std::string_view timestamp;   // the signing time, "YYYY-MM-DDTHH:MM:SS.000Z"
+  std::string_view message_id;  // stable across retries of one delivery
+};
+
 class Signer {
  public:
-  Signer(SigningScheme scheme, std::string_view secret);
+  // `secrets` holds the current secret first, then older ones still accepted during a
+  // rotation (only standard-webhooks sends those too). A problem with a secret (empty, or
+  // not "whsec_<base64>" for standard-webhooks) is returned by check(), not thrown.
+  Signer(SigningScheme scheme, const std::vector<std::string>& secrets);
 
-  // `timestamp` is the signing time in the hmac-timestamp format; schemes without a time
-  // ignore it.
-  void sign(std::string_view body, std::string_view timestamp, std::vector<Header>& headers) const;
+  // nullopt when the secrets suit the scheme, else what is wrong with them.
+  static std::optional<std::string> check(SigningScheme scheme, const std::vector<std::string>& secrets);
 
-  SigningScheme scheme() const { return scheme_; }
+  void sign(const SignInput& in, std::vector<Header>& headers) const;
 
  private:
   SigningScheme scheme_;
   std::string bearer_;
-  std::optional<core::HmacSha256> hmac_;
+  std::vector<core::HmacSha256> keys_;
 };
 
 }  // namespace relay::pipeline

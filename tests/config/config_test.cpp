@@ -61,7 +61,7 @@ TEST(Config, LoadsAMinimalFileWithDefaults) {
   EXPECT_EQ(cfg->delivery.mode, DeliveryMode::queued);
   EXPECT_EQ(cfg->store.path, "var/relay.db");
   ASSERT_EQ(cfg->destinations.size(), 1u);
-  EXPECT_EQ(cfg->destinations[0].secret, "s3cret");
+  EXPECT_EQ(cfg->destinations[0].secrets, std::vector<std::string>{"s3cret"});
   EXPECT_EQ(cfg->destination_options[0].retry.schedule,
             (std::vector<std::chrono::milliseconds>{5s, 5min, 30min, 2h, 5h, 10h, 10h}));
   EXPECT_TRUE(cfg->pipeline);

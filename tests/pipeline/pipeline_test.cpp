@@ -24,7 +24,7 @@ json::value event_from(const char* sample) {
 
 std::unique_ptr<Pipeline> one_route(const std::string& handler, json::object options,
                                     std::vector<DestinationSpec> destinations = {
-                                        {"hook", "https://h.example/", SigningScheme::hmac_timestamp, "k", {}}}) {
+                                        {"hook", "https://h.example/", SigningScheme::hmac_timestamp, {"k"}, {}}}) {
   std::vector<std::string> names;
   for (const auto& d : destinations) names.push_back(d.name);
   std::vector<RouteSpec> routes{{"r", handler, std::move(options), std::nullopt, names}};
@@ -120,9 +120,9 @@ TEST(CodeBuild, NamesTheFailedPhase) {
 
 TEST(Pipeline, SignsEachDestinationOverTheBodySent) {
   auto p = one_route("ecs_task", {},
-                     {{"a", "https://a.example/", SigningScheme::hmac_timestamp, "secret-a", {{"x-team", "sre"}}},
-                      {"b", "https://b.example/", SigningScheme::bearer, "tok", {}},
-                      {"c", "https://c.example/", SigningScheme::none, "", {}}});
+                     {{"a", "https://a.example/", SigningScheme::hmac_timestamp, {"secret-a"}, {{"x-team", "sre"}}},
+                      {"b", "https://b.example/", SigningScheme::bearer, {"tok"}, {}},
+                      {"c", "https://c.example/", SigningScheme::none, {}, {}}});
   auto out = run(*p, "ecs-task-stopped-exit-codes.json");
   ASSERT_EQ(out.deliveries.size(), 3u);
   const auto& a = out.deliveries[0].request;
@@ -144,7 +144,7 @@ TEST(Pipeline, SignsEachDestinationOverTheBodySent) {
 }
 
 TEST(Pipeline, ReportsEveryBuildProblemWithItsPath) {
-  std::vector<DestinationSpec> destinations{{"hook", "https://h.example/", SigningScheme::hmac_timestamp, "k", {}}};
+  std::vector<DestinationSpec> destinations{{"hook", "https://h.example/", SigningScheme::hmac_timestamp, {"k"}, {}}};
   std::vector<RouteSpec> routes{
       {"a", "no_such_handler", {}, std::nullopt, {"hook"}},
       {"b", "ecs_task", {{"priority", "URGENT"}, {"colour", "red"}}, std::nullopt, {"hook", "nowhere"}},
@@ -162,7 +162,7 @@ TEST(Pipeline, ReportsEveryBuildProblemWithItsPath) {
 }
 
 TEST(Pipeline, RoutesByPattern) {
-  std::vector<DestinationSpec> destinations{{"hook", "https://h.example/", SigningScheme::hmac_timestamp, "k", {}}};
+  std::vector<DestinationSpec> destinations{{"hook", "https://h.example/", SigningScheme::hmac_timestamp, {"k"}, {}}};
   std::vector<RouteSpec> routes{
       {"prod-only", "ecs_task", {}, json::parse(R"({"detail": {"clusterArn": [{"suffix": "/prod"}]}})"), {"hook"}},
       {"example", "ecs_task", {}, json::parse(R"({"detail": {"clusterArn": [{"suffix": "/example-cluster"}]}})"), {"hook"}},
@@ -182,11 +182,11 @@ namespace relay::pipeline {
 namespace {
 
 TEST(Pipeline, RebuildsAndSignsAStoredDeliveryForItsDestination) {
-  auto p = one_route("ecs_task", {}, {{"a", "https://a.example/", SigningScheme::hmac_timestamp, "secret-a", {{"x-team", "sre"}}}});
+  auto p = one_route("ecs_task", {}, {{"a", "https://a.example/", SigningScheme::hmac_timestamp, {"secret-a"}, {{"x-team", "sre"}}}});
   auto out = run(*p, "ecs-task-stopped-exit-codes.json");
   const auto& d = out.deliveries.at(0);
   EXPECT_EQ(d.content_type, "application/json");
-  auto again = p->request_for("a", d.content_type, d.request.body, kTimestamp);
+  auto again = p->request_for({"e", "r", "a"}, d.content_type, d.request.body, kTimestamp);
   ASSERT_TRUE(again);
   EXPECT_EQ(again->url, d.request.url);
   ASSERT_EQ(again->headers.size(), d.request.headers.size());
@@ -194,9 +194,9 @@ TEST(Pipeline, RebuildsAndSignsAStoredDeliveryForItsDestination) {
     EXPECT_EQ(again->headers[i].name, d.request.headers[i].name);
     EXPECT_EQ(again->headers[i].value, d.request.headers[i].value);
   }
-  auto later = p->request_for("a", d.content_type, d.request.body, "2026-01-01T00:00:00.000Z");
+  auto later = p->request_for({"e", "r", "a"}, d.content_type, d.request.body, "2026-01-01T00:00:00.000Z");
   EXPECT_NE(later->headers.back().value, d.request.headers.back().value) << "each attempt is signed at its own time";
-  EXPECT_FALSE(p->request_for("gone", d.content_type, d.request.body, kTimestamp));
+  EXPECT_FALSE(p->request_for({"e", "r", "gone"}, d.content_type, d.request.body, kTimestamp));
 }
 
 }  // namespace
