@@ -193,7 +193,7 @@ std::optional<InputTemplate> InputTemplate::compile(const json::object* input_pa
     auto it = std::find_if(paths.begin(), paths.end(), [&](const auto& p) { return p.first == name; });
     if (it != paths.end())
       ph.path = it->second;
-    else if (!is_predefined(name))
+    else if (!is_predefined(name) && !(input_paths && input_paths->contains(name)))  // a bad path is reported already
       errors.push_back("input_template: <" + name + "> is neither in input_paths nor a predefined variable");
     if (!literal.empty()) impl->segments.emplace_back(std::move(literal));
     literal.clear();

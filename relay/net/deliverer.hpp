@@ -14,8 +14,8 @@ namespace relay::net {
 
 class Deliverer : public std::enable_shared_from_this<Deliverer> {
  public:
-  // `endpoints` and `outbox` outlive the Deliverer; each destination gets `max_in_use`
-  // connections at most from this thread.
+  // `endpoints` and `outbox` outlive the Deliverer. Each destination's max_concurrency is
+  // split evenly among the `threads_sharing_limits` threads (rounded up).
   Deliverer(asio::io_context& io, const std::vector<Endpoint>& endpoints, Outbox& outbox,
             std::size_t threads_sharing_limits, std::uint64_t seed);
 

@@ -269,8 +269,6 @@ HttpServer::~HttpServer() { join(); }
 
 tcp::endpoint HttpServer::local_endpoint() const { return workers_.front()->acceptor.local_endpoint(); }
 
-asio::io_context& HttpServer::io(std::size_t index) { return workers_.at(index)->io; }
-
 void HttpServer::start() {
   for (auto& w : workers_) {
     asio::co_spawn(w->io, accept_connections(*w), log_accept_exception);

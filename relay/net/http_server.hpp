@@ -67,9 +67,6 @@ class HttpServer {
   // Stops the io_contexts (abandoning what still runs) and joins the threads.
   void join();
 
-  // Every thread's io_context, e.g. to post work that must run beside the connections.
-  asio::io_context& io(std::size_t index);
-
  private:
   struct Worker;
   ServerOptions options_;
