@@ -5,7 +5,10 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <boost/json/parse.hpp>
+
 #include <cstdlib>
+#include <filesystem>
 
 namespace relay::config {
 namespace {
@@ -217,6 +220,51 @@ routes:
       {RELAY_BINARY, "test", "--config", cfg, RELAY_SOURCE_DIR "/payloads/samples/ecs-task-state-change-ec2-running.json"});
   EXPECT_EQ(r.exit_code, 0) << r.err;
   EXPECT_THAT(r.out, ::testing::HasSubstr(R"("skipped": [{"route": "everything-ecs", "handler": "ecs_task", "reason": "task lastStatus is RUNNING, not STOPPED"}])"));
+}
+
+}  // namespace
+}  // namespace relay::config
+
+namespace relay::config {
+namespace {
+
+void set_example_environment() {
+  for (const char* name : {"WEBHOOK_SECRET", "RELAY_INGRESS_KEY", "DEVOPS_AGENT_WEBHOOK_SECRET", "JIRA_AUTHORIZATION"})
+    setenv(name, "example-value", 1);
+  setenv("MY_SERVICE_WEBHOOK_SECRET", "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw", 1);
+  setenv("MY_SERVICE_WEBHOOK_SECRET_OLD", "whsec_C2FVsBQIhrscChlQIMV+b5sSYspob7oD", 1);
+}
+
+TEST(DeployExamples, EveryExampleConfigIsValid) {
+  set_example_environment();
+  int checked = 0;
+  for (const auto& entry : std::filesystem::directory_iterator(RELAY_SOURCE_DIR "/deploy/examples")) {
+    std::vector<std::string> errors;
+    EXPECT_TRUE(parse_config(testing::read_text(entry.path().string()), errors))
+        << entry.path() << ": " << (errors.empty() ? "" : errors.front());
+    ++checked;
+  }
+  EXPECT_GE(checked, 5);
+}
+
+// The examples' templates make what their receivers expect from real samples.
+TEST(DeployExamples, TemplatesRenderTheReceiversBodies) {
+  set_example_environment();
+  auto run = [](const char* config, const char* sample) {
+    auto r = testing::run_process({RELAY_BINARY, "test", "--config", std::string(RELAY_SOURCE_DIR "/deploy/examples/") + config,
+                                   std::string(RELAY_SOURCE_DIR "/payloads/samples/") + sample});
+    EXPECT_EQ(r.exit_code, 0) << r.err;
+    auto line = boost::json::parse(r.out).as_object();
+    const auto& body = line.at("deliveries").as_array().at(0).as_object().at("request").as_object().at("body");
+    return boost::json::parse(body.as_string()).as_object();
+  };
+  auto jira = run("jira-codebuild-failed.yaml", "codebuild-build-failed.json");
+  EXPECT_EQ(jira.at("fields").as_object().at("summary"), "CodeBuild build failed: my-sample-project");
+  auto slack = run("slack-alarms.yaml", "cloudwatch-alarm-state-change-single-metric.json");
+  EXPECT_THAT(std::string(slack.at("text").as_string()), ::testing::HasSubstr("is in ALARM"));
+  auto pd = run("pagerduty-ecs-tasks.yaml", "ecs-task-stopped-exit-codes.json");
+  EXPECT_EQ(pd.at("event_action"), "trigger");
+  EXPECT_EQ(pd.at("payload").as_object().at("custom_details").as_object().at("source"), "aws.ecs");
 }
 
 }  // namespace
