@@ -14,6 +14,8 @@ int main(int argc, char** argv) {
   relay::cli::add_verify_command(app, exit_code);
   relay::cli::add_match_command(app, exit_code);
   relay::cli::add_config_command(app, exit_code);
+  relay::cli::add_deliveries_command(app, exit_code);
+  relay::cli::add_dlq_command(app, exit_code);
   relay::cli::add_serve_command(app, exit_code);
   relay::cli::add_sink_command(app, exit_code);
   try {

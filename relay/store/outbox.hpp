@@ -84,6 +84,7 @@ struct AttemptRow {
 };
 
 struct Filter {
+  std::optional<std::int64_t> id;
   std::optional<State> state;
   std::optional<std::string> destination, route, event_id;
   std::optional<TimePoint> since, until;  // on creation time

@@ -3,6 +3,7 @@
 #include "relay/store/sqlite_db.hpp"
 
 #include <filesystem>
+#include <variant>
 
 namespace relay::store {
 
@@ -55,29 +56,28 @@ std::int64_t ms(TimePoint t) {
 
 TimePoint time_at(std::int64_t ms_since_epoch) { return TimePoint(milliseconds(ms_since_epoch)); }
 
-// The WHERE clause and bindings a Filter stands for.
+// The WHERE clause and bindings a Filter stands for, in placeholder order.
 struct FilterSql {
   std::string where;
-  std::vector<std::string> texts;
-  std::vector<std::int64_t> numbers;  // bound after the texts
+  std::vector<std::variant<std::string, std::int64_t>> values;
 
   explicit FilterSql(const Filter& f, bool with_state) {
-    auto add = [&](std::string cond) { where += (where.empty() ? " WHERE " : " AND ") + cond; };
-    if (with_state && f.state) {
-      add("state = ?");
-      texts.emplace_back(state_name(*f.state));
-    }
-    if (f.destination) add("destination = ?"), texts.push_back(*f.destination);
-    if (f.route) add("route = ?"), texts.push_back(*f.route);
-    if (f.event_id) add("event_id = ?"), texts.push_back(*f.event_id);
-    if (f.since) add("created_at >= ?"), numbers.push_back(ms(*f.since));
-    if (f.until) add("created_at < ?"), numbers.push_back(ms(*f.until));
+    auto add = [&](const char* cond, std::variant<std::string, std::int64_t> v) {
+      where += (where.empty() ? " WHERE " : " AND ") + std::string(cond);
+      values.push_back(std::move(v));
+    };
+    if (f.id) add("id = ?", *f.id);
+    if (with_state && f.state) add("state = ?", std::string(state_name(*f.state)));
+    if (f.destination) add("destination = ?", *f.destination);
+    if (f.route) add("route = ?", *f.route);
+    if (f.event_id) add("event_id = ?", *f.event_id);
+    if (f.since) add("created_at >= ?", ms(*f.since));
+    if (f.until) add("created_at < ?", ms(*f.until));
   }
 
   int bind(Statement& s, int first = 1) const {
     int i = first;
-    for (const auto& t : texts) s.bind(i++, t);
-    for (auto n : numbers) s.bind(i++, n);
+    for (const auto& v : values) std::visit([&](const auto& x) { s.bind(i++, x); }, v);
     return i;
   }
 };

@@ -1,0 +1,16 @@
+#pragma once
+// UTC timestamps as text: "2025-01-01T12:00:00.123Z" out, and the ISO 8601 forms operators
+// type in ("2025-01-01T12:00:00Z", with or without fractions) back in.
+#include <chrono>
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace relay::core {
+
+std::string format_utc_millis(std::chrono::system_clock::time_point t);
+
+// "YYYY-MM-DDTHH:MM:SS[.fraction]Z"; nullopt for anything else.
+std::optional<std::chrono::system_clock::time_point> parse_utc(std::string_view text);
+
+}  // namespace relay::core
