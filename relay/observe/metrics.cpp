@@ -1,0 +1,244 @@
+#include "relay/observe/metrics.hpp"
+
+#include "relay/core/json_writer.hpp"
+
+#include <array>
+#include <cstring>
+#include <map>
+#include <stdexcept>
+
+namespace relay::observe {
+
+namespace {
+
+constexpr std::size_t kMaxThreads = 64;
+constexpr std::size_t kSlotsPerShard = 512;
+constexpr std::size_t kMaxKeyBytes = 240;
+constexpr char kSeparator = '\x1f';  // between label values inside a key
+
+std::uint64_t fnv1a(std::string_view s) {
+  std::uint64_t h = 1469598103934665603ULL;
+  for (unsigned char c : s) h = (h ^ c) * 1099511628211ULL;
+  return h | 1;  // never 0: 0 marks an empty slot
+}
+
+// Each thread gets a small number once, used to pick its shard in every family.
+std::size_t thread_index() {
+  static std::atomic<std::size_t> next{0};
+  thread_local const std::size_t index = next.fetch_add(1) % kMaxThreads;
+  return index;
+}
+
+void append_escaped_label(std::string& out, std::string_view v) {
+  for (char c : v) {
+    if (c == '\\' || c == '"') out.push_back('\\');
+    if (c == '\n') {
+      out.append("\\n");
+      continue;
+    }
+    out.push_back(c);
+  }
+}
+
+void append_number(std::string& out, double v) {
+  if (v == static_cast<double>(static_cast<std::int64_t>(v)) && v < 1e15 && v > -1e15) {
+    out += std::to_string(static_cast<std::int64_t>(v));
+  } else {
+    core::append_python_float(out, v);
+  }
+}
+
+}  // namespace
+
+// Written only by its own thread; read by scrapes. A slot's key is filled in before its
+// hash is published (release), and read only after the hash is seen (acquire).
+struct Family::Shard {
+  struct Slot {
+    std::atomic<std::uint64_t> hash{0};
+    char key[kMaxKeyBytes];
+    std::uint16_t key_size = 0;
+  };
+  explicit Shard(std::size_t values_per_slot) : values(kSlotsPerShard * values_per_slot) {}
+  std::array<Slot, kSlotsPerShard> slots;
+  std::vector<std::atomic<std::uint64_t>> values;
+};
+
+Family::Family(std::string name, std::string help, std::vector<std::string> label_names, std::vector<double> buckets)
+    : name_(std::move(name)),
+      help_(std::move(help)),
+      label_names_(std::move(label_names)),
+      buckets_(std::move(buckets)),
+      values_per_slot_(buckets_.empty() ? 1 : buckets_.size() + 2),
+      shards_(kMaxThreads) {
+  for (std::size_t i = 0; i < label_names_.size(); ++i) other_key_ += (i ? std::string(1, kSeparator) : "") + "other";
+}
+
+Family::~Family() {
+  for (auto& s : shards_) delete s.load();
+}
+
+Family::Shard& Family::shard() {
+  auto& slot = shards_[thread_index()];
+  Shard* s = slot.load(std::memory_order_acquire);
+  if (!s) {  // threads beyond kMaxThreads may share an index: the first to arrive installs it
+    auto fresh = std::make_unique<Shard>(values_per_slot_);
+    if (slot.compare_exchange_strong(s, fresh.get(), std::memory_order_acq_rel)) s = fresh.release();
+  }
+  return *s;
+}
+
+namespace {
+
+constexpr std::uint64_t kBusy = 2;  // a slot being filled in (real hashes are odd)
+
+// Whether `slot` holds `key`, claiming it when empty. Claiming takes the slot with a CAS,
+// fills the key in, then publishes the hash.
+template <class Slot>
+bool holds(Slot& slot, std::uint64_t h, std::string_view key) {
+  for (;;) {
+    std::uint64_t seen = slot.hash.load(std::memory_order_acquire);
+    if (seen == kBusy) continue;  // another thread sharing the shard is filling it in
+    if (seen == 0) {
+      if (!slot.hash.compare_exchange_strong(seen, kBusy, std::memory_order_acquire)) continue;
+      std::memcpy(slot.key, key.data(), key.size());
+      slot.key_size = static_cast<std::uint16_t>(key.size());
+      slot.hash.store(h, std::memory_order_release);
+      return true;
+    }
+    return seen == h && std::string_view(slot.key, slot.key_size) == key;
+  }
+}
+
+// The slot index for `key` in `shard`; the last slot is kept for `other_key`, used when the
+// table is full or the key too long.
+template <class Shard>
+std::size_t slot_for(Shard& shard, std::string_view key, std::string_view other_key) {
+  if (key.size() <= kMaxKeyBytes) {
+    const std::uint64_t h = fnv1a(key);
+    for (std::size_t probe = 0; probe < kSlotsPerShard - 1; ++probe) {
+      const std::size_t i = (h + probe) % (kSlotsPerShard - 1);
+      if (holds(shard.slots[i], h, key)) return i;
+    }
+  }
+  holds(shard.slots[kSlotsPerShard - 1], fnv1a(other_key), other_key);
+  return kSlotsPerShard - 1;
+}
+
+}  // namespace
+
+void Family::add(std::initializer_list<std::string_view> label_values, std::uint64_t n) {
+  char buf[kMaxKeyBytes + 1];
+  std::size_t size = 0;
+  bool fits = true;
+  for (auto v : label_values) {
+    if (size + v.size() + 1 > sizeof buf) {
+      fits = false;
+      break;
+    }
+    if (size) buf[size++] = kSeparator;
+    std::memcpy(buf + size, v.data(), v.size());
+    size += v.size();
+  }
+  auto& s = shard();
+  const std::size_t slot = slot_for(s, fits ? std::string_view(buf, size) : std::string_view(buf, sizeof buf), other_key_);
+  s.values[slot * values_per_slot_].fetch_add(n, std::memory_order_relaxed);
+}
+
+void Family::observe(std::initializer_list<std::string_view> label_values, double seconds) {
+  std::string key;  // histograms are per delivery attempt, not per event; a small string is fine
+  for (auto v : label_values) {
+    if (!key.empty()) key.push_back(kSeparator);
+    key.append(v);
+  }
+  auto& s = shard();
+  const std::size_t slot = slot_for(s, key, other_key_);
+  std::size_t bucket = 0;
+  while (bucket < buckets_.size() && seconds > buckets_[bucket]) ++bucket;
+  auto* values = &s.values[slot * values_per_slot_];
+  values[bucket].fetch_add(1, std::memory_order_relaxed);
+  values[buckets_.size() + 1].fetch_add(static_cast<std::uint64_t>(seconds * 1e6), std::memory_order_relaxed);
+}
+
+void Family::render(std::string& out) const {
+  // Sum every shard's slots by label key.
+  std::map<std::string, std::vector<std::uint64_t>> totals;
+  for (const auto& shard_ptr : shards_) {
+    const Shard* s = shard_ptr.load(std::memory_order_acquire);
+    if (!s) continue;
+    for (std::size_t i = 0; i < kSlotsPerShard; ++i) {
+      const auto h = s->slots[i].hash.load(std::memory_order_acquire);
+      if (h == 0 || h == kBusy) continue;
+      auto& sum = totals[std::string(s->slots[i].key, s->slots[i].key_size)];
+      sum.resize(values_per_slot_);
+      for (std::size_t v = 0; v < values_per_slot_; ++v)
+        sum[v] += s->values[i * values_per_slot_ + v].load(std::memory_order_relaxed);
+    }
+  }
+  out += "# HELP " + name_ + " " + help_ + "\n# TYPE " + name_ + (buckets_.empty() ? " counter\n" : " histogram\n");
+  auto labels = [&](const std::string& key, std::string_view extra_name, std::string_view extra_value) {
+    std::string l;
+    std::size_t start = 0;
+    for (std::size_t i = 0; i < label_names_.size(); ++i) {
+      const auto end = std::min(key.find(kSeparator, start), key.size());
+      l += (l.empty() ? "" : ",") + label_names_[i] + "=\"";
+      append_escaped_label(l, std::string_view(key).substr(start, end - start));
+      l += "\"";
+      start = end + 1;
+    }
+    if (!extra_name.empty()) l += (l.empty() ? "" : ",") + std::string(extra_name) + "=\"" + std::string(extra_value) + "\"";
+    return l.empty() ? l : "{" + l + "}";
+  };
+  for (const auto& [key, v] : totals) {
+    if (buckets_.empty()) {
+      out += name_ + labels(key, {}, {}) + " " + std::to_string(v[0]) + "\n";
+      continue;
+    }
+    std::uint64_t cumulative = 0;
+    for (std::size_t b = 0; b <= buckets_.size(); ++b) {
+      cumulative += v[b];
+      std::string le;
+      if (b < buckets_.size())
+        append_number(le, buckets_[b]);
+      else
+        le = "+Inf";
+      out += name_ + "_bucket" + labels(key, "le", le) + " " + std::to_string(cumulative) + "\n";
+    }
+    std::string sum;
+    append_number(sum, static_cast<double>(v[buckets_.size() + 1]) / 1e6);
+    out += name_ + "_sum" + labels(key, {}, {}) + " " + sum + "\n";
+    out += name_ + "_count" + labels(key, {}, {}) + " " + std::to_string(cumulative) + "\n";
+  }
+}
+
+Registry::Registry() = default;
+Registry::~Registry() = default;
+
+Family& Registry::counter(std::string name, std::string help, std::vector<std::string> label_names) {
+  families_.push_back(std::unique_ptr<Family>(new Family(std::move(name), std::move(help), std::move(label_names), {})));
+  return *families_.back();
+}
+
+Family& Registry::histogram(std::string name, std::string help, std::vector<std::string> label_names,
+                            std::vector<double> buckets) {
+  if (buckets.empty()) throw std::invalid_argument("a histogram needs buckets");
+  families_.push_back(
+      std::unique_ptr<Family>(new Family(std::move(name), std::move(help), std::move(label_names), std::move(buckets))));
+  return *families_.back();
+}
+
+void Registry::gauge(std::string name, std::string help, std::function<double()> read) {
+  gauges_.push_back({std::move(name), std::move(help), std::move(read)});
+}
+
+std::string Registry::render() const {
+  std::string out;
+  for (const auto& f : families_) f->render(out);
+  for (const auto& g : gauges_) {
+    out += "# HELP " + g.name + " " + g.help + "\n# TYPE " + g.name + " gauge\n" + g.name + " ";
+    append_number(out, g.read());
+    out += "\n";
+  }
+  return out;
+}
+
+}  // namespace relay::observe
