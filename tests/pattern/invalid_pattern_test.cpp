@@ -108,7 +108,8 @@ TEST_P(InvalidPattern, IsRefusedWithItsMessage) {
   EXPECT_EQ(error->message(), GetParam().message);
 }
 
-INSTANTIATE_TEST_SUITE_P(Table, InvalidPattern, ::testing::ValuesIn(kInvalid));
+INSTANTIATE_TEST_SUITE_P(Table, InvalidPattern, ::testing::ValuesIn(kInvalid),
+                         [](const ::testing::TestParamInfo<Invalid>& info) { return "case" + std::to_string(info.index); });
 
 TEST(InvalidPattern, AddsNothing) {
   MatcherBuilder builder;
