@@ -1,7 +1,7 @@
 // `relay match`: tests EventBridge patterns against one event, or counts their matches over
 // a JSON Lines file (like `aws events test-event-pattern`, but local and in bulk).
 #include "relay/cli/commands.hpp"
-#include "relay/config/read_file.hpp"
+#include "relay/cli/option_values.hpp"
 #include "relay/pattern/matcher.hpp"
 #include "relay/pattern/tally.hpp"
 
@@ -23,19 +23,11 @@ struct MatchOptions {
   std::vector<std::string> files;  // PATTERN.json EVENT.json, or with --events the patterns
 };
 
-// The file's bytes, or nullopt with "relay match: cannot read PATH: reason" printed.
-std::optional<std::string> read_file(const std::string& path) {
-  std::string error;
-  auto text = config::read_file(path, error);
-  if (!text) std::cerr << "relay match: cannot read " << error << "\n";
-  return text;
-}
-
 // Adds each pattern file under its position; false (with the error printed) on the first
 // unreadable or invalid one.
 bool add_patterns(const std::vector<std::string>& paths, pattern::MatcherBuilder& builder) {
   for (std::size_t i = 0; i < paths.size(); ++i) {
-    const auto text = read_file(paths[i]);
+    const auto text = file_from_option("relay match", paths[i]);
     if (!text) return false;
     if (const auto error = builder.add(static_cast<std::uint32_t>(i), *text)) {
       std::cerr << paths[i] << ": " << error->message() << "\n";
@@ -48,7 +40,7 @@ bool add_patterns(const std::vector<std::string>& paths, pattern::MatcherBuilder
 int match_one_event(const std::string& pattern_path, const std::string& event_path) {
   pattern::MatcherBuilder builder;
   if (!add_patterns({pattern_path}, builder)) return 2;
-  const auto event = read_file(event_path);
+  const auto event = file_from_option("relay match", event_path);
   if (!event) return 2;
   const pattern::Matcher matcher = std::move(builder).build();
   std::vector<std::uint32_t> matched;
@@ -63,7 +55,7 @@ int match_one_event(const std::string& pattern_path, const std::string& event_pa
 int count_matches(const std::string& events_path, const std::vector<std::string>& pattern_paths) {
   pattern::MatcherBuilder builder;
   if (!add_patterns(pattern_paths, builder)) return 2;
-  const auto events = read_file(events_path);
+  const auto events = file_from_option("relay match", events_path);
   if (!events) return 2;
   const pattern::Matcher matcher = std::move(builder).build();
   const auto lines = pattern::split_lines(*events);

@@ -1,7 +1,6 @@
 // `relay sign`: print the hmac-timestamp headers for a body.
 #include "relay/cli/commands.hpp"
-#include "relay/cli/secret_option.hpp"
-#include "relay/config/read_file.hpp"
+#include "relay/cli/option_values.hpp"
 #include "relay/core/hmac_timestamp.hpp"
 
 #include <CLI/CLI.hpp>
@@ -22,22 +21,13 @@ struct SignOptions {
 int run_sign(const SignOptions& opt) {
   auto secret = secret_from_option("relay sign", opt.secret);
   if (!secret) return 2;
-  std::string timestamp = opt.timestamp;
-  if (timestamp.empty()) {
-    timestamp = core::format_signing_time(std::chrono::system_clock::now());
-  } else if (!core::is_signing_time(timestamp)) {
-    std::cerr << "relay sign: --timestamp: expected YYYY-MM-DDTHH:MM:SS.000Z, got \"" << timestamp << "\"\n";
-    return 2;
-  }
-  std::string error;
-  auto body = config::read_file(opt.file, error);
-  if (!body) {
-    std::cerr << "relay sign: cannot read " << error << "\n";
-    return 2;
-  }
+  const auto timestamp = signing_time_from_option("relay sign", opt.timestamp);
+  if (!timestamp) return 2;
+  const auto body = file_from_option("relay sign", opt.file);
+  if (!body) return 2;
   const core::HmacSha256 key(*secret);
-  std::cout << core::kTimestampHeader << ": " << timestamp << "\n"
-            << core::kSignatureHeader << ": " << core::hmac_timestamp_signature(key, timestamp, *body) << "\n";
+  std::cout << core::kTimestampHeader << ": " << *timestamp << "\n"
+            << core::kSignatureHeader << ": " << core::hmac_timestamp_signature(key, *timestamp, *body) << "\n";
   return 0;
 }
 

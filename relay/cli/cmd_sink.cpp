@@ -3,7 +3,7 @@
 #include <iostream>
 
 #include "relay/cli/commands.hpp"
-#include "relay/cli/secret_option.hpp"
+#include "relay/cli/option_values.hpp"
 #include "relay/net/sink.hpp"
 
 namespace relay::cli {

@@ -1,7 +1,7 @@
 // `relay test`: run the pipeline on sample events offline and print what would be sent.
 #include "relay/cli/commands.hpp"
 #include "relay/cli/load_config.hpp"
-#include "relay/config/read_file.hpp"
+#include "relay/cli/option_values.hpp"
 #include "relay/core/event.hpp"
 #include "relay/core/hmac_timestamp.hpp"
 #include "relay/pipeline/outcome_json.hpp"
@@ -23,25 +23,16 @@ struct TestOptions {
 };
 
 int run_test(const TestOptions& opt) {
-  std::string timestamp = opt.timestamp;
-  if (timestamp.empty()) {
-    timestamp = core::format_signing_time(std::chrono::system_clock::now());
-  } else if (!core::is_signing_time(timestamp)) {
-    std::cerr << "relay test: --timestamp: expected YYYY-MM-DDTHH:MM:SS.000Z, got \"" << timestamp << "\"\n";
-    return 2;
-  }
+  const auto timestamp = signing_time_from_option("relay test", opt.timestamp);
+  if (!timestamp) return 2;
   auto cfg = load_config("relay test", opt.config_file);
   if (!cfg) return 2;
   const auto& pipe = cfg->pipeline;
 
   std::vector<std::string> inputs;
   for (const auto& f : opt.files) {
-    std::string error;
-    auto data = config::read_file(f, error);
-    if (!data) {
-      std::cerr << "relay test: cannot read " << error << "\n";
-      return 2;
-    }
+    auto data = file_from_option("relay test", f);
+    if (!data) return 2;
     inputs.push_back(std::move(*data));
   }
 
@@ -58,7 +49,7 @@ int run_test(const TestOptions& opt) {
     }
     for (const auto& ev : events) {
       pipeline::Outcome outcome;
-      pipe->process(ev, timestamp, outcome);
+      pipe->process(ev, *timestamp, outcome);
       pipeline::append_outcome_line(out, opt.files[i], core::Event::view(ev).id, outcome);
     }
     std::cout << out;

@@ -1,8 +1,7 @@
 // `relay verify`: check a received signature against one or several secrets (a rotation);
 // exit 0 valid, 1 invalid, 2 usage.
 #include "relay/cli/commands.hpp"
-#include "relay/cli/secret_option.hpp"
-#include "relay/config/read_file.hpp"
+#include "relay/cli/option_values.hpp"
 #include "relay/core/hmac_timestamp.hpp"
 #include "relay/core/standard_webhooks.hpp"
 #include "relay/pipeline/signer.hpp"
@@ -67,12 +66,8 @@ int run_verify(const VerifyOptions& opt) {
     std::cerr << "relay verify: --secret: " << *problem << "\n";
     return 2;
   }
-  std::string error;
-  auto body = config::read_file(opt.file, error);
-  if (!body) {
-    std::cerr << "relay verify: cannot read " << error << "\n";
-    return 2;
-  }
+  const auto body = file_from_option("relay verify", opt.file);
+  if (!body) return 2;
   bool valid = false;
   for (const auto& secret : secrets) valid |= valid_for(*scheme, secret, opt, *body);
   std::cout << (valid ? "valid" : "invalid") << "\n";

@@ -252,12 +252,25 @@ std::optional<Config> parse_config(std::string_view text, std::vector<std::strin
     ObjectReader d(*delivery, "delivery", errors);
     cfg.delivery.mode = d.choice("mode", "queued", {"queued", "sync"}) == "sync" ? DeliveryMode::sync : DeliveryMode::queued;
     cfg.delivery.max_backlog = static_cast<std::size_t>(d.integer("max_backlog", 10000, 1, 10'000'000));
+    cfg.delivery.max_backlog_bytes =
+        static_cast<std::size_t>(d.integer("max_backlog_bytes", 256 << 20, 1 << 20, std::int64_t{1} << 40));
+    cfg.delivery.dedupe_window = d.duration("dedupe_window", 24h);
     d.reject_unknown();
   }
   if (const auto* store = r.object("store")) {
     ObjectReader s(*store, "store", errors);
     cfg.store.path = s.string("path", cfg.store.path);
+    cfg.store.synchronous_full = s.choice("synchronous", "full", {"full", "normal"}) == "full";
+    cfg.store.busy_timeout = s.duration("busy_timeout", 5s);
+    cfg.store.max_bytes = static_cast<std::size_t>(s.integer("max_bytes", 0, 0, std::int64_t{1} << 50));
+    if (cfg.store.max_bytes != 0 && cfg.store.max_bytes < (64 << 10)) s.error("max_bytes", "expected 0 (no cap) or at least 65536");
+    cfg.store.retention = s.duration("retention", 7 * 24h);
     s.reject_unknown();
+  }
+  if (const auto* admin = r.object("admin")) {
+    ObjectReader a(*admin, "admin", errors);
+    cfg.admin.token = secret_at(a, "token", true);
+    a.reject_unknown();
   }
   if (const auto* patterns = r.object("patterns")) {
     ObjectReader p(*patterns, "patterns", errors);

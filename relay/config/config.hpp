@@ -49,11 +49,26 @@ struct DestinationOptions {
 
 struct DeliveryConfig {
   DeliveryMode mode = DeliveryMode::queued;
+  // Deliveries accepted and not yet delivered or dead, in number and in body bytes;
+  // beyond either, ingress answers 429.
   std::size_t max_backlog = 10000;
+  std::size_t max_backlog_bytes = 256u << 20;
+  // The same event id (per route and destination) accepted again within this window is
+  // acknowledged but not delivered again.
+  std::chrono::milliseconds dedupe_window = std::chrono::hours(24);
 };
 
 struct StoreConfig {
   std::string path = "var/relay.db";
+  bool synchronous_full = true;  // fsync every commit; false: WAL's NORMAL (a power loss may lose the last commits)
+  std::chrono::milliseconds busy_timeout{5000};  // waiting for a lock before a write fails
+  std::size_t max_bytes = 0;                     // cap on the file (0: none); beyond it writes fail
+  std::chrono::milliseconds retention = std::chrono::hours(24 * 7);  // delivered rows and their logs
+};
+
+// The admin API (/admin/... on the ingress listener), enabled by giving a token.
+struct AdminConfig {
+  std::string token;  // resolved secret; empty: no admin API
 };
 
 struct Config {
@@ -62,6 +77,7 @@ struct Config {
   IngressConfig ingress;
   DeliveryConfig delivery;
   StoreConfig store;
+  AdminConfig admin;
   pattern::Limits pattern_limits;
   std::vector<pipeline::DestinationSpec> destinations;
   std::vector<DestinationOptions> destination_options;  // parallel to destinations

@@ -25,7 +25,7 @@ class ObjectReader {
   std::string string(std::string_view key, std::string fallback = {}, bool required = false);
   std::int64_t integer(std::string_view key, std::int64_t fallback, std::int64_t min, std::int64_t max);
   double number(std::string_view key, double fallback, double min, double max);
-  // "250ms", "5s", "30m", "2h" (a bare number is refused: the unit is never guessed).
+  // "250ms", "5s", "30m", "2h", "7d" (a bare number is refused: the unit is never guessed).
   std::chrono::milliseconds duration(std::string_view key, std::chrono::milliseconds fallback);
   // One of `allowed`; the view points into `allowed`'s literals.
   std::string_view choice(std::string_view key, std::string_view fallback,
@@ -50,7 +50,7 @@ class ObjectReader {
   std::vector<std::string> known_;
 };
 
-// Parses "250ms", "5s", "30m", "2h"; nullopt for anything else.
+// Parses "250ms", "5s", "30m", "2h", "7d"; nullopt for anything else.
 std::optional<std::chrono::milliseconds> parse_duration(std::string_view text);
 
 }  // namespace relay::core

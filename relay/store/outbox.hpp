@@ -65,6 +65,16 @@ struct Attempt {
 
 enum class Verdict { delivered, retry, dead };
 
+// One attempt's record for finish_all: the claim it settles (id and attempt number, the
+// fence), what happened, and the verdict; `retry_at` is used for Verdict::retry.
+struct Finish {
+  std::int64_t id = 0;
+  int attempt = 0;
+  Attempt result;
+  Verdict verdict = Verdict::delivered;
+  TimePoint retry_at;
+};
+
 struct DeliveryRow {
   std::int64_t id = 0;
   std::string event_id, source, detail_type, route, destination;
@@ -111,9 +121,15 @@ class Outbox {
   // lease ran out.
   virtual std::vector<Claimed> claim(TimePoint now, std::size_t limit, std::chrono::milliseconds lease) = 0;
 
-  // Records an attempt and its verdict; `retry_at` is used for Verdict::retry. Returns false
-  // (and records nothing) when the lease was lost to a newer attempt.
-  virtual bool finish(const Claimed& delivery, const Attempt& attempt, Verdict verdict, TimePoint retry_at) = 0;
+  // Records attempts and their verdicts in one transaction. One flag per entry: false (and
+  // nothing recorded for it) when its lease was lost to a newer attempt.
+  virtual std::vector<bool> finish_all(std::span<const Finish> batch) = 0;
+
+  // finish_all for one attempt.
+  bool finish(const Claimed& delivery, const Attempt& attempt, Verdict verdict, TimePoint retry_at) {
+    const Finish one{delivery.id, delivery.attempt, attempt, verdict, retry_at};
+    return finish_all({&one, 1}).front();
+  }
 
   virtual std::vector<DeliveryRow> deliveries(const Filter& filter) = 0;
   virtual std::optional<DeliveryRow> delivery(std::int64_t id) = 0;

@@ -145,26 +145,32 @@ class SqliteOutbox final : public Outbox {
     return out;
   }
 
-  bool finish(const Claimed& d, const Attempt& a, Verdict verdict, TimePoint retry_at) override {
+  std::vector<bool> finish_all(std::span<const Finish> batch) override {
     auto& update = cached(finish_,
                           "UPDATE deliveries SET state = ?, next_attempt_at = ?, updated_at = ?, last_status = ?,"
                           " last_error = ? WHERE id = ? AND attempts = ? AND state = 'in_flight'");
     auto& log = cached(log_, "INSERT OR REPLACE INTO attempts VALUES (?, ?, ?, ?, ?, ?, ?)");
-    const State next = verdict == Verdict::delivered ? State::delivered
-                       : verdict == Verdict::retry   ? State::pending
-                                                     : State::dead;
-    const TimePoint finished = a.started + a.latency;
+    std::vector<bool> recorded;
+    recorded.reserve(batch.size());
     Transaction tx(db_);
-    update.bind(1, state_name(next)).bind(2, ms(verdict == Verdict::retry ? retry_at : finished));
-    update.bind(3, ms(finished)).bind(4, std::int64_t{a.status}).bind(5, a.error);
-    update.bind(6, d.id).bind(7, std::int64_t{d.attempt});
-    update.run();
-    if (db_.changes() == 0) return false;
-    log.bind(1, d.id).bind(2, std::int64_t{d.attempt}).bind(3, ms(a.started)).bind(4, a.latency.count());
-    log.bind(5, std::int64_t{a.status}).bind(6, a.error).bind(7, a.response);
-    log.run();
+    for (const Finish& f : batch) {
+      const Attempt& a = f.result;
+      const State next = f.verdict == Verdict::delivered ? State::delivered
+                         : f.verdict == Verdict::retry   ? State::pending
+                                                         : State::dead;
+      const TimePoint finished = a.started + a.latency;
+      update.bind(1, state_name(next)).bind(2, ms(f.verdict == Verdict::retry ? f.retry_at : finished));
+      update.bind(3, ms(finished)).bind(4, std::int64_t{a.status}).bind(5, a.error);
+      update.bind(6, f.id).bind(7, std::int64_t{f.attempt});
+      update.run();
+      recorded.push_back(db_.changes() != 0);
+      if (!recorded.back()) continue;
+      log.bind(1, f.id).bind(2, std::int64_t{f.attempt}).bind(3, ms(a.started)).bind(4, a.latency.count());
+      log.bind(5, std::int64_t{a.status}).bind(6, a.error).bind(7, a.response);
+      log.run();
+    }
     tx.commit();
-    return true;
+    return recorded;
   }
 
   std::vector<DeliveryRow> deliveries(const Filter& filter) override {

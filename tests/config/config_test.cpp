@@ -1,5 +1,6 @@
 #include "relay/config/config.hpp"
 #include "relay/config/yaml_json.hpp"
+#include "relay/core/object_reader.hpp"
 #include "tests/support/run_process.hpp"
 
 #include <gmock/gmock.h>
@@ -149,7 +150,56 @@ routes:
                           "routes[1].name: \"a\" is already the name of routes[0]",
                           "routes[1].pattern: not valid JSON: syntax error",
                           "routes[2].handler: missing",
-                          "lsiten: unknown key (known: listen, threads, ingress, delivery, store, patterns, destinations, routes)"));
+                          "lsiten: unknown key (known: listen, threads, ingress, delivery, store, admin, patterns, destinations, routes)"));
+}
+
+TEST(Config, ReadsTheDurableDeliveryKeys) {
+  setenv("RELAY_TEST_ADMIN", "adm1n", 1);
+  std::vector<std::string> errors;
+  auto cfg = parse_config(std::string(kMinimal) + R"(
+delivery: {max_backlog: 50, max_backlog_bytes: 2097152, dedupe_window: 2d}
+store: {path: /tmp/x.db, synchronous: normal, busy_timeout: 250ms, max_bytes: 1048576, retention: 3d}
+admin: {token: env:RELAY_TEST_ADMIN}
+)",
+                          errors);
+  ASSERT_TRUE(cfg) << errors.front();
+  EXPECT_EQ(cfg->delivery.max_backlog, 50u);
+  EXPECT_EQ(cfg->delivery.max_backlog_bytes, 2097152u);
+  EXPECT_EQ(cfg->delivery.dedupe_window, 48h);
+  EXPECT_EQ(cfg->store.path, "/tmp/x.db");
+  EXPECT_FALSE(cfg->store.synchronous_full);
+  EXPECT_EQ(cfg->store.busy_timeout, 250ms);
+  EXPECT_EQ(cfg->store.max_bytes, 1048576u);
+  EXPECT_EQ(cfg->store.retention, 72h);
+  EXPECT_EQ(cfg->admin.token, "adm1n");
+
+  auto defaults = parse_config(kMinimal, errors);
+  ASSERT_TRUE(defaults);
+  EXPECT_EQ(defaults->delivery.dedupe_window, 24h);
+  EXPECT_EQ(defaults->store.retention, 7 * 24h);
+  EXPECT_TRUE(defaults->store.synchronous_full);
+  EXPECT_TRUE(defaults->admin.token.empty());
+}
+
+TEST(Config, ReportsTheDurableDeliveryKeysProblems) {
+  unsetenv("RELAY_NO_SUCH_SECRET");
+  EXPECT_THAT(errors_of(std::string(kMinimal) + R"(
+delivery: {max_backlog_bytes: 10, dedupe_window: forever}
+store: {synchronous: sometimes, max_bytes: 100, retention: 7}
+admin: {token: env:RELAY_NO_SUCH_SECRET, listen: x}
+)"),
+              ElementsAre("delivery.max_backlog_bytes: expected a whole number from 1048576 to 1099511627776",
+                          "delivery.dedupe_window: expected a duration such as 250ms, 5s, 30m or 2h",
+                          "store.synchronous: expected one of full, normal",
+                          "store.max_bytes: expected 0 (no cap) or at least 65536",
+                          "store.retention: expected a duration such as 250ms, 5s, 30m or 2h",
+                          "admin.token: environment variable RELAY_NO_SUCH_SECRET is not set",
+                          "admin.listen: unknown key (known: token)"));
+}
+
+TEST(Config, DurationsTakeDays) {
+  EXPECT_EQ(core::parse_duration("7d"), std::chrono::milliseconds(7 * 24h));
+  EXPECT_EQ(core::parse_duration("d"), std::nullopt);
 }
 
 TEST(Config, ReportsPipelineProblemsWithTheirPath) {

@@ -1,6 +1,7 @@
 #include "relay/core/base64.hpp"
 #include "relay/core/hmac.hpp"
 #include "relay/core/hmac_timestamp.hpp"
+#include "relay/core/utc_time.hpp"
 #include "tests/support/run_process.hpp"
 
 #include <gtest/gtest.h>
@@ -107,6 +108,25 @@ TEST(ConstantTimeEqual, ComparesContent) {
   EXPECT_TRUE(constant_time_equal("", ""));
   EXPECT_FALSE(constant_time_equal("abc", "abd"));
   EXPECT_FALSE(constant_time_equal("abc", "ab"));
+}
+
+}  // namespace
+}  // namespace relay::core
+
+namespace relay::core {
+namespace {
+
+TEST(UtcTime, FormatsMillisAndParsesIsoForms) {
+  using namespace std::chrono;
+  const auto t = sys_days(year(2025) / 1 / 2) + hours(3) + minutes(4) + seconds(5) + milliseconds(678);
+  EXPECT_EQ(format_utc_millis(t), "2025-01-02T03:04:05.678Z");
+  EXPECT_EQ(parse_utc("2025-01-02T03:04:05.678Z"), t);
+  EXPECT_EQ(parse_utc("2025-01-02T03:04:05Z"), t - milliseconds(678));
+  EXPECT_EQ(parse_utc("2025-01-02T03:04:05.6789Z"), t + microseconds(900));
+  EXPECT_FALSE(parse_utc("2025-01-02T03:04:05.Z"));
+  EXPECT_FALSE(parse_utc("2025-01-02 03:04:05Z"));
+  EXPECT_FALSE(parse_utc("2025-02-30T03:04:05Z"));
+  EXPECT_FALSE(parse_signing_time("2025-01-02T03:04:05Z")) << "the signing format has exactly three fraction digits";
 }
 
 }  // namespace

@@ -4,6 +4,8 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <algorithm>
+
 namespace relay::store {
 namespace {
 
@@ -73,6 +75,25 @@ TEST_F(SqliteOutboxTest, AnExpiredLeaseMakesTheDeliveryDueAgainAndFencesTheOldSe
   EXPECT_EQ(second[0].attempt, 2);
   EXPECT_FALSE(box->finish(first[0], answered(t0 + 32s, 200), Verdict::delivered, {}));
   EXPECT_TRUE(box->finish(second[0], answered(t0 + 32s, 200), Verdict::delivered, {}));
+}
+
+TEST_F(SqliteOutboxTest, FinishAllRecordsABatchAndSkipsOnlyTheLostLeases) {
+  accept({event("e1"), event("e2"), event("e3")});
+  auto first = box->claim(t0, 10, 30s);
+  ASSERT_EQ(first.size(), 3u);
+  auto again = box->claim(t0 + 31s, 1, 30s);  // one lease ran out and went to a newer attempt
+  ASSERT_EQ(again.size(), 1u);
+  std::stable_partition(first.begin(), first.end(), [&](const Claimed& c) { return c.id == again[0].id; });
+  const std::vector<Finish> batch{{first[0].id, first[0].attempt, answered(t0, 200), Verdict::delivered, {}},
+                                  {first[1].id, first[1].attempt, answered(t0, 503), Verdict::retry, t0 + 5min},
+                                  {first[2].id, first[2].attempt, answered(t0, 400), Verdict::dead, {}}};
+  EXPECT_EQ(box->finish_all(batch), (std::vector<bool>{false, true, true}));
+  EXPECT_EQ(box->delivery(first[0].id)->state, State::in_flight);
+  EXPECT_TRUE(box->attempts(first[0].id).empty());
+  EXPECT_EQ(box->delivery(first[1].id)->state, State::pending);
+  EXPECT_EQ(box->delivery(first[1].id)->next_attempt, t0 + 5min);
+  EXPECT_EQ(box->delivery(first[2].id)->state, State::dead);
+  EXPECT_EQ(box->attempts(first[2].id).at(0).status, 400);
 }
 
 TEST_F(SqliteOutboxTest, RetriesWaitUntilTheirTime) {
