@@ -20,7 +20,33 @@ struct TestOptions {
   std::string config_file;
   std::vector<std::string> files;
   std::string timestamp;
+  std::string route;                 // as if posted to /events/<route>
+  std::vector<std::string> headers;  // "name: value", as if sent with the request
 };
+
+// The request the events are taken to arrive in; false (with the error printed) for a
+// header that is not "name: value".
+bool request_scope(const TestOptions& opt, std::vector<pipeline::Header>& headers, pipeline::RequestScope& scope) {
+  for (const auto& h : opt.headers) {
+    const auto colon = h.find(':');
+    if (colon == std::string::npos || colon == 0) {
+      std::cerr << "relay test: --header: expected \"name: value\", got \"" << h << "\"\n";
+      return false;
+    }
+    std::string name = h.substr(0, colon);
+    for (auto& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    headers.push_back({name, h.substr(h.find_first_not_of(' ', colon + 1) == std::string::npos
+                                          ? h.size()
+                                          : h.find_first_not_of(' ', colon + 1))});
+  }
+  scope.route = opt.route;
+  scope.header = [&headers](std::string_view name) -> std::string_view {
+    for (const auto& h : headers)
+      if (h.name == name) return h.value;
+    return {};
+  };
+  return true;
+}
 
 int run_test(const TestOptions& opt) {
   const auto timestamp = signing_time_from_option("relay test", opt.timestamp);
@@ -28,6 +54,13 @@ int run_test(const TestOptions& opt) {
   auto cfg = load_config("relay test", opt.config_file);
   if (!cfg) return 2;
   const auto& pipe = cfg->pipeline;
+  std::vector<pipeline::Header> headers;
+  pipeline::RequestScope scope;
+  if (!request_scope(opt, headers, scope)) return 2;
+  if (!opt.route.empty() && !pipe->has_route(opt.route)) {
+    std::cerr << "relay test: --route: no route is named \"" << opt.route << "\"\n";
+    return 2;
+  }
 
   std::vector<std::string> inputs;
   for (const auto& f : opt.files) {
@@ -49,7 +82,7 @@ int run_test(const TestOptions& opt) {
     }
     for (const auto& ev : events) {
       pipeline::Outcome outcome;
-      pipe->process(ev, *timestamp, outcome);
+      pipe->process(ev, *timestamp, outcome, scope);
       pipeline::append_outcome_line(out, opt.files[i], core::Event::view(ev).id, outcome);
     }
     std::cout << out;
@@ -65,6 +98,8 @@ void add_test_command(CLI::App& app, int& exit_code) {
   auto* cmd = app.add_subcommand("test", "Run the handlers on sample events, offline, and print what would be sent");
   cmd->add_option("--config", opt->config_file, "Config file (default: WEBHOOK_URL and WEBHOOK_SECRET from the environment)");
   cmd->add_option("--timestamp", opt->timestamp, "Signing time, YYYY-MM-DDTHH:MM:SS.000Z (default: now)");
+  cmd->add_option("--route", opt->route, "As if posted to /events/ROUTE: only that route");
+  cmd->add_option("--header", opt->headers, "\"name: value\", as if sent with the request (repeatable)");
   cmd->add_option("events", opt->files, "Event files (JSON: one event, an alarm action, or an array); - is stdin")
       ->required();
   cmd->callback([opt, &exit_code] { exit_code = run_test(*opt); });

@@ -38,28 +38,31 @@ bool valid_listen(std::string_view s) {
   return std::atoi(std::string(s.substr(colon + 1)).c_str()) <= 65535;
 }
 
+// An `auth` mapping (ingress.auth, or a route's request.auth) into `in`'s auth fields.
+void read_auth(const json::object& auth, const std::string& path, IngressConfig& in, std::vector<std::string>& errors) {
+  ObjectReader a(auth, path, errors);
+  const auto type = a.choice("type", "none", {"none", "api_key", "basic", "bearer", "hmac-timestamp"});
+  if (type == "api_key") {
+    in.auth = IngressAuth::api_key;
+    in.api_key_header = a.string("header", {}, true);
+    in.secret = secret_at(a, "key", true);
+  } else if (type == "basic") {
+    in.auth = IngressAuth::basic;
+    in.secret = a.string("username", {}, true) + ":" + secret_at(a, "password", true);
+  } else if (type == "bearer") {
+    in.auth = IngressAuth::bearer;
+    in.secret = secret_at(a, "token", true);
+  } else if (type == "hmac-timestamp") {
+    in.auth = IngressAuth::hmac_timestamp;
+    in.secret = secret_at(a, "secret", true);
+    in.hmac_tolerance = std::chrono::duration_cast<std::chrono::seconds>(a.duration("tolerance", 5min));
+  }
+  a.reject_unknown();
+}
+
 void read_ingress(const json::object& o, IngressConfig& in, std::vector<std::string>& errors) {
   ObjectReader r(o, "ingress", errors);
-  if (const auto* auth = r.object("auth")) {
-    ObjectReader a(*auth, "ingress.auth", errors);
-    const auto type = a.choice("type", "none", {"none", "api_key", "basic", "bearer", "hmac-timestamp"});
-    if (type == "api_key") {
-      in.auth = IngressAuth::api_key;
-      in.api_key_header = a.string("header", {}, true);
-      in.secret = secret_at(a, "key", true);
-    } else if (type == "basic") {
-      in.auth = IngressAuth::basic;
-      in.secret = a.string("username", {}, true) + ":" + secret_at(a, "password", true);
-    } else if (type == "bearer") {
-      in.auth = IngressAuth::bearer;
-      in.secret = secret_at(a, "token", true);
-    } else if (type == "hmac-timestamp") {
-      in.auth = IngressAuth::hmac_timestamp;
-      in.secret = secret_at(a, "secret", true);
-      in.hmac_tolerance = std::chrono::duration_cast<std::chrono::seconds>(a.duration("tolerance", 5min));
-    }
-    a.reject_unknown();
-  }
+  if (const auto* auth = r.object("auth")) read_auth(*auth, "ingress.auth", in, errors);
   in.max_body_bytes = static_cast<std::size_t>(r.integer("max_body_bytes", 1 << 20, 1024, 64 << 20));
   in.max_connections = static_cast<std::size_t>(r.integer("max_connections", 10000, 1, 1'000'000));
   in.read_timeout = r.duration("read_timeout", 10s);
@@ -209,6 +212,25 @@ void read_route(std::size_t i, const json::value& v, Config& cfg, std::vector<st
     }
   }
   if (const auto* options = r.object("options")) route.options = *options;
+  if (const auto* request = r.object("request")) {
+    ObjectReader q(*request, path + ".request", errors);
+    if (const auto* headers = q.object("headers")) {
+      for (const auto& kv : *headers) {
+        std::string name(kv.key());
+        for (auto& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+        if (!kv.value().is_string())
+          errors.push_back(path + ".request.headers." + std::string(kv.key()) + ": expected the header's value");
+        else
+          route.request_headers.push_back({name, std::string(kv.value().get_string())});
+      }
+    }
+    if (const auto* auth = q.object("auth")) {
+      // Its own door: POST /events/<name>, authenticated with this instead of ingress.auth.
+      route.own_path = true;
+      read_auth(*auth, path + ".request.auth", cfg.route_ingress[route.name], errors);
+    }
+    q.reject_unknown();
+  }
   if (const auto* dests = r.value("destinations", true)) {
     if (!dests->is_array() || dests->get_array().empty()) {
       r.error("destinations", "expected a non-empty list of destination names");

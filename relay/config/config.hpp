@@ -6,6 +6,7 @@
 #include "relay/pipeline/pipeline.hpp"
 
 #include <chrono>
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
@@ -82,6 +83,8 @@ struct Config {
   std::vector<pipeline::DestinationSpec> destinations;
   std::vector<DestinationOptions> destination_options;  // parallel to destinations
   std::vector<pipeline::RouteSpec> routes;
+  // Routes with their own door (request.auth): the auth fields of each, by route name.
+  std::map<std::string, IngressConfig, std::less<>> route_ingress;
   // Built from destinations and routes at load; shared by every thread that serves.
   std::shared_ptr<const pipeline::Pipeline> pipeline;
 };

@@ -22,6 +22,15 @@ struct Route {
   std::string handler_name;
   std::unique_ptr<handlers::Handler> handler;
   std::vector<std::size_t> destinations;
+  std::vector<Header> request_headers;
+  bool own_path;
+
+  bool admits(const RequestScope& scope) const {
+    if (scope.route.empty() ? own_path : scope.route != name) return false;
+    for (const auto& h : request_headers)
+      if (!scope.header || scope.header(h.name) != h.value) return false;
+    return true;
+  }
 };
 
 std::string route_path(std::size_t i) { return "routes[" + std::to_string(i) + "]"; }
@@ -56,7 +65,8 @@ std::unique_ptr<Pipeline> Pipeline::build(std::vector<DestinationSpec> destinati
       continue;
     }
     std::vector<std::string> option_errors;
-    Route route{spec.name, spec.handler, info->make({spec.name, spec.options, option_errors}), {}};
+    Route route{spec.name, spec.handler, info->make({spec.name, spec.options, option_errors}), {},
+                spec.request_headers, spec.own_path};
     for (auto& e : option_errors) errors.push_back(path + ".options." + e);
     if (!route.handler) continue;
 
@@ -99,12 +109,14 @@ Request signed_request(const Destination& dest, const DeliveryKey& key, std::str
 
 }  // namespace
 
-void Pipeline::process(const boost::json::value& envelope, std::string_view signing_time, Outcome& out) const {
+void Pipeline::process(const boost::json::value& envelope, std::string_view signing_time, Outcome& out,
+                       const RequestScope& scope) const {
   thread_local std::vector<std::uint32_t> matched;
   impl_->matcher.match(envelope, matched);
   const core::Event event = core::Event::view(envelope);
   for (auto id : matched) {
     const Route& route = impl_->routes[id];
+    if (!route.admits(scope)) continue;
     std::string body;
     body.reserve(8192);  // most incidents fit: no regrowth while writing
     if (auto skip = route.handler->transform(event, body)) {
@@ -127,6 +139,10 @@ std::optional<Request> Pipeline::request_for(const DeliveryKey& key, std::string
   for (const auto& d : impl_->destinations)
     if (d.spec.name == key.destination) return signed_request(d, key, content_type, std::move(body), signing_time);
   return std::nullopt;
+}
+
+bool Pipeline::has_route(std::string_view name) const {
+  return std::any_of(impl_->routes.begin(), impl_->routes.end(), [&](const Route& r) { return r.name == name; });
 }
 
 std::string message_id(const DeliveryKey& key) {

@@ -8,6 +8,7 @@
 
 #include <boost/json/object.hpp>
 
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -30,6 +31,15 @@ struct RouteSpec {
   boost::json::object options;
   std::optional<boost::json::value> pattern;  // the handler's default pattern when absent
   std::vector<std::string> destinations;
+  std::vector<Header> request_headers;  // the request must carry these (names lower case)
+  bool own_path = false;                // reached only through /events/<name>, not /events
+};
+
+// The request an event came in: which route its path names (/events/<route>; empty for
+// /events) and its headers (lower-case name -> value, empty when absent).
+struct RequestScope {
+  std::string_view route;
+  std::function<std::string_view(std::string_view name)> header;
 };
 
 // Names one delivery: the event it comes from and where it goes. Its message id (Standard
@@ -77,8 +87,13 @@ class Pipeline {
   ~Pipeline();
 
   // Appends to `out` what every matching route makes of `envelope` (a value EventDecoder
-  // produced), signed at `signing_time`.
-  void process(const boost::json::value& envelope, std::string_view signing_time, Outcome& out) const;
+  // produced), signed at `signing_time`. Routes the request scope rules out are not
+  // considered: another route's path, an own-path route reached through /events, headers
+  // the route asks for and the request lacks.
+  void process(const boost::json::value& envelope, std::string_view signing_time, Outcome& out,
+               const RequestScope& scope = {}) const;
+
+  bool has_route(std::string_view name) const;
 
   // The signed request for a body made earlier (a stored delivery being sent again):
   // the destination's URL, static headers and signature at `signing_time`. nullopt when

@@ -319,3 +319,69 @@ TEST(DeployExamples, TemplatesRenderTheReceiversBodies) {
 
 }  // namespace
 }  // namespace relay::config
+
+namespace relay::config {
+namespace {
+
+TEST(Config, RoutesMayAskForHeadersAndHaveTheirOwnDoor) {
+  setenv("RELAY_TEAM_KEY", "team-key", 1);
+  std::vector<std::string> errors;
+  auto cfg = parse_config(R"(
+destinations:
+  hook: {url: "https://h.example/", secret: s}
+routes:
+  - name: team-a
+    handler: ecs_task
+    destinations: [hook]
+    request:
+      headers: {X-Team: a}
+      auth: {type: api_key, header: x-team-key, key: env:RELAY_TEAM_KEY}
+)",
+                          errors);
+  ASSERT_TRUE(cfg) << errors.front();
+  ASSERT_EQ(cfg->routes[0].request_headers.size(), 1u);
+  EXPECT_EQ(cfg->routes[0].request_headers[0].name, "x-team");
+  EXPECT_TRUE(cfg->routes[0].own_path);
+  EXPECT_EQ(cfg->route_ingress.at("team-a").auth, IngressAuth::api_key);
+  EXPECT_EQ(cfg->route_ingress.at("team-a").secret, "team-key");
+
+  EXPECT_THAT(errors_of(R"(
+destinations:
+  hook: {url: "https://h.example/", secret: s}
+routes:
+  - name: a
+    handler: ecs_task
+    destinations: [hook]
+    request: {headers: {x: 1}, auth: {type: bearer}, path: /x}
+)"),
+              ElementsAre("routes[0].request.headers.x: expected the header's value",
+                          "routes[0].request.auth.token: missing", "routes[0].request.path: unknown key (known: headers, auth)"));
+}
+
+TEST(RelayTestWithConfig, ScopesTheEventToAPathAndHeaders) {
+  testing::TempDir dir;
+  const auto cfg = dir.write("relay.yaml", R"(
+destinations:
+  a: {url: "https://a.example/", signing: none}
+routes:
+  - {name: open, handler: ecs_task, destinations: [a]}
+  - {name: team, handler: ecs_task, destinations: [a], request: {headers: {x-team: blue}}}
+)");
+  const std::string sample = RELAY_SOURCE_DIR "/payloads/samples/ecs-task-stopped-exit-codes.json";
+  auto count = [&](std::vector<std::string> extra) {
+    std::vector<std::string> args{RELAY_BINARY, "test", "--config", cfg};
+    args.insert(args.end(), extra.begin(), extra.end());
+    args.push_back(sample);
+    auto r = testing::run_process(args);
+    EXPECT_EQ(r.exit_code, 0) << r.err;
+    return boost::json::parse(r.out).as_object().at("deliveries").as_array().size();
+  };
+  EXPECT_EQ(count({}), 1u);
+  EXPECT_EQ(count({"--header", "X-Team: blue"}), 2u);
+  EXPECT_EQ(count({"--route", "team", "--header", "x-team: blue"}), 1u);
+  auto bad = testing::run_process({RELAY_BINARY, "test", "--config", cfg, "--route", "nope", sample});
+  EXPECT_EQ(bad.exit_code, 2);
+}
+
+}  // namespace
+}  // namespace relay::config

@@ -201,3 +201,38 @@ TEST(Pipeline, RebuildsAndSignsAStoredDeliveryForItsDestination) {
 
 }  // namespace
 }  // namespace relay::pipeline
+
+namespace relay::pipeline {
+namespace {
+
+TEST(Pipeline, TheRequestScopeSelectsRoutesByPathAndHeaders) {
+  std::vector<DestinationSpec> destinations{{"hook", "https://h.example/", SigningScheme::none, {}, {}}};
+  std::vector<RouteSpec> routes{
+      {"shared", "ecs_task", {}, std::nullopt, {"hook"}, {}, false},
+      {"team-a", "ecs_task", {}, std::nullopt, {"hook"}, {{"x-team", "a"}}, false},
+      {"private", "ecs_task", {}, std::nullopt, {"hook"}, {}, true},
+  };
+  std::vector<std::string> errors;
+  auto p = Pipeline::build(std::move(destinations), std::move(routes), errors);
+  ASSERT_TRUE(p);
+  auto routes_for = [&](RequestScope scope) {
+    Outcome out;
+    p->process(event_from("ecs-task-stopped-exit-codes.json"), kTimestamp, out, scope);
+    std::vector<std::string> names;
+    for (const auto& d : out.deliveries) names.emplace_back(d.route);
+    return names;
+  };
+  auto team = [](std::string_view value) {
+    return [value](std::string_view name) { return name == "x-team" ? value : std::string_view(); };
+  };
+  EXPECT_THAT(routes_for({}), ElementsAre("shared"));
+  EXPECT_THAT(routes_for({"", team("a")}), ElementsAre("shared", "team-a"));
+  EXPECT_THAT(routes_for({"", team("b")}), ElementsAre("shared"));
+  EXPECT_THAT(routes_for({"team-a", team("a")}), ElementsAre("team-a"));
+  EXPECT_THAT(routes_for({"private", {}}), ElementsAre("private"));
+  EXPECT_TRUE(p->has_route("private"));
+  EXPECT_FALSE(p->has_route("nope"));
+}
+
+}  // namespace
+}  // namespace relay::pipeline
