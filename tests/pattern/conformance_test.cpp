@@ -22,6 +22,8 @@ struct Case {
   std::string note;
 };
 
+void PrintTo(const Case& c, std::ostream* os) { *os << c.note; }
+
 // A table entry is either JSON text (to keep a number's spelling) or the JSON itself.
 std::string text_of(const json::value& v) { return v.is_string() ? std::string(v.get_string()) : json::serialize(v); }
 

@@ -12,6 +12,8 @@ struct Invalid {
   std::string message;
 };
 
+void PrintTo(const Invalid& c, std::ostream* os) { *os << c.pattern; }
+
 std::string nested_ors(int count) {
   std::string text = "{";
   for (int i = 0; i < count; ++i) {
