@@ -1,15 +1,18 @@
 """The payload-building logic of the seed Lambda functions (shared/seeds/001), kept
-verbatim apart from the clock, which is fixed so the output is reproducible.
+verbatim. Run as a script (the tests do) its clock is frozen so the output is reproducible;
+imported (bench/compare does) it reads the real clock.
 Usage: seed_lambda.py cloudwatch|ecs EVENT.json  -> prints the payload_json the Lambda sends."""
 import json
 import sys
-from datetime import datetime as _datetime
+from datetime import datetime
 
 
-class datetime:  # the Lambda's utcnow(), frozen
+class FrozenClock:  # the Lambda's utcnow(), fixed
+    FIXED = datetime(2025, 1, 1, 0, 0, 0)
+
     @staticmethod
     def utcnow():
-        return _datetime(2025, 1, 1, 0, 0, 0)
+        return FrozenClock.FIXED
 
 
 def cloudwatch_payload(event):
@@ -108,6 +111,7 @@ def ecs_payload(event):
 
 
 if __name__ == '__main__':
+    datetime = FrozenClock
     kind, path = sys.argv[1], sys.argv[2]
     with open(path, encoding='utf-8') as f:
         event = json.load(f)
