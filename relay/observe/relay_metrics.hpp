@@ -1,0 +1,20 @@
+#pragma once
+// The relay's metric families, registered once; the server counts into them and serves
+// `registry.render()` at GET /metrics.
+#include "relay/observe/metrics.hpp"
+
+namespace relay::observe {
+
+struct RelayMetrics {
+  RelayMetrics();
+
+  Registry registry;
+  Family& events_received;   // source, detail_type
+  Family& events_rejected;   // reason: decode | auth | content_type | too_large | backlog | store | shutting_down
+  Family& route_matches;     // route
+  Family& deliveries;        // destination, outcome: delivered | retry | dead
+  Family& attempt_seconds;   // destination
+  Family& connections;       // ingress connections accepted
+};
+
+}  // namespace relay::observe
