@@ -2,13 +2,13 @@
 // file `relay serve` uses), printed as one JSON object per line.
 #include "relay/cli/commands.hpp"
 #include "relay/cli/load_config.hpp"
-#include "relay/core/object_reader.hpp"
-#include "relay/core/utc_time.hpp"
+#include "relay/store/filter_text.hpp"
 #include "relay/store/row_json.hpp"
 #include "relay/store/sqlite_outbox.hpp"
 
 #include <CLI/CLI.hpp>
 
+#include <algorithm>
 #include <iostream>
 
 namespace relay::cli {
@@ -18,17 +18,9 @@ namespace {
 struct StoreOptions {
   std::string config_file;
   std::string db;
-  std::string state, destination, route, event_id, since, until;
-  std::int64_t id = 0;
-  std::size_t limit = 100;
+  store::FilterText filter;
   bool all = false;
 };
-
-// --since / --until: an ISO time ("2025-01-01T00:00:00Z") or an age ("2h": two hours ago).
-std::optional<store::TimePoint> time_arg(const std::string& text) {
-  if (auto age = core::parse_duration(text)) return std::chrono::system_clock::now() - *age;
-  return core::parse_utc(text);
-}
 
 std::unique_ptr<store::Outbox> open_store(std::string_view command, const StoreOptions& opt) {
   std::string path = opt.db;
@@ -47,39 +39,25 @@ std::unique_ptr<store::Outbox> open_store(std::string_view command, const StoreO
 }
 
 std::optional<store::Filter> filter_from(std::string_view command, const StoreOptions& opt) {
-  store::Filter f;
-  f.limit = opt.limit;
-  if (opt.id > 0) f.id = opt.id;
-  if (!opt.state.empty()) {
-    f.state = store::parse_state(opt.state);
-    if (!f.state) {
-      std::cerr << command << ": --status: expected pending, in_flight, delivered or dead\n";
-      return std::nullopt;
-    }
+  auto parsed = store::parse_filter(opt.filter, std::chrono::system_clock::now());
+  if (auto* problem = std::get_if<store::FilterProblem>(&parsed)) {
+    std::string option = problem->field;
+    std::replace(option.begin(), option.end(), '_', '-');
+    std::cerr << command << ": " << (option == "id" ? "ID" : "--" + option) << ": " << problem->message << "\n";
+    return std::nullopt;
   }
-  if (!opt.destination.empty()) f.destination = opt.destination;
-  if (!opt.route.empty()) f.route = opt.route;
-  if (!opt.event_id.empty()) f.event_id = opt.event_id;
-  for (auto [text, slot, name] : {std::tuple{&opt.since, &f.since, "--since"}, std::tuple{&opt.until, &f.until, "--until"}}) {
-    if (text->empty()) continue;
-    *slot = time_arg(*text);
-    if (!*slot) {
-      std::cerr << command << ": " << name << ": expected a time such as 2025-01-01T00:00:00Z or an age such as 2h\n";
-      return std::nullopt;
-    }
-  }
-  return f;
+  return std::get<store::Filter>(parsed);
 }
 
 void add_filter_options(CLI::App* cmd, StoreOptions& opt, bool with_status) {
   cmd->add_option("--config", opt.config_file, "Config file whose store.path to use");
   cmd->add_option("--db", opt.db, "The outbox file (default: var/relay.db)");
-  if (with_status) cmd->add_option("--status", opt.state, "pending, in_flight, delivered or dead");
-  cmd->add_option("--destination", opt.destination, "Only this destination");
-  cmd->add_option("--route", opt.route, "Only this route");
-  cmd->add_option("--event-id", opt.event_id, "Only this event");
-  cmd->add_option("--since", opt.since, "Created at or after: 2025-01-01T00:00:00Z, or an age such as 2h");
-  cmd->add_option("--until", opt.until, "Created before");
+  if (with_status) cmd->add_option("--status", opt.filter.status, "pending, in_flight, delivered or dead");
+  cmd->add_option("--destination", opt.filter.destination, "Only this destination");
+  cmd->add_option("--route", opt.filter.route, "Only this route");
+  cmd->add_option("--event-id", opt.filter.event_id, "Only this event");
+  cmd->add_option("--since", opt.filter.since, "Created at or after: 2025-01-01T00:00:00Z, or an age such as 2h");
+  cmd->add_option("--until", opt.filter.until, "Created before");
 }
 
 // Runs `body` with the store and filter, mapping store failures to exit code 1.
@@ -111,16 +89,16 @@ int list(const StoreOptions& opt, std::optional<store::State> forced) {
 }
 
 int show(const StoreOptions& opt) {
-  return with_store("relay deliveries show", opt, [&](store::Outbox& box, const store::Filter&) {
-    auto row = box.delivery(opt.id);
+  return with_store("relay deliveries show", opt, [&](store::Outbox& box, const store::Filter& f) {
+    auto row = box.delivery(*f.id);
     if (!row) {
-      std::cerr << "relay deliveries show: no delivery " << opt.id << "\n";
+      std::cerr << "relay deliveries show: no delivery " << *f.id << "\n";
       return 1;
     }
     std::string out;
     store::append_delivery_json(out, *row);
     out.push_back('\n');
-    for (const auto& a : box.attempts(opt.id)) {
+    for (const auto& a : box.attempts(*f.id)) {
       store::append_attempt_json(out, a);
       out.push_back('\n');
     }
@@ -132,9 +110,7 @@ int show(const StoreOptions& opt) {
 // Replay and purge act on dead letters only, and need an id, a filter or --all.
 template <class Act>
 int on_dead_letters(std::string_view command, const StoreOptions& opt, Act act) {
-  const bool filtered = opt.id > 0 || !opt.destination.empty() || !opt.route.empty() || !opt.event_id.empty() ||
-                        !opt.since.empty() || !opt.until.empty();
-  if (filtered == opt.all) {
+  if (store::narrows(opt.filter) == opt.all) {
     std::cerr << command << ": give a delivery ID, filters (--destination, --route, --event-id, --since, --until) or --all\n";
     return 2;
   }
@@ -150,9 +126,9 @@ void add_deliveries_command(CLI::App& app, int& exit_code) {
   auto opt = std::make_shared<StoreOptions>();
   auto* cmd = app.add_subcommand("deliveries", "List deliveries from the outbox, newest first (one JSON line each)");
   add_filter_options(cmd, *opt, true);
-  cmd->add_option("--limit", opt->limit, "At most this many (default 100)");
+  cmd->add_option("--limit", opt->filter.limit, "At most this many (default 100)");
   auto* show_cmd = cmd->add_subcommand("show", "One delivery and every attempt of it");
-  show_cmd->add_option("id", opt->id, "Delivery id")->required();
+  show_cmd->add_option("id", opt->filter.id, "Delivery id")->required();
   show_cmd->add_option("--config", opt->config_file, "Config file whose store.path to use");
   show_cmd->add_option("--db", opt->db, "The outbox file (default: var/relay.db)");
   show_cmd->callback([opt, &exit_code] { exit_code = show(*opt); });
@@ -167,11 +143,11 @@ void add_dlq_command(CLI::App& app, int& exit_code) {
   cmd->require_subcommand(1);
   auto* list_cmd = cmd->add_subcommand("list", "List dead letters (one JSON line each)");
   add_filter_options(list_cmd, *opt, false);
-  list_cmd->add_option("--limit", opt->limit, "At most this many (default 100)");
+  list_cmd->add_option("--limit", opt->filter.limit, "At most this many (default 100)");
   list_cmd->callback([opt, &exit_code] { exit_code = list(*opt, store::State::dead); });
 
   auto* replay = cmd->add_subcommand("replay", "Make dead letters pending again, due now; prints how many");
-  replay->add_option("id", opt->id, "One delivery id");
+  replay->add_option("id", opt->filter.id, "One delivery id");
   add_filter_options(replay, *opt, false);
   replay->add_flag("--all", opt->all, "Every dead letter");
   replay->callback([opt, &exit_code] {
@@ -181,7 +157,7 @@ void add_dlq_command(CLI::App& app, int& exit_code) {
   });
 
   auto* purge = cmd->add_subcommand("purge", "Delete dead letters for good; prints how many");
-  purge->add_option("id", opt->id, "One delivery id");
+  purge->add_option("id", opt->filter.id, "One delivery id");
   add_filter_options(purge, *opt, false);
   purge->add_flag("--all", opt->all, "Every dead letter");
   purge->callback([opt, &exit_code] {

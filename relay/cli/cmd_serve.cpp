@@ -12,6 +12,7 @@ namespace {
 struct ServeOptions {
   std::string config_file;
   std::string listen;
+  std::string db;
   bool sync = false;
   std::size_t threads = 0;
   unsigned drain_seconds = 20;
@@ -21,6 +22,7 @@ int run(const ServeOptions& opt) {
   auto config = load_config("relay serve", opt.config_file);
   if (!config) return 1;
   if (!opt.listen.empty()) config->listen = opt.listen;
+  if (!opt.db.empty()) config->store.path = opt.db;
   if (opt.sync) config->delivery.mode = config::DeliveryMode::sync;
   if (opt.threads) config->threads = opt.threads;
   return net::run_serve(*config, std::chrono::seconds(opt.drain_seconds));
@@ -35,7 +37,9 @@ void add_serve_command(CLI::App& app, int& exit_code) {
                                  "WEBHOOK_SECRET without --config)");
   cmd->add_option("--config", opt->config_file, "Config file (YAML or JSON)");
   cmd->add_option("--listen", opt->listen, "ADDRESS:PORT to listen on, overriding the config (port 0: any free port)");
-  cmd->add_flag("--sync", opt->sync, "Deliver before answering: 200 when the receiver accepted, 502 otherwise");
+  cmd->add_option("--db", opt->db, "The outbox file, overriding store.path (default: var/relay.db)");
+  cmd->add_flag("--sync", opt->sync,
+                "Deliver before answering, with no outbox: 200 when the receiver accepted, 502 otherwise");
   cmd->add_option("--threads", opt->threads, "Server threads, overriding the config (default: one per core)");
   cmd->add_option("--drain-timeout", opt->drain_seconds, "Seconds to finish requests and deliveries after SIGTERM")
       ->capture_default_str();

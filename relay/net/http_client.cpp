@@ -60,6 +60,7 @@ awaitable<Exchange> exchange(Stream& stream, beast::flat_buffer& buffer, const O
   }
   const auto& response = parser.get();
   out.result.status = response.result_int();
+  out.result.excerpt = response.body().substr(0, kResponseExcerptBytes);
   if (auto it = response.find(http::field::retry_after); it != response.end())
     out.result.retry_after = parse_retry_after(it->value(), std::chrono::system_clock::now());
   out.keep_alive = response.keep_alive();
@@ -92,6 +93,20 @@ std::shared_ptr<ssl::context> client_tls_context(const std::optional<std::string
     if (ec) throw std::runtime_error("cannot load CA file " + *ca_file + ": " + ec.message());
   }
   return ctx;
+}
+
+std::vector<Endpoint> endpoints_from(const config::Config& config) {
+  std::vector<Endpoint> out;
+  for (std::size_t i = 0; i < config.destinations.size(); ++i) {
+    const auto& d = config.destinations[i];
+    auto url = parse_http_url(d.url);
+    if (!url) throw std::runtime_error("destination " + d.name + ": not an http(s) URL: " + d.url);
+    const config::DestinationOptions options =
+        i < config.destination_options.size() ? config.destination_options[i] : config::DestinationOptions{};
+    auto tls = url->tls ? client_tls_context(options.ca_file) : nullptr;
+    out.push_back({d.name, std::move(*url), options, std::move(tls)});
+  }
+  return out;
 }
 
 ConnectionPool::ConnectionPool(asio::io_context& io, const Endpoint& endpoint, std::size_t max_in_use)

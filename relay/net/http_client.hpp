@@ -28,10 +28,18 @@ struct Endpoint {
 // Throws std::runtime_error naming the file it cannot load.
 std::shared_ptr<ssl::context> client_tls_context(const std::optional<std::string>& ca_file);
 
+// How much of a response body an attempt keeps for the delivery log.
+inline constexpr std::size_t kResponseExcerptBytes = 4096;
+
+// Every destination of `config`, in order; throws std::runtime_error for a URL it cannot
+// use or a CA file it cannot load.
+std::vector<Endpoint> endpoints_from(const config::Config& config);
+
 struct AttemptResult {
   unsigned status = 0;  // 0: no answer (see error)
   std::string error;
   std::optional<std::chrono::milliseconds> retry_after;
+  std::string excerpt;  // the first kResponseExcerptBytes of the response body
 };
 
 class ConnectionPool {

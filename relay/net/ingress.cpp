@@ -58,15 +58,25 @@ std::variant<Answer, Admitted> Ingress::admit(const IngressRequest& request,
     return error_answer(400, error->what, error->where);
 
   Admitted admitted;
-  admitted.event_ids.reserve(events.size());
+  admitted.events.reserve(events.size());
   const std::string signing_time = core::format_signing_time(now);
   pipeline::Outcome outcome;
   for (const auto& event : events) {
-    admitted.event_ids.emplace_back(core::Event::view(event).id);
+    const auto view = core::Event::view(event);
+    const std::size_t before = outcome.deliveries.size();
     pipeline_.process(event, signing_time, outcome);
+    admitted.events.push_back({std::string(view.id), std::string(view.source), std::string(view.detail_type),
+                               outcome.deliveries.size() - before});
   }
   admitted.deliveries = std::move(outcome.deliveries);
   return admitted;
+}
+
+std::vector<std::string> Admitted::event_ids() const {
+  std::vector<std::string> ids;
+  ids.reserve(events.size());
+  for (const auto& e : events) ids.push_back(e.id);
+  return ids;
 }
 
 Answer error_answer(unsigned status, std::string_view error, std::string_view where) {
@@ -88,6 +98,12 @@ Answer backlog_full_answer() {
 
 Answer shutting_down_answer() {
   auto answer = error_answer(503, "shutting down; retry later");
+  answer.retry_after = 1;
+  return answer;
+}
+
+Answer store_unavailable_answer() {
+  auto answer = error_answer(503, "cannot store events durably now; retry later");
   answer.retry_after = 1;
   return answer;
 }

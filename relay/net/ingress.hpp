@@ -32,10 +32,19 @@ struct Answer {
   std::optional<unsigned> retry_after;
 };
 
+struct AdmittedEvent {
+  std::string id;
+  std::string source;
+  std::string detail_type;
+  std::size_t deliveries = 0;  // how many of Admitted::deliveries, in order, come from it
+};
+
 // Events that passed every check, and what the pipeline made of them.
 struct Admitted {
-  std::vector<std::string> event_ids;
+  std::vector<AdmittedEvent> events;
   std::vector<pipeline::Delivery> deliveries;
+
+  std::vector<std::string> event_ids() const;
 };
 
 // One per server thread (it keeps the decoder's parser between requests).
@@ -61,6 +70,8 @@ Answer accepted_answer(const std::vector<std::string>& event_ids);
 Answer backlog_full_answer();
 // 503 with Retry-After: the relay is shutting down.
 Answer shutting_down_answer();
+// 503 with Retry-After: the outbox cannot be written, so nothing was acknowledged.
+Answer store_unavailable_answer();
 // Synchronous mode: 200 {"delivered": N, "event_ids": [...]} when every receiver took its
 // delivery, else 502 naming the first failed destination and its status (0: no answer).
 struct SyncResult {

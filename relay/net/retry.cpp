@@ -26,6 +26,18 @@ std::optional<std::chrono::milliseconds> retry_delay(const config::RetryPolicy& 
   return delay;
 }
 
+Settlement settle(const config::RetryPolicy& policy, int attempt, unsigned status,
+                  std::optional<std::chrono::milliseconds> retry_after, double unit_random) {
+  switch (classify_status(status)) {
+    case AttemptVerdict::delivered: return {store::Verdict::delivered, {}};
+    case AttemptVerdict::failed: return {store::Verdict::dead, {}};
+    case AttemptVerdict::retry: break;
+  }
+  const auto delay = retry_delay(policy, static_cast<std::size_t>(std::max(attempt, 1) - 1), retry_after, unit_random);
+  if (!delay) return {store::Verdict::dead, {}};
+  return {store::Verdict::retry, *delay};
+}
+
 std::optional<std::chrono::milliseconds> parse_retry_after(std::string_view value,
                                                            std::chrono::system_clock::time_point now) {
   long long seconds = 0;

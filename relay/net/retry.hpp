@@ -5,6 +5,7 @@
 #include <string_view>
 
 #include "relay/config/config.hpp"
+#include "relay/store/outbox.hpp"
 
 namespace relay::net {
 
@@ -22,6 +23,15 @@ inline constexpr std::chrono::milliseconds kMaxRetryAfter = std::chrono::hours(1
 std::optional<std::chrono::milliseconds> retry_delay(const config::RetryPolicy& policy, std::size_t retry,
                                                      std::optional<std::chrono::milliseconds> retry_after,
                                                      double unit_random);
+
+// What one attempt means for a stored delivery: delivered, retried after `delay`, or dead
+// (a final status, or the schedule is used up). `attempt` is 1 for the first.
+struct Settlement {
+  store::Verdict verdict = store::Verdict::delivered;
+  std::chrono::milliseconds delay{0};
+};
+Settlement settle(const config::RetryPolicy& policy, int attempt, unsigned status,
+                  std::optional<std::chrono::milliseconds> retry_after, double unit_random);
 
 // A Retry-After value: delay-seconds or an IMF-fixdate; nullopt when unreadable.
 std::optional<std::chrono::milliseconds> parse_retry_after(std::string_view value,

@@ -1,14 +1,18 @@
 #include "relay/net/serve.hpp"
 
+#include <optional>
 #include <random>
 #include <sstream>
 #include <thread>
 
+#include "relay/net/admin_service.hpp"
 #include "relay/net/answer_response.hpp"
-#include "relay/net/deliverer.hpp"
+#include "relay/net/delivery_scheduler.hpp"
+#include "relay/net/durable_intake.hpp"
 #include "relay/net/http_server.hpp"
 #include "relay/net/log.hpp"
 #include "relay/net/stop_signal.hpp"
+#include "relay/store/sqlite_outbox.hpp"
 
 namespace relay::net {
 
@@ -16,11 +20,18 @@ namespace {
 
 class IngressHandler final : public HttpHandler {
  public:
-  IngressHandler(const pipeline::Pipeline& pipeline, const IngressAuthenticator& auth, Outbox& outbox,
-                 std::shared_ptr<Deliverer> deliverer, config::DeliveryMode mode)
-      : ingress_(pipeline, auth), auth_(auth), outbox_(outbox), deliverer_(std::move(deliverer)), mode_(mode) {}
+  // `intake` is null in sync mode, `admin` when the admin API is off.
+  IngressHandler(const pipeline::Pipeline& pipeline, const IngressAuthenticator& auth, DurableIntake* intake,
+                 const AdminService* admin, std::shared_ptr<Deliverer> deliverer)
+      : ingress_(pipeline, auth), auth_(auth), intake_(intake), admin_(admin), deliverer_(std::move(deliverer)) {}
 
   awaitable<void> handle(HttpRequest& request, HttpResponse& response) override {
+    if (admin_ && is_admin_target(request.target())) {
+      auto answering =
+          admin_->handle(request.method_string(), request.target(), request[http::field::authorization], deliverer_);
+      to_response(co_await std::move(answering), response);
+      co_return;
+    }
     Credentials credentials{
         request[http::field::authorization], {}, request["x-amzn-event-timestamp"], request["x-amzn-event-signature"]};
     if (!auth_.api_key_header().empty()) credentials.api_key = request[auth_.api_key_header()];
@@ -31,16 +42,13 @@ class IngressHandler final : public HttpHandler {
       to_response(std::move(*refused), response);
       co_return;
     }
-    auto& events = std::get<Admitted>(admitted);
-    if (mode_ == config::DeliveryMode::sync) {
+    const auto& events = std::get<Admitted>(admitted);
+    if (intake_) {
+      to_response(co_await intake_->accept(events), response);
+    } else {
       auto deliverer = deliverer_;
       const auto results = co_await deliverer->deliver_now(events.deliveries);
-      to_response(sync_answer(events.event_ids, results), response);
-    } else if (!outbox_.put(events.deliveries)) {
-      to_response(backlog_full_answer(), response);
-    } else {
-      to_response(accepted_answer(events.event_ids), response);
-      deliverer_->enqueue(std::move(events.deliveries));
+      to_response(sync_answer(events.event_ids(), results), response);
     }
   }
 
@@ -49,24 +57,10 @@ class IngressHandler final : public HttpHandler {
  private:
   Ingress ingress_;
   const IngressAuthenticator& auth_;
-  Outbox& outbox_;
+  DurableIntake* intake_;
+  const AdminService* admin_;
   std::shared_ptr<Deliverer> deliverer_;
-  config::DeliveryMode mode_;
 };
-
-std::vector<Endpoint> endpoints_from(const config::Config& config) {
-  std::vector<Endpoint> out;
-  for (std::size_t i = 0; i < config.destinations.size(); ++i) {
-    const auto& d = config.destinations[i];
-    auto url = parse_http_url(d.url);
-    if (!url) throw std::runtime_error("destination " + d.name + ": not an http(s) URL: " + d.url);
-    const config::DestinationOptions options =
-        i < config.destination_options.size() ? config.destination_options[i] : config::DestinationOptions{};
-    auto tls = url->tls ? client_tls_context(options.ca_file) : nullptr;
-    out.push_back({d.name, std::move(*url), options, std::move(tls)});
-  }
-  return out;
-}
 
 ServerOptions server_options(const config::Config& config) {
   auto listen = parse_listen_address(config.listen);
@@ -89,38 +83,64 @@ std::string url_of(const HttpServer& server) {
   return s.str();
 }
 
+std::unique_ptr<store::StoreWorker> open_store(const config::Config& config, BacklogGauge& gauge) {
+  const config::StoreConfig& c = config.store;
+  auto outbox = store::open_sqlite_outbox(c.path, {c.synchronous_full, c.busy_timeout, c.max_bytes});
+  gauge.resync(outbox->backlog());
+  return std::make_unique<store::StoreWorker>(std::move(outbox), config.delivery.dedupe_window);
+}
+
 }  // namespace
 
 int run_serve(const config::Config& config, std::chrono::milliseconds drain_timeout) {
   block_stop_signals();
   if (!config.pipeline) throw std::logic_error("run_serve: the config has no pipeline");
   const pipeline::Pipeline& pipeline = *config.pipeline;
+  const bool queued = config.delivery.mode == config::DeliveryMode::queued;
   try {
     const std::vector<Endpoint> endpoints = endpoints_from(config);
     const ServerOptions options = server_options(config);
     const IngressAuthenticator auth(config.ingress);
-    MemoryOutbox outbox(config.delivery.max_backlog);
-    std::random_device seed;
+    BacklogGauge gauge(config.delivery.max_backlog, config.delivery.max_backlog_bytes);
+    StoreHealth health;
+    // Outlives the server's threads, which await it; stopped explicitly once they are joined.
+    std::unique_ptr<store::StoreWorker> store = queued ? open_store(config, gauge) : nullptr;
+    std::shared_ptr<DeliveryScheduler> scheduler;  // set before the server starts
+    const auto wake = [&scheduler] { scheduler->wake(); };
+    std::optional<DurableIntake> intake;
+    if (store) intake.emplace(*store, gauge, health, wake);
+    std::optional<AdminService> admin;
+    if (!config.admin.token.empty()) admin.emplace(config.admin.token, store.get(), health, gauge, pipeline, wake);
+
+    std::vector<std::shared_ptr<Deliverer>> senders;
     HttpServer server(options, [&](asio::io_context& io, std::size_t) {
-      auto deliverer =
-          std::make_shared<Deliverer>(io, endpoints, outbox, options.threads, (std::uint64_t(seed()) << 32) | seed());
-      return std::make_unique<IngressHandler>(pipeline, auth, outbox, std::move(deliverer), config.delivery.mode);
+      senders.push_back(std::make_shared<Deliverer>(io, endpoints, options.threads));
+      return std::make_unique<IngressHandler>(pipeline, auth, intake ? &*intake : nullptr, admin ? &*admin : nullptr,
+                                              senders.back());
     });
+    if (store) {
+      std::random_device seed;
+      scheduler = std::make_shared<DeliveryScheduler>(senders, *store, gauge, health, pipeline, endpoints,
+                                                      scheduler_options(config), (std::uint64_t(seed()) << 32) | seed());
+      scheduler->start();
+    }
     server.start();
     log_line("relay serve: listening on " + url_of(server) + " (" +
-             (config.delivery.mode == config::DeliveryMode::sync ? "sync" : "queued") + " delivery, " +
-             std::to_string(options.threads) + " threads)");
+             (queued ? "queued delivery, outbox " + config.store.path : std::string("sync delivery")) + ", " +
+             std::to_string(options.threads) + " threads" + (admin ? ", admin API on" : "") + ")");
 
     const int signal = wait_for_stop_signal();
     const auto deadline = std::chrono::steady_clock::now() + drain_timeout;
     server.stop_accepting();
     log_line("relay serve: signal " + std::to_string(signal) + ", stopped accepting; draining");
     if (!server.wait_connections_closed(deadline)) log_line("relay serve: connections still open at the deadline");
-    while (outbox.pending() != 0 && std::chrono::steady_clock::now() < deadline)
-      std::this_thread::sleep_for(std::chrono::milliseconds(5));
-    if (const auto left = outbox.pending())
-      log_line("relay serve: " + std::to_string(left) + " deliveries unfinished at the deadline");
+    if (scheduler && !scheduler->drain(deadline))
+      log_line("relay serve: deliveries unfinished at the deadline stay in the outbox for the next start");
     server.join();
+    // The senders' sockets belong to the server's io_contexts: let them go first.
+    scheduler.reset();
+    senders.clear();
+    store.reset();
     log_line("relay serve: stopped");
     return 0;
   } catch (const std::exception& e) {

@@ -31,6 +31,9 @@ class HttpTestClient {
   HttpReply post(const std::string& target, const std::string& body, const Headers& headers = {},
                  bool keep_alive = true, const std::string& content_type = "application/json");
 
+  // GET on the current connection (as post).
+  HttpReply get(const std::string& target, const Headers& headers = {});
+
   // Opens a raw connection to the server (for half-sent requests).
   boost::asio::ip::tcp::socket connect();
 
@@ -38,6 +41,9 @@ class HttpTestClient {
   int connections() const { return connections_; }
 
  private:
+  HttpReply exchange(bool post, const std::string& target, const std::string& body, const Headers& headers,
+                     bool keep_alive, const std::string& content_type);
+
   boost::asio::io_context io_;
   boost::asio::ip::tcp::endpoint endpoint_;
   std::optional<boost::asio::ip::tcp::socket> socket_;

@@ -49,8 +49,10 @@ TEST_F(IngressTest, AdmitsAnEventWithSignedDeliveries) {
   auto result = ingress_.admit(request(ecs_), kNow);
   ASSERT_TRUE(std::holds_alternative<Admitted>(result));
   const auto& admitted = std::get<Admitted>(result);
-  ASSERT_EQ(admitted.event_ids.size(), 1u);
-  EXPECT_EQ(admitted.event_ids[0], json::parse(ecs_).at("id").as_string());
+  ASSERT_EQ(admitted.events.size(), 1u);
+  EXPECT_EQ(admitted.events[0].id, json::parse(ecs_).at("id").as_string());
+  EXPECT_EQ(admitted.events[0].source, "aws.ecs");
+  EXPECT_EQ(admitted.events[0].deliveries, admitted.deliveries.size());
   ASSERT_EQ(admitted.deliveries.size(), 1u);
   const auto& req = admitted.deliveries[0].request;
   EXPECT_EQ(req.url, "http://127.0.0.1:9/hooks");

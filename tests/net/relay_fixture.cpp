@@ -25,8 +25,8 @@ std::string ServeConfig::yaml() const {
          "threads: 2\n"
          "ingress:\n"
          "  auth: " +
-         auth + "\n" + ingress + "delivery: " + delivery +
-         "\n"
+         auth + "\n" + ingress + "delivery: " + delivery + "\n" + (store.empty() ? "" : "store: " + store + "\n") +
+         (admin.empty() ? "" : "admin: " + admin + "\n") +
          "destinations:\n"
          "  webhook:\n"
          "    url: " +
@@ -36,7 +36,8 @@ std::string ServeConfig::yaml() const {
          "    secret: " +
          kSinkSecret +
          "\n"
-         "    timeout: 5s\n" +
+         "    timeout: " +
+         timeout + "\n" +
          destination + "    retry: " + retry +
          "\n"
          "routes:\n"
@@ -45,9 +46,13 @@ std::string ServeConfig::yaml() const {
          "    destinations: [webhook]\n";
 }
 
+std::string outbox_path(const TempDir& dir) { return dir.path() + "/var/relay.db"; }
+
 Listening start_serve(const TempDir& dir, const ServeConfig& config, std::vector<std::string> args,
                       const std::vector<std::string>& env) {
-  args.insert(args.begin(), {"serve", "--config", dir.write("relay.yaml", config.yaml())});
+  ServeConfig c = config;
+  if (c.store.empty()) c.store = "{path: " + outbox_path(dir) + "}";
+  args.insert(args.begin(), {"serve", "--config", dir.write("relay.yaml", c.yaml())});
   return start_relay(std::move(args), env);
 }
 

@@ -39,13 +39,19 @@ struct ServeConfig {
   std::string auth = "{type: none}";
   std::string ingress = "  read_timeout: 2s\n";
   std::string delivery = "{mode: queued, max_backlog: 10000}";
-  std::string destination;  // extra destination keys, each line indented by 4
+  std::string timeout = "5s";  // the destination's
+  std::string destination;     // extra destination keys, each line indented by 4
   std::string retry = "{schedule: [50ms, 50ms, 50ms, 50ms, 50ms], jitter: 0}";
+  std::string store;  // start_serve puts the outbox in its TempDir when empty
+  std::string admin;  // e.g. "{token: t0k}"; no admin API when empty
   std::string yaml() const;
 };
 
 Listening start_serve(const TempDir& dir, const ServeConfig& config, std::vector<std::string> args = {},
                       const std::vector<std::string>& env = {});
+
+// Where start_serve puts the outbox unless the config says otherwise.
+std::string outbox_path(const TempDir& dir);
 
 std::string sample(const std::string& name);  // payloads/samples/<name>
 

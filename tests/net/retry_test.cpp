@@ -34,6 +34,21 @@ TEST(Retry, RetryAfterIsALowerBoundCapped) {
   EXPECT_EQ(retry_delay(p, 0, std::chrono::hours(48), 0.5), kMaxRetryAfter);
 }
 
+TEST(Retry, SettlesAStoredDeliveryByStatusAndAttempt) {
+  config::RetryPolicy p;
+  p.schedule = {100ms, 200ms};
+  p.jitter = 0;
+  using store::Verdict;
+  EXPECT_EQ(settle(p, 1, 200, std::nullopt, 0.5).verdict, Verdict::delivered);
+  EXPECT_EQ(settle(p, 1, 400, std::nullopt, 0.5).verdict, Verdict::dead) << "other 4xx: dead at once";
+  const auto first = settle(p, 1, 503, std::nullopt, 0.5);
+  EXPECT_EQ(first.verdict, Verdict::retry);
+  EXPECT_EQ(first.delay, 100ms);
+  EXPECT_EQ(settle(p, 2, 0, std::nullopt, 0.5).delay, 200ms) << "a network error is retried on the schedule";
+  EXPECT_EQ(settle(p, 2, 429, 1000ms, 0.5).delay, 1000ms) << "Retry-After";
+  EXPECT_EQ(settle(p, 3, 503, std::nullopt, 0.5).verdict, Verdict::dead) << "the schedule is used up";
+}
+
 TEST(Retry, ParsesRetryAfterSecondsAndDates) {
   const auto now =
       std::chrono::sys_days(std::chrono::year(2015) / 10 / 21) + std::chrono::hours(7) + std::chrono::minutes(28);

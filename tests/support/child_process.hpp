@@ -29,6 +29,7 @@ class ChildProcess {
   // Every stderr line read so far, and whatever else is there within `timeout`.
   std::string stderr_text(std::chrono::milliseconds timeout = std::chrono::milliseconds(0));
 
+  pid_t pid() const { return pid_; }
   void signal(int sig);
   // The exit code (128 + signal when killed), or nullopt when it is still running at the deadline.
   std::optional<int> wait(std::chrono::milliseconds timeout);

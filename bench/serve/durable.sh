@@ -1,0 +1,91 @@
+#!/usr/bin/env bash
+# Benchmark (not a test): durable queued delivery (202 once the event is committed to the
+# SQLite outbox, delivery in the background) against synchronous delivery (forward, then
+# answer), same load: wrk posts the ECS stopped-task sample, each request with a new event
+# id, to `relay serve`, which signs and delivers to `relay sink`. Prints acknowledged
+# events/s, delivered events/s (counted at the sink during the run: sustained, not just
+# accepted), p50/p99 of the acknowledgement, non-2xx answers, and the relay's peak RSS.
+# Modes: sync | durable (synchronous=full: fsync per group commit) | durable-normal (WAL NORMAL).
+# Usage: bench/serve/durable.sh [BUILD_DIR] [DURATION] [CONNECTIONS] [ROUNDS]
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+build=${1:-build}
+duration=${2:-10s}
+conns=${3:-32}
+rounds=${4:-1}
+relay="$build/bin/relay"
+sample=payloads/samples/ecs-task-stopped-exit-codes.json
+work=$(mktemp -d)
+pids=()
+cleanup() { kill -TERM "${pids[@]}" 2>/dev/null || true; wait 2>/dev/null || true; rm -rf "$work"; }
+trap cleanup EXIT
+
+# Starts a relay subcommand in the background; sets `url` and `pid`.
+start() {
+  local log=$1 out=$2; shift 2
+  "$relay" "$@" >"$out" 2>"$log" &
+  pid=$!
+  pids+=("$pid")
+  for _ in $(seq 100); do
+    url=$(sed -n 's/.*listening on \([^ ]*\).*/\1/p' "$log" | head -1)
+    [ -n "$url" ] && return
+    sleep 0.05
+  done
+  echo "bench: relay $* did not start:" >&2; cat "$log" >&2; exit 1
+}
+
+stop() { kill -TERM "$1"; wait "$1" 2>/dev/null || true; }
+
+cat >"$work/post.lua" <<'LUA'
+-- Each request carries a new event id, so the outbox's dedupe keeps every one.
+local f = assert(io.open(os.getenv("BENCH_BODY"), "rb"))
+local body = f:read("*a")
+f:close()
+local prefix, counter = "", 0
+function setup(thread) thread:set("prefix", tostring(math.random(1, 1e9)) .. "-") end
+function request()
+  counter = counter + 1
+  local b = body:gsub('"id": "[^"]*"', '"id": "bench-' .. prefix .. counter .. '"', 1)
+  return wrk.format("POST", "/events", {["Content-Type"] = "application/json"}, b)
+end
+LUA
+
+run_mode() {
+  local mode=$1
+  rm -f "$work"/relay.db* "$work/sink.out"
+  start "$work/sink.log" "$work/sink.out" sink --listen 127.0.0.1:0 --secret bench-secret
+  local sink_pid=$pid sink_url=$url
+  local sync=full
+  [ "$mode" = durable-normal ] && sync=normal
+  cat >"$work/relay.yaml" <<YAML
+listen: 127.0.0.1:0
+delivery: {mode: $([ "$mode" = sync ] && echo sync || echo queued), max_backlog: 10000000, max_backlog_bytes: 1099511627776}
+store: {path: $work/relay.db, synchronous: $sync}
+destinations:
+  webhook: {url: "$sink_url/hooks", secret: bench-secret}
+routes:
+  - {name: ecs, handler: ecs_task, destinations: [webhook]}
+YAML
+  start "$work/serve.log" /dev/null serve --config "$work/relay.yaml"
+  local serve_pid=$pid
+  local out
+  out=$(BENCH_BODY="$sample" wrk -t1 -c"$conns" -d"$duration" --latency -s "$work/post.lua" "$url/events")
+  local delivered_in_run
+  delivered_in_run=$(wc -l <"$work/sink.out")
+  local secs=${duration%s}
+  local rps p50 p99 errors rss
+  rps=$(awk '/Requests\/sec/ {printf "%.0f", $2}' <<<"$out")
+  p50=$(awk '$1 == "50%" {print $2}' <<<"$out")
+  p99=$(awk '$1 == "99%" {print $2}' <<<"$out")
+  errors=$(grep -E 'Non-2xx|Socket errors' <<<"$out" | tr -s ' ' | paste -sd ';' || true)
+  rss=$(awk '/VmHWM/ {printf "%.1f", $2 / 1024}' "/proc/$serve_pid/status")
+  printf '%-15s %10s %14s %9s %9s %8s %s\n' "$mode" "$rps" "$((delivered_in_run / secs))" "$p50" "$p99" "$rss" "$errors"
+  stop "$serve_pid"
+  stop "$sink_pid"
+}
+
+echo "machine: $(nproc) CPUs, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ *//'); body $(wc -c <"$sample") bytes; $conns connections, keep-alive, $duration per row"
+printf '%-15s %10s %14s %9s %9s %8s\n' mode acked/s delivered/s p50 p99 rss_MB
+for _ in $(seq "$rounds"); do
+  for mode in sync durable durable-normal; do run_mode "$mode"; done
+done

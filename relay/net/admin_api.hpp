@@ -1,0 +1,57 @@
+#pragma once
+// The admin API, /admin/... on the ingress listener, as plain functions: authorize and
+// route a request to a call, then answer it from the outbox (on the store thread) or from
+// what the server knows. Off unless the config gives a token; every request needs
+// `Authorization: Bearer TOKEN`. Filters are the CLI's (store/filter_text.hpp):
+//   GET  /admin/deliveries?status=&destination=&route=&event_id=&since=&until=&limit=
+//   GET  /admin/deliveries/ID                    one delivery and its attempts
+//   GET  /admin/dlq?destination=&...             dead letters
+//   POST /admin/dlq/replay?id=ID | ?FILTERS | ?all=true
+//   GET  /admin/status                           outbox writable?, backlog
+//   POST /admin/destinations/NAME/test           sends a test event, answers the receiver's status
+#include <chrono>
+#include <string>
+#include <string_view>
+#include <variant>
+
+#include "relay/net/backlog_gauge.hpp"
+#include "relay/net/ingress.hpp"
+#include "relay/net/store_health.hpp"
+#include "relay/store/outbox.hpp"
+
+namespace relay::net {
+
+bool is_admin_target(std::string_view target);
+
+struct AdminCall {
+  enum class Kind { deliveries, delivery, dead_letters, replay, status, test_destination };
+  Kind kind = Kind::deliveries;
+  store::Filter filter;     // deliveries, dead_letters, replay; delivery: its id
+  bool all = false;         // replay every dead letter
+  std::string destination;  // test_destination
+  bool needs_store() const { return kind != Kind::status && kind != Kind::test_destination; }
+};
+
+// 401 without the token (compared in constant time), 404 / 405 / 400 for what is not a
+// call; otherwise the call.
+std::variant<Answer, AdminCall> parse_admin_call(std::string_view method, std::string_view target,
+                                                 std::string_view authorization, std::string_view token,
+                                                 store::TimePoint now);
+
+// Answers a call that needs_store() from `outbox` (on the store thread).
+Answer answer_from_store(const AdminCall& call, store::Outbox& outbox, store::TimePoint now);
+
+// {"store": {"writable", "error"}, "backlog": {"count", "bytes"}}
+Answer status_answer(const StoreStatus& status, BacklogCounts backlog);
+
+// The result of one test attempt: 200 {"destination", "status", "latency_ms", "response"}
+// when the receiver took it, 502 with the same and "error" otherwise.
+struct TestAttempt {
+  unsigned status = 0;
+  std::string error;
+  std::string response;
+  std::chrono::milliseconds latency{0};
+};
+Answer destination_test_answer(std::string_view destination, const TestAttempt& attempt);
+
+}  // namespace relay::net

@@ -1,0 +1,35 @@
+#include "relay/net/admin_service.hpp"
+
+#include "relay/net/destination_test.hpp"
+#include "relay/net/store_calls.hpp"
+
+namespace relay::net {
+
+awaitable<Answer> AdminService::handle(std::string_view method, std::string_view target,
+                                       std::string_view authorization, std::shared_ptr<Deliverer> sender) const {
+  const auto now = std::chrono::system_clock::now();
+  auto parsed = parse_admin_call(method, target, authorization, token_, now);
+  if (auto* answer = std::get_if<Answer>(&parsed)) co_return std::move(*answer);
+  const AdminCall call = std::get<AdminCall>(std::move(parsed));
+
+  if (call.kind == AdminCall::Kind::status) co_return status_answer(health_.status(), gauge_.stored());
+  if (call.kind == AdminCall::Kind::test_destination) {
+    auto sending = send_test_event(std::move(sender), pipeline_, call.destination);
+    auto attempt = co_await std::move(sending);
+    if (!attempt) co_return error_answer(404, "no such destination", call.destination);
+    co_return destination_test_answer(call.destination, *attempt);
+  }
+  if (!store_) co_return error_answer(404, "no outbox in sync mode");
+  // Named, not a temporary in the co_await expression: g++ 12 destroys those twice.
+  auto answering = on_store(*store_, [call, now, &gauge = gauge_](store::Outbox& outbox) {
+    Answer answer = answer_from_store(call, outbox, now);
+    if (call.kind == AdminCall::Kind::replay) gauge.resync(outbox.backlog());
+    return answer;
+  });
+  auto reply = co_await std::move(answering);
+  if (!reply.error.empty()) co_return error_answer(503, "the outbox cannot be read or written: " + reply.error);
+  if (call.kind == AdminCall::Kind::replay) replayed_();
+  co_return std::move(reply.value);
+}
+
+}  // namespace relay::net

@@ -1,0 +1,38 @@
+#pragma once
+// The admin API as a server thread runs it: the plain functions of admin_api.hpp, with
+// store calls awaited on the store worker and test events sent through the thread's pools.
+#include <functional>
+#include <memory>
+
+#include "relay/net/admin_api.hpp"
+#include "relay/net/deliverer.hpp"
+#include "relay/store/store_worker.hpp"
+
+namespace relay::net {
+
+class AdminService {
+ public:
+  // `store` is null in sync mode (no outbox: only status and destination tests work).
+  // `replayed` runs after a replay made dead letters due (to wake the scheduler).
+  AdminService(std::string token, store::StoreWorker* store, StoreHealth& health, BacklogGauge& gauge,
+               const pipeline::Pipeline& pipeline, std::function<void()> replayed)
+      : token_(std::move(token)),
+        store_(store),
+        health_(health),
+        gauge_(gauge),
+        pipeline_(pipeline),
+        replayed_(std::move(replayed)) {}
+
+  awaitable<Answer> handle(std::string_view method, std::string_view target, std::string_view authorization,
+                           std::shared_ptr<Deliverer> sender) const;
+
+ private:
+  std::string token_;
+  store::StoreWorker* store_;
+  StoreHealth& health_;
+  BacklogGauge& gauge_;
+  const pipeline::Pipeline& pipeline_;
+  std::function<void()> replayed_;
+};
+
+}  // namespace relay::net

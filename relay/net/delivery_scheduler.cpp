@@ -1,0 +1,243 @@
+#include "relay/net/delivery_scheduler.hpp"
+
+#include <boost/asio/post.hpp>
+
+#include "relay/core/hmac_timestamp.hpp"
+#include "relay/net/log.hpp"
+#include "relay/net/retry.hpp"
+#include "relay/net/store_calls.hpp"
+
+namespace relay::net {
+
+namespace {
+
+using std::chrono::milliseconds;
+using SystemClock = std::chrono::system_clock;
+
+void log_exception(std::exception_ptr e) {
+  if (!e) return;
+  try {
+    std::rethrow_exception(e);
+  } catch (const std::exception& ex) {
+    log_line(std::string("relay: delivery scheduler: ") + ex.what());
+  }
+}
+
+struct ClaimBatch {
+  std::vector<store::Claimed> claimed;
+  std::optional<store::TimePoint> next_due;  // when fewer than asked for were due
+};
+
+std::string describe(const store::Attempt& a) { return a.status ? "status " + std::to_string(a.status) : a.error; }
+
+}  // namespace
+
+SchedulerOptions scheduler_options(const config::Config& config) {
+  SchedulerOptions o;
+  std::size_t concurrency = 0;
+  milliseconds longest{0};
+  for (const auto& d : config.destination_options) {
+    concurrency += d.max_concurrency;
+    longest = std::max(longest, d.connect_timeout + d.timeout);
+  }
+  o.max_in_flight = std::clamp<std::size_t>(concurrency, 1, 4096);
+  // Twice the longest attempt: an attempt may first wait for a free connection.
+  o.lease = 2 * longest + std::chrono::seconds(5);
+  o.retention = config.store.retention;
+  o.dedupe_window = config.delivery.dedupe_window;
+  return o;
+}
+
+DeliveryScheduler::DeliveryScheduler(std::vector<std::shared_ptr<Deliverer>> senders, store::StoreWorker& store,
+                                     BacklogGauge& gauge, StoreHealth& health, const pipeline::Pipeline& pipeline,
+                                     const std::vector<Endpoint>& endpoints, SchedulerOptions options,
+                                     std::uint64_t seed)
+    : senders_(std::move(senders)),
+      home_(senders_.at(0)->io()),
+      store_(store),
+      gauge_(gauge),
+      health_(health),
+      pipeline_(pipeline),
+      endpoints_(endpoints),
+      options_(options),
+      timer_(home_),
+      random_(seed) {}
+
+void DeliveryScheduler::start() {
+  asio::co_spawn(home_, run(shared_from_this()), log_exception);
+  asio::co_spawn(home_, housekeeping(shared_from_this()), log_exception);
+}
+
+void DeliveryScheduler::wake() {
+  if (wake_posted_.exchange(true, std::memory_order_acq_rel)) return;
+  asio::post(home_, [self = shared_from_this()] {
+    self->wake_posted_.store(false, std::memory_order_release);
+    self->nudge();
+  });
+}
+
+void DeliveryScheduler::nudge() {
+  woken_ = true;
+  timer_.cancel();
+}
+
+bool DeliveryScheduler::drain(std::chrono::steady_clock::time_point deadline) {
+  auto done = drained_.get_future();
+  asio::post(home_, [self = shared_from_this()] {
+    self->draining_ = true;
+    self->nudge();
+  });
+  return done.wait_until(deadline) == std::future_status::ready;
+}
+
+const config::RetryPolicy* DeliveryScheduler::policy_for(std::string_view destination) const {
+  for (const auto& e : endpoints_)
+    if (e.name == destination) return &e.options.retry;
+  return nullptr;
+}
+
+awaitable<void> DeliveryScheduler::run(std::shared_ptr<DeliveryScheduler> self) {
+  const SchedulerOptions& o = self->options_;
+  for (;;) {
+    const std::size_t room = o.max_in_flight - self->in_flight_;
+    std::optional<store::TimePoint> next_due;
+    bool more_due = false;
+    if (room > 0) {
+      auto claiming = on_store(self->store_, [room, lease = o.lease](store::Outbox& outbox) {
+        ClaimBatch b{outbox.claim(SystemClock::now(), room, lease), std::nullopt};
+        if (b.claimed.size() < room) b.next_due = outbox.next_due();
+        return b;
+      });
+      auto reply = co_await std::move(claiming);
+      if (!reply.error.empty()) {
+        if (self->health_.failed(reply.error)) log_line("relay: cannot lease deliveries: " + reply.error);
+      } else {
+        more_due = reply.value.claimed.size() == room;
+        next_due = reply.value.next_due;
+        for (auto& c : reply.value.claimed) self->dispatch(std::move(c));
+      }
+    }
+    if (self->draining_ && !more_due && self->in_flight_ == 0) {
+      self->drained_.set_value();
+      co_return;
+    }
+    if (more_due || std::exchange(self->woken_, false)) continue;
+
+    auto wait = o.idle_check;
+    if (next_due) wait = std::clamp(std::chrono::duration_cast<milliseconds>(*next_due - SystemClock::now()), milliseconds(0), wait);
+    self->timer_.expires_after(wait);
+    co_await self->timer_.async_wait();
+    self->woken_ = false;
+  }
+}
+
+void DeliveryScheduler::dispatch(store::Claimed claimed) {
+  ++in_flight_;
+  auto& sender = senders_[next_sender_++ % senders_.size()];
+  asio::co_spawn(sender->io(), send(shared_from_this(), sender, std::move(claimed)), log_exception);
+}
+
+awaitable<void> DeliveryScheduler::send(std::shared_ptr<DeliveryScheduler> self, std::shared_ptr<Deliverer> sender,
+                                        store::Claimed c) {
+  const auto started = SystemClock::now();
+  const auto clock = std::chrono::steady_clock::now();
+  const std::size_t bytes = c.body.size();
+  // Signed now: receivers refuse old timestamps, and a retry may come hours later.
+  auto request = self->pipeline_.request_for({c.event_id, c.route, c.destination}, c.content_type, std::move(c.body),
+                                             core::format_signing_time(started));
+  AttemptResult result;
+  if (request)
+    result = co_await sender->attempt(c.destination, *request);
+  else
+    result.error = "destination " + c.destination + " is no longer configured";
+  store::Attempt attempt{started,
+                         std::chrono::duration_cast<milliseconds>(std::chrono::steady_clock::now() - clock),
+                         static_cast<int>(result.status), std::move(result.error), std::move(result.excerpt)};
+  asio::post(self->home_, [self, c = std::move(c), attempt = std::move(attempt), retry_after = result.retry_after,
+                           bytes]() mutable {
+    const config::RetryPolicy* policy = self->policy_for(c.destination);
+    const Settlement s =
+        policy ? net::settle(*policy, c.attempt, static_cast<unsigned>(attempt.status), retry_after,
+                        std::uniform_real_distribution<double>(0, 1)(self->random_))
+               : Settlement{store::Verdict::dead, {}};
+    const std::string what = "relay: delivery " + std::to_string(c.id) + " (route " + c.route + " to " +
+                             c.destination + ") attempt " + std::to_string(c.attempt) + ": ";
+    if (s.verdict == store::Verdict::retry)
+      log_line(what + describe(attempt) + "; retrying in " + std::to_string(s.delay.count()) + " ms");
+    else if (s.verdict == store::Verdict::dead)
+      log_line(what +
+               (classify_status(static_cast<unsigned>(attempt.status)) == AttemptVerdict::failed
+                    ? "failed for good: "
+                    : "failed after " + std::to_string(c.attempt) + " attempts: ") +
+               describe(attempt) + "; now a dead letter");
+    const store::TimePoint retry_at = attempt.started + attempt.latency + s.delay;
+    self->queue_record({{c.id, c.attempt, std::move(attempt), s.verdict, retry_at}, bytes});
+  });
+}
+
+void DeliveryScheduler::queue_record(Sent sent) {
+  to_record_.push_back(std::move(sent));
+  if (!recording_) asio::co_spawn(home_, record(shared_from_this()), log_exception);
+  recording_ = true;
+}
+
+// Records every attempt waiting, in one transaction per batch, until none is left.
+awaitable<void> DeliveryScheduler::record(std::shared_ptr<DeliveryScheduler> self) {
+  while (!self->to_record_.empty()) {
+    auto batch = std::make_shared<const std::vector<Sent>>(std::exchange(self->to_record_, {}));
+    // Named, not a temporary in the co_await expression: g++ 12 destroys those twice.
+    auto recording = on_store(self->store_, [batch, &gauge = self->gauge_](store::Outbox& outbox) {
+      std::vector<store::Finish> finishes;
+      finishes.reserve(batch->size());
+      for (const auto& s : *batch) finishes.push_back(s.finish);
+      auto recorded = outbox.finish_all(finishes);
+      BacklogCounts gone;
+      for (std::size_t i = 0; i < batch->size(); ++i)
+        if (recorded[i] && (*batch)[i].finish.verdict != store::Verdict::retry) {
+          ++gone.count;
+          gone.bytes += (*batch)[i].bytes;
+        }
+      gauge.removed(gone);
+      return recorded;
+    });
+    auto reply = co_await std::move(recording);
+    if (!reply.error.empty()) {
+      if (self->health_.failed(reply.error))
+        log_line("relay: cannot record " + std::to_string(batch->size()) +
+                 " attempts (they are sent again once their lease ends): " + reply.error);
+    } else {
+      for (std::size_t i = 0; i < batch->size(); ++i)
+        if (!reply.value[i])
+          log_line("relay: delivery " + std::to_string((*batch)[i].finish.id) +
+                   ": lease lost to a newer attempt; this attempt is not recorded");
+    }
+    self->in_flight_ -= batch->size();
+    self->nudge();
+  }
+  self->recording_ = false;
+}
+
+awaitable<void> DeliveryScheduler::housekeeping(std::shared_ptr<DeliveryScheduler> self) {
+  const SchedulerOptions& o = self->options_;
+  timer_t tick(self->home_);
+  auto last_prune = std::chrono::steady_clock::now() - o.prune_every;
+  for (;;) {
+    const bool prune = std::chrono::steady_clock::now() - last_prune >= o.prune_every;
+    if (prune) last_prune = std::chrono::steady_clock::now();
+    auto tidying = on_store(self->store_, [prune, &o, &gauge = self->gauge_](store::Outbox& outbox) {
+      const auto now = SystemClock::now();
+      const std::size_t pruned = prune ? outbox.prune(now - o.retention, now - o.dedupe_window) : 0;
+      gauge.resync(outbox.backlog());
+      return pruned;
+    });
+    auto reply = co_await std::move(tidying);
+    if (!reply.error.empty())
+      log_line("relay: outbox housekeeping failed: " + reply.error);
+    else if (reply.value != 0)
+      log_line("relay: pruned " + std::to_string(reply.value) + " delivered rows older than the retention");
+    tick.expires_after(o.resync_every);
+    co_await tick.async_wait();
+  }
+}
+
+}  // namespace relay::net

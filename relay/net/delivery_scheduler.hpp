@@ -1,0 +1,89 @@
+#pragma once
+// Queued mode's sender: leases due deliveries from the outbox (at most max_in_flight in
+// memory at once, however large the backlog), sends each, re-signed at its own time,
+// through the server threads' connection pools, and records every attempt with its
+// verdict: delivered, retry at a time from the destination's schedule, or dead. It sleeps
+// until woken (new deliveries stored, attempts recorded), the next delivery falls due, or
+// at most `idle_check` (another process may have replayed dead letters). Attempts that
+// finish together are recorded in one transaction. Also prunes old rows on a timer.
+#include <future>
+#include <memory>
+#include <random>
+#include <vector>
+
+#include "relay/net/backlog_gauge.hpp"
+#include "relay/net/deliverer.hpp"
+#include "relay/net/store_health.hpp"
+#include "relay/store/store_worker.hpp"
+
+namespace relay::net {
+
+struct SchedulerOptions {
+  std::size_t max_in_flight = 256;
+  std::chrono::milliseconds lease{60000};  // longer than an attempt can take
+  std::chrono::milliseconds idle_check{1000};
+  std::chrono::milliseconds resync_every{60000};  // backlog gauge from the database
+  std::chrono::milliseconds prune_every{3600000};
+  std::chrono::milliseconds retention{std::chrono::hours(24 * 7)};
+  std::chrono::milliseconds dedupe_window{std::chrono::hours(24)};
+};
+
+// From the config: in flight up to the destinations' concurrency, a lease twice the
+// longest attempt, retention and dedupe window.
+SchedulerOptions scheduler_options(const config::Config& config);
+
+class DeliveryScheduler : public std::enable_shared_from_this<DeliveryScheduler> {
+ public:
+  // Runs on `senders[0]`'s io_context; sends on every sender's, in turn. Everything given
+  // outlives the scheduler's coroutines.
+  DeliveryScheduler(std::vector<std::shared_ptr<Deliverer>> senders, store::StoreWorker& store, BacklogGauge& gauge,
+                    StoreHealth& health, const pipeline::Pipeline& pipeline, const std::vector<Endpoint>& endpoints,
+                    SchedulerOptions options, std::uint64_t seed);
+
+  void start();
+  // Thread-safe: deliveries were stored or replayed.
+  void wake();
+  // From another thread: stops claiming once nothing is due now and every attempt in
+  // flight is recorded; false when `deadline` passes first.
+  bool drain(std::chrono::steady_clock::time_point deadline);
+
+ private:
+  // An attempt made, waiting to be recorded.
+  struct Sent {
+    store::Finish finish;
+    std::size_t bytes = 0;  // the body's, for the backlog gauge
+  };
+  static awaitable<void> run(std::shared_ptr<DeliveryScheduler> self);
+  static awaitable<void> housekeeping(std::shared_ptr<DeliveryScheduler> self);
+  static awaitable<void> send(std::shared_ptr<DeliveryScheduler> self, std::shared_ptr<Deliverer> sender,
+                              store::Claimed claimed);
+  static awaitable<void> record(std::shared_ptr<DeliveryScheduler> self);
+  void dispatch(store::Claimed claimed);
+  void queue_record(Sent sent);
+  void nudge();
+  const config::RetryPolicy* policy_for(std::string_view destination) const;
+
+  std::vector<std::shared_ptr<Deliverer>> senders_;
+  asio::io_context& home_;
+  store::StoreWorker& store_;
+  BacklogGauge& gauge_;
+  StoreHealth& health_;
+  const pipeline::Pipeline& pipeline_;
+  const std::vector<Endpoint>& endpoints_;
+  const SchedulerOptions options_;
+
+  // Touched on the home thread only.
+  timer_t timer_;
+  std::mt19937_64 random_;
+  std::size_t in_flight_ = 0;  // claimed and not yet recorded
+  std::size_t next_sender_ = 0;
+  bool woken_ = false;
+  bool draining_ = false;
+  bool recording_ = false;
+  std::vector<Sent> to_record_;
+  std::promise<void> drained_;
+
+  std::atomic<bool> wake_posted_{false};
+};
+
+}  // namespace relay::net
