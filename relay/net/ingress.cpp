@@ -39,15 +39,27 @@ bool is_json_content_type(std::string_view content_type) {
   return iequals(media, "application/json") || (media.size() > 5 && iequals(media.substr(media.size() - 5), "+json"));
 }
 
-Ingress::Ingress(const pipeline::Pipeline& pipeline, const IngressAuthenticator& auth)
-    : pipeline_(pipeline), auth_(auth) {}
+Ingress::Ingress(const pipeline::Pipeline& pipeline, const IngressAuthenticator& auth, const RouteDoors* doors)
+    : pipeline_(pipeline), auth_(auth), doors_(doors) {}
 
 std::variant<Answer, Admitted> Ingress::admit(const IngressRequest& request,
                                               std::chrono::system_clock::time_point now) {
   const std::string_view path = request.target.substr(0, request.target.find('?'));
-  if (path != kEventsPath) return error_answer(404, "no such path; events are posted to /events");
+  std::string_view route;  // from /events/<route>
+  if (path.starts_with(kEventsPath) && path.size() > kEventsPath.size() + 1 && path[kEventsPath.size()] == '/') {
+    route = path.substr(kEventsPath.size() + 1);
+    if (!pipeline_.has_route(route)) return error_answer(404, "no route is named \"" + std::string(route) + "\"");
+  } else if (path != kEventsPath) {
+    return error_answer(404, "no such path; events are posted to /events or /events/<route>");
+  }
   if (request.method != "POST") return error_answer(405, "method not allowed; use POST");
-  if (!auth_.allows(request.credentials, request.body, now)) return error_answer(401, "unauthorized");
+  const IngressAuthenticator* door = &auth_;
+  if (doors_ && !route.empty())
+    if (auto d = doors_->find(route); d != doors_->end()) door = &d->second;
+  const IngressAuthenticator& auth = *door;
+  Credentials credentials = request.credentials;
+  if (request.header && !auth.api_key_header().empty()) credentials.api_key = request.header(auth.api_key_header());
+  if (!auth.allows(credentials, request.body, now)) return error_answer(401, "unauthorized");
   if (!is_json_content_type(request.content_type)) return error_answer(415, "content type must be application/json");
 
   // Per-request arena: the envelopes only live until the pipeline has made the bodies.
@@ -64,7 +76,7 @@ std::variant<Answer, Admitted> Ingress::admit(const IngressRequest& request,
   for (const auto& event : events) {
     const auto view = core::Event::view(event);
     const std::size_t before = outcome.deliveries.size();
-    pipeline_.process(event, signing_time, outcome);
+    pipeline_.process(event, signing_time, outcome, {route, request.header});
     admitted.events.push_back({std::string(view.id), std::string(view.source), std::string(view.detail_type),
                                outcome.deliveries.size() - before});
   }

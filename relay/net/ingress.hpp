@@ -3,6 +3,8 @@
 // authenticate, check the route and the content type, decode, run the pipeline. No
 // sockets: the server only reads, calls `admit`, hands the deliveries on, and writes.
 #include <chrono>
+#include <functional>
+#include <map>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -23,7 +25,14 @@ struct IngressRequest {
   std::string_view content_type;
   Credentials credentials;
   std::string_view body;
+  // Any request header by lower-case name (empty when absent): routes that ask for headers,
+  // and the api key of a route with its own door. May be empty.
+  std::function<std::string_view(std::string_view)> header;
 };
+
+// Routes with their own door (request.auth in the config): POST /events/<route> is
+// authenticated with the route's authenticator instead of the listener's.
+using RouteDoors = std::map<std::string, IngressAuthenticator, std::less<>>;
 
 // A complete answer: status, JSON body, and Retry-After seconds for 429 and 503.
 struct Answer {
@@ -50,7 +59,7 @@ struct Admitted {
 // One per server thread (it keeps the decoder's parser between requests).
 class Ingress {
  public:
-  Ingress(const pipeline::Pipeline& pipeline, const IngressAuthenticator& auth);
+  Ingress(const pipeline::Pipeline& pipeline, const IngressAuthenticator& auth, const RouteDoors* doors = nullptr);
 
   // The answer when the request is refused, or the admitted events; `now` checks
   // hmac-timestamp tolerance and is the signing time of the deliveries.
@@ -59,6 +68,7 @@ class Ingress {
  private:
   const pipeline::Pipeline& pipeline_;
   const IngressAuthenticator& auth_;
+  const RouteDoors* doors_;
   core::EventDecoder decoder_;
 };
 

@@ -21,9 +21,9 @@ namespace {
 class IngressHandler final : public HttpHandler {
  public:
   // `intake` is null in sync mode, `admin` when the admin API is off.
-  IngressHandler(const pipeline::Pipeline& pipeline, const IngressAuthenticator& auth, DurableIntake* intake,
-                 const AdminService* admin, std::shared_ptr<Deliverer> deliverer)
-      : ingress_(pipeline, auth), auth_(auth), intake_(intake), admin_(admin), deliverer_(std::move(deliverer)) {}
+  IngressHandler(const pipeline::Pipeline& pipeline, const IngressAuthenticator& auth, const RouteDoors& doors,
+                 DurableIntake* intake, const AdminService* admin, std::shared_ptr<Deliverer> deliverer)
+      : ingress_(pipeline, auth, &doors), auth_(auth), intake_(intake), admin_(admin), deliverer_(std::move(deliverer)) {}
 
   awaitable<void> handle(HttpRequest& request, HttpResponse& response) override {
     if (admin_ && is_admin_target(request.target())) {
@@ -36,7 +36,9 @@ class IngressHandler final : public HttpHandler {
         request[http::field::authorization], {}, request["x-amzn-event-timestamp"], request["x-amzn-event-signature"]};
     if (!auth_.api_key_header().empty()) credentials.api_key = request[auth_.api_key_header()];
     const IngressRequest in{request.method_string(), request.target(), request[http::field::content_type], credentials,
-                            request.body()};
+                            request.body(), [&request](std::string_view name) -> std::string_view {
+                              return request[boost::beast::string_view(name.data(), name.size())];
+                            }};
     auto admitted = ingress_.admit(in, std::chrono::system_clock::now());
     if (auto* refused = std::get_if<Answer>(&admitted)) {
       to_response(std::move(*refused), response);
@@ -101,6 +103,8 @@ int run_serve(const config::Config& config, std::chrono::milliseconds drain_time
     const std::vector<Endpoint> endpoints = endpoints_from(config);
     const ServerOptions options = server_options(config);
     const IngressAuthenticator auth(config.ingress);
+    RouteDoors doors;
+    for (const auto& [route, ingress] : config.route_ingress) doors.emplace(route, IngressAuthenticator(ingress));
     BacklogGauge gauge(config.delivery.max_backlog, config.delivery.max_backlog_bytes);
     StoreHealth health;
     // Outlives the server's threads, which await it; stopped explicitly once they are joined.
@@ -115,8 +119,8 @@ int run_serve(const config::Config& config, std::chrono::milliseconds drain_time
     std::vector<std::shared_ptr<Deliverer>> senders;
     HttpServer server(options, [&](asio::io_context& io, std::size_t) {
       senders.push_back(std::make_shared<Deliverer>(io, endpoints, options.threads));
-      return std::make_unique<IngressHandler>(pipeline, auth, intake ? &*intake : nullptr, admin ? &*admin : nullptr,
-                                              senders.back());
+      return std::make_unique<IngressHandler>(pipeline, auth, doors, intake ? &*intake : nullptr,
+                                              admin ? &*admin : nullptr, senders.back());
     });
     if (store) {
       std::random_device seed;

@@ -43,7 +43,8 @@ std::string ServeConfig::yaml() const {
          "routes:\n"
          "  - name: ecs\n"
          "    handler: ecs_task\n"
-         "    destinations: [webhook]\n";
+         "    destinations: [webhook]\n" +
+         more_routes;
 }
 
 std::string outbox_path(const TempDir& dir) { return dir.path() + "/var/relay.db"; }

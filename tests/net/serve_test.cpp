@@ -253,3 +253,44 @@ TEST_F(ServeAnswers, EachIngressAuthTypeAcceptsTheRightSecretOnly) {
 
 }  // namespace
 }  // namespace relay::testing
+
+namespace relay::testing {
+namespace {
+
+// One relay, two EventBridge connections: /events with the listener's auth, and a route
+// with its own door (its own API key) that also asks for a header.
+TEST(ServeRoutes, ARouteWithItsOwnDoorAndHeaders) {
+  TempDir dir;
+  auto sink = start_sink();
+  auto serve = start_serve(
+      dir, ServeConfig(sink.url).set(&ServeConfig::more_routes,
+                                     "  - name: team-a\n"
+                                     "    handler: raw\n"
+                                     "    destinations: [webhook]\n"
+                                     "    request: {headers: {x-team: a}, auth: {type: api_key, header: x-team-key, "
+                                     "key: team-secret}}\n"));
+  HttpTestClient client(serve.url);
+  const std::string event = ecs_event(1);
+  EXPECT_EQ(client.post("/events/team-a", event).status, 401u);
+  EXPECT_EQ(client.post("/events/team-a", event, {{"x-team-key", "wrong"}}).status, 401u);
+  EXPECT_EQ(client.post("/events/nobody", event).status, 404u);
+
+  // Through /events only the shared route: the incident.
+  ASSERT_EQ(client.post("/events", event).status, 202u);
+  auto first = sink_lines(*sink.process, 1, 10s);
+  ASSERT_EQ(first.size(), 1u);
+  EXPECT_THAT(first[0], ::testing::HasSubstr("\"eventType\""));
+
+  // Through its door with the key but without the header: accepted, nothing to send.
+  ASSERT_EQ(client.post("/events/team-a", ecs_event(2), {{"x-team-key", "team-secret"}}).status, 202u);
+  // With the header: only that route, which forwards the event itself.
+  ASSERT_EQ(client.post("/events/team-a", ecs_event(3), {{"x-team-key", "team-secret"}, {"x-team", "a"}}).status, 202u);
+  auto second = sink_lines(*sink.process, 1, 10s);
+  ASSERT_EQ(second.size(), 1u);
+  EXPECT_THAT(second[0], ::testing::HasSubstr("\"detail-type\""));
+  EXPECT_THAT(second[0], ::testing::Not(::testing::HasSubstr("\"eventType\"")));
+  EXPECT_FALSE(sink.process->stdout_line(300ms)) << "nothing else was delivered";
+}
+
+}  // namespace
+}  // namespace relay::testing
