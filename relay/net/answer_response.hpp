@@ -7,7 +7,7 @@ namespace relay::net {
 
 inline void to_response(Answer answer, HttpResponse& response) {
   response.result(answer.status);
-  response.set(http::field::content_type, "application/json");
+  response.set(http::field::content_type, answer.content_type);
   if (answer.retry_after) response.set(http::field::retry_after, std::to_string(*answer.retry_after));
   response.body() = std::move(answer.body);
 }

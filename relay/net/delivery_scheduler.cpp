@@ -51,7 +51,7 @@ SchedulerOptions scheduler_options(const config::Config& config) {
 DeliveryScheduler::DeliveryScheduler(std::vector<std::shared_ptr<Deliverer>> senders, store::StoreWorker& store,
                                      BacklogGauge& gauge, StoreHealth& health, const pipeline::Pipeline& pipeline,
                                      const std::vector<Endpoint>& endpoints, SchedulerOptions options,
-                                     std::uint64_t seed)
+                                     std::uint64_t seed, observe::RelayMetrics& metrics)
     : senders_(std::move(senders)),
       home_(senders_.at(0)->io()),
       store_(store),
@@ -61,7 +61,8 @@ DeliveryScheduler::DeliveryScheduler(std::vector<std::shared_ptr<Deliverer>> sen
       endpoints_(endpoints),
       options_(options),
       timer_(home_),
-      random_(seed) {}
+      random_(seed),
+      metrics_(metrics) {}
 
 void DeliveryScheduler::start() {
   asio::co_spawn(home_, run(shared_from_this()), log_exception);
@@ -160,6 +161,10 @@ awaitable<void> DeliveryScheduler::send(std::shared_ptr<DeliveryScheduler> self,
         policy ? net::settle(*policy, c.attempt, static_cast<unsigned>(attempt.status), retry_after,
                         std::uniform_real_distribution<double>(0, 1)(self->random_))
                : Settlement{store::Verdict::dead, {}};
+    self->metrics_.deliveries.add({c.destination, s.verdict == store::Verdict::delivered ? "delivered"
+                                                  : s.verdict == store::Verdict::retry   ? "retry"
+                                                                                         : "dead"});
+    self->metrics_.attempt_seconds.observe({c.destination}, std::chrono::duration<double>(attempt.latency).count());
     const std::string what = "relay: delivery " + std::to_string(c.id) + " (route " + c.route + " to " +
                              c.destination + ") attempt " + std::to_string(c.attempt) + ": ";
     if (s.verdict == store::Verdict::retry)

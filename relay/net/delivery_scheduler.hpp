@@ -11,6 +11,7 @@
 #include <random>
 #include <vector>
 
+#include "relay/observe/relay_metrics.hpp"
 #include "relay/net/backlog_gauge.hpp"
 #include "relay/net/deliverer.hpp"
 #include "relay/net/store_health.hpp"
@@ -38,7 +39,7 @@ class DeliveryScheduler : public std::enable_shared_from_this<DeliveryScheduler>
   // outlives the scheduler's coroutines.
   DeliveryScheduler(std::vector<std::shared_ptr<Deliverer>> senders, store::StoreWorker& store, BacklogGauge& gauge,
                     StoreHealth& health, const pipeline::Pipeline& pipeline, const std::vector<Endpoint>& endpoints,
-                    SchedulerOptions options, std::uint64_t seed);
+                    SchedulerOptions options, std::uint64_t seed, observe::RelayMetrics& metrics);
 
   void start();
   // Thread-safe: deliveries were stored or replayed.
@@ -75,6 +76,7 @@ class DeliveryScheduler : public std::enable_shared_from_this<DeliveryScheduler>
   // Touched on the home thread only.
   timer_t timer_;
   std::mt19937_64 random_;
+  observe::RelayMetrics& metrics_;
   std::size_t in_flight_ = 0;  // claimed and not yet recorded
   std::size_t next_sender_ = 0;
   bool woken_ = false;

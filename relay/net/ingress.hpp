@@ -39,6 +39,7 @@ struct Answer {
   unsigned status = 200;
   std::string body;
   std::optional<unsigned> retry_after;
+  std::string_view content_type = "application/json";
 };
 
 struct AdmittedEvent {

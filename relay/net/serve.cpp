@@ -9,6 +9,7 @@
 #include "relay/net/answer_response.hpp"
 #include "relay/net/delivery_scheduler.hpp"
 #include "relay/net/durable_intake.hpp"
+#include "relay/net/health.hpp"
 #include "relay/net/http_server.hpp"
 #include "relay/net/log.hpp"
 #include "relay/net/stop_signal.hpp"
@@ -22,10 +23,22 @@ class IngressHandler final : public HttpHandler {
  public:
   // `intake` is null in sync mode, `admin` when the admin API is off.
   IngressHandler(const pipeline::Pipeline& pipeline, const IngressAuthenticator& auth, const RouteDoors& doors,
-                 DurableIntake* intake, const AdminService* admin, std::shared_ptr<Deliverer> deliverer)
-      : ingress_(pipeline, auth, &doors), auth_(auth), intake_(intake), admin_(admin), deliverer_(std::move(deliverer)) {}
+                 DurableIntake* intake, const AdminService* admin, std::shared_ptr<Deliverer> deliverer,
+                 const Health& health)
+      : ingress_(pipeline, auth, &doors),
+        auth_(auth),
+        intake_(intake),
+        admin_(admin),
+        deliverer_(std::move(deliverer)),
+        health_(health) {}
 
   awaitable<void> handle(HttpRequest& request, HttpResponse& response) override {
+    if (request.method() == http::verb::get) {
+      if (auto answer = health_.answer(request.target())) {
+        to_response(std::move(*answer), response);
+        co_return;
+      }
+    }
     if (admin_ && is_admin_target(request.target())) {
       auto answering =
           admin_->handle(request.method_string(), request.target(), request[http::field::authorization], deliverer_);
@@ -41,15 +54,21 @@ class IngressHandler final : public HttpHandler {
                             }};
     auto admitted = ingress_.admit(in, std::chrono::system_clock::now());
     if (auto* refused = std::get_if<Answer>(&admitted)) {
+      health_.count_refusal(refused->status);
       to_response(std::move(*refused), response);
       co_return;
     }
     const auto& events = std::get<Admitted>(admitted);
     if (intake_) {
-      to_response(co_await intake_->accept(events), response);
+      Answer answer = co_await intake_->accept(events);
+      if (answer.status >= 300) health_.count_refusal(answer.status);
+      else health_.count_admitted(events);
+      to_response(std::move(answer), response);
     } else {
+      health_.count_admitted(events);
       auto deliverer = deliverer_;
       const auto results = co_await deliverer->deliver_now(events.deliveries);
+      health_.count_sync_results(results);
       to_response(sync_answer(events.event_ids(), results), response);
     }
   }
@@ -62,6 +81,7 @@ class IngressHandler final : public HttpHandler {
   DurableIntake* intake_;
   const AdminService* admin_;
   std::shared_ptr<Deliverer> deliverer_;
+  const Health& health_;
 };
 
 ServerOptions server_options(const config::Config& config) {
@@ -113,6 +133,9 @@ int run_serve(const config::Config& config, std::chrono::milliseconds drain_time
     const auto wake = [&scheduler] { scheduler->wake(); };
     std::optional<DurableIntake> intake;
     if (store) intake.emplace(*store, gauge, health, wake);
+    observe::RelayMetrics metrics;
+    const Health observed(metrics, health, gauge, config.delivery.max_backlog, config.delivery.max_backlog_bytes,
+                          queued);
     std::optional<AdminService> admin;
     if (!config.admin.token.empty()) admin.emplace(config.admin.token, store.get(), health, gauge, pipeline, wake);
 
@@ -120,12 +143,13 @@ int run_serve(const config::Config& config, std::chrono::milliseconds drain_time
     HttpServer server(options, [&](asio::io_context& io, std::size_t) {
       senders.push_back(std::make_shared<Deliverer>(io, endpoints, options.threads));
       return std::make_unique<IngressHandler>(pipeline, auth, doors, intake ? &*intake : nullptr,
-                                              admin ? &*admin : nullptr, senders.back());
+                                              admin ? &*admin : nullptr, senders.back(), observed);
     });
     if (store) {
       std::random_device seed;
       scheduler = std::make_shared<DeliveryScheduler>(senders, *store, gauge, health, pipeline, endpoints,
-                                                      scheduler_options(config), (std::uint64_t(seed()) << 32) | seed());
+                                                      scheduler_options(config), (std::uint64_t(seed()) << 32) | seed(),
+                                                      metrics);
       scheduler->start();
     }
     server.start();

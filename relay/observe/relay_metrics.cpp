@@ -11,7 +11,6 @@ RelayMetrics::RelayMetrics()
       deliveries(registry.counter("relay_deliveries_total", "Delivery attempts by destination and outcome.",
                                   {"destination", "outcome"})),
       attempt_seconds(registry.histogram("relay_delivery_attempt_seconds", "Delivery attempt latency.",
-                                         {"destination"}, {0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30})),
-      connections(registry.counter("relay_ingress_connections_total", "Ingress connections accepted.", {})) {}
+                                         {"destination"}, {0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30})) {}
 
 }  // namespace relay::observe

@@ -12,9 +12,8 @@ struct RelayMetrics {
   Family& events_received;   // source, detail_type
   Family& events_rejected;   // reason: decode | auth | content_type | too_large | backlog | store | shutting_down
   Family& route_matches;     // route
-  Family& deliveries;        // destination, outcome: delivered | retry | dead
+  Family& deliveries;        // destination, outcome: delivered | retry | dead (sync mode: delivered | failed)
   Family& attempt_seconds;   // destination
-  Family& connections;       // ingress connections accepted
 };
 
 }  // namespace relay::observe

@@ -294,6 +294,10 @@ TEST(Durable, AFullDatabaseAnswers503AndAcknowledgesNothingItCouldNotStore) {
   EXPECT_EQ(status.status, 503u);
   EXPECT_EQ(json::parse(status.body).at_pointer("/store/writable"), false);
   EXPECT_THAT(std::string(json::parse(status.body).at_pointer("/store/error").as_string()), HasSubstr("full"));
+  const HttpReply ready = client.get("/readyz");
+  EXPECT_EQ(ready.status, 503u);
+  EXPECT_EQ(json::parse(ready.body).at("ready"), false);
+  EXPECT_EQ(client.get("/healthz").status, 200u) << "alive, though not ready";
 
   serve.process->signal(SIGKILL);
   ASSERT_TRUE(serve.process->wait(5s));

@@ -9,7 +9,9 @@
 #include <boost/beast/http.hpp>
 #include <boost/json/parse.hpp>
 #include <filesystem>
+#include <map>
 #include <set>
+#include <sstream>
 
 #include "relay/core/base64.hpp"
 #include "relay/core/event.hpp"
@@ -290,6 +292,58 @@ TEST(ServeRoutes, ARouteWithItsOwnDoorAndHeaders) {
   EXPECT_THAT(second[0], ::testing::HasSubstr("\"detail-type\""));
   EXPECT_THAT(second[0], ::testing::Not(::testing::HasSubstr("\"eventType\"")));
   EXPECT_FALSE(sink.process->stdout_line(300ms)) << "nothing else was delivered";
+}
+
+}  // namespace
+}  // namespace relay::testing
+
+namespace relay::testing {
+namespace {
+
+// Sample name with labels -> value, from Prometheus text; every line a comment or a sample.
+std::map<std::string, double> prometheus(const std::string& text) {
+  std::map<std::string, double> samples;
+  std::istringstream in(text);
+  std::string line;
+  while (std::getline(in, line)) {
+    if (line.empty() || line[0] == '#') continue;
+    const auto space = line.rfind(' ');
+    EXPECT_NE(space, std::string::npos) << line;
+    samples[line.substr(0, space)] = std::stod(line.substr(space + 1));
+  }
+  return samples;
+}
+
+TEST(ServeObservability, MetricsMoveWithEventsAndDeliveries) {
+  TempDir dir;
+  auto sink = start_sink();
+  auto serve = start_serve(dir, ServeConfig(sink.url));
+  HttpTestClient client(serve.url);
+  EXPECT_EQ(client.get("/healthz").status, 200u);
+  const HttpReply ready = client.get("/readyz");
+  EXPECT_EQ(ready.status, 200u);
+  EXPECT_EQ(json::parse(ready.body).at("ready"), true);
+
+  for (int n = 0; n < 3; ++n) ASSERT_EQ(client.post("/events", ecs_event(n)).status, 202u);
+  EXPECT_EQ(client.post("/events", "{nope").status, 400u);
+  ASSERT_EQ(sink_lines(*sink.process, 3, 10s).size(), 3u);
+
+  const std::string delivered = R"(relay_deliveries_total{destination="webhook",outcome="delivered"})";
+  std::map<std::string, double> m;
+  const auto deadline = std::chrono::steady_clock::now() + 10s;
+  do {  // the attempt is counted just after the sink answered, and recorded just after that
+    const HttpReply r = client.get("/metrics");
+    ASSERT_EQ(r.status, 200u);
+    EXPECT_THAT(r.headers.at("content-type"), ::testing::StartsWith("text/plain"));
+    m = prometheus(r.body);
+  } while ((m[delivered] < 3 || m["relay_backlog_deliveries"] > 0) && std::chrono::steady_clock::now() < deadline);
+  EXPECT_EQ(m[delivered], 3);
+  EXPECT_EQ(m[R"(relay_events_received_total{source="aws.ecs",detail_type="ECS Task State Change"})"], 3);
+  EXPECT_EQ(m[R"(relay_route_matches_total{route="ecs"})"], 3);
+  EXPECT_EQ(m[R"(relay_events_rejected_total{reason="decode"})"], 1);
+  EXPECT_EQ(m[R"(relay_delivery_attempt_seconds_count{destination="webhook"})"], 3);
+  EXPECT_EQ(m["relay_store_writable"], 1);
+  EXPECT_EQ(m["relay_backlog_deliveries"], 0);
 }
 
 }  // namespace
