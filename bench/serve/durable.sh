@@ -27,7 +27,7 @@ start() {
   pid=$!
   pids+=("$pid")
   for _ in $(seq 100); do
-    url=$(sed -n 's/.*listening on \([^ ]*\).*/\1/p' "$log" | head -1)
+    url=$(sed -n 's/.*listening on \([^ "]*\).*/\1/p' "$log" | head -1)
     [ -n "$url" ] && return
     sleep 0.05
   done

@@ -22,7 +22,7 @@ start() {
   "$relay" "$@" >/dev/null 2>"$log" &
   pids+=($!)
   for _ in $(seq 100); do
-    url=$(sed -n 's/.*listening on \([^ ]*\).*/\1/p' "$log" | head -1)
+    url=$(sed -n 's/.*listening on \([^ "]*\).*/\1/p' "$log" | head -1)
     [ -n "$url" ] && return
     sleep 0.05
   done

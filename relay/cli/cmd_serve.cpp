@@ -3,7 +3,10 @@
 
 #include "relay/cli/commands.hpp"
 #include "relay/cli/load_config.hpp"
+#include "relay/net/log.hpp"
 #include "relay/net/serve.hpp"
+
+#include <iostream>
 
 namespace relay::cli {
 
@@ -16,9 +19,17 @@ struct ServeOptions {
   bool sync = false;
   std::size_t threads = 0;
   unsigned drain_seconds = 20;
+  std::string log_level = "info";
+  bool log_payloads = false;
 };
 
 int run(const ServeOptions& opt) {
+  observe::LogLevel level;
+  if (!observe::parse_log_level(opt.log_level, level)) {
+    std::cerr << "relay serve: --log-level: expected error, warn, info or debug\n";
+    return 2;
+  }
+  net::configure_log(level, opt.log_payloads);
   auto config = load_config("relay serve", opt.config_file);
   if (!config) return 1;
   if (!opt.listen.empty()) config->listen = opt.listen;
@@ -43,6 +54,9 @@ void add_serve_command(CLI::App& app, int& exit_code) {
   cmd->add_option("--threads", opt->threads, "Server threads, overriding the config (default: one per core)");
   cmd->add_option("--drain-timeout", opt->drain_seconds, "Seconds to finish requests and deliveries after SIGTERM")
       ->capture_default_str();
+  cmd->add_option("--log-level", opt->log_level, "error, warn, info (one line per event and attempt) or debug")
+      ->capture_default_str();
+  cmd->add_flag("--log-payloads", opt->log_payloads, "Also log each delivery's body (never its signature headers)");
   cmd->callback([opt, &exit_code] { exit_code = run(*opt); });
 }
 

@@ -19,7 +19,7 @@ void log_exception(std::exception_ptr e) {
   try {
     std::rethrow_exception(e);
   } catch (const std::exception& ex) {
-    log_line(std::string("relay: delivery scheduler: ") + ex.what());
+    log(observe::LogLevel::error, std::string("relay: delivery scheduler: ") + ex.what());
   }
 }
 
@@ -111,7 +111,7 @@ awaitable<void> DeliveryScheduler::run(std::shared_ptr<DeliveryScheduler> self) 
       });
       auto reply = co_await std::move(claiming);
       if (!reply.error.empty()) {
-        if (self->health_.failed(reply.error)) log_line("relay: cannot lease deliveries: " + reply.error);
+        if (self->health_.failed(reply.error)) log(observe::LogLevel::error, "relay: cannot lease deliveries: " + reply.error);
       } else {
         more_due = reply.value.claimed.size() == room;
         next_due = reply.value.next_due;
@@ -143,6 +143,7 @@ awaitable<void> DeliveryScheduler::send(std::shared_ptr<DeliveryScheduler> self,
   const auto started = SystemClock::now();
   const auto clock = std::chrono::steady_clock::now();
   const std::size_t bytes = c.body.size();
+  std::string logged_body = log_payloads() ? c.body : std::string();
   // Signed now: receivers refuse old timestamps, and a retry may come hours later.
   auto request = self->pipeline_.request_for({c.event_id, c.route, c.destination}, c.content_type, std::move(c.body),
                                              core::format_signing_time(started));
@@ -155,26 +156,36 @@ awaitable<void> DeliveryScheduler::send(std::shared_ptr<DeliveryScheduler> self,
                          std::chrono::duration_cast<milliseconds>(std::chrono::steady_clock::now() - clock),
                          static_cast<int>(result.status), std::move(result.error), std::move(result.excerpt)};
   asio::post(self->home_, [self, c = std::move(c), attempt = std::move(attempt), retry_after = result.retry_after,
-                           bytes]() mutable {
+                           bytes, logged_body = std::move(logged_body)]() mutable {
     const config::RetryPolicy* policy = self->policy_for(c.destination);
     const Settlement s =
         policy ? net::settle(*policy, c.attempt, static_cast<unsigned>(attempt.status), retry_after,
                         std::uniform_real_distribution<double>(0, 1)(self->random_))
                : Settlement{store::Verdict::dead, {}};
-    self->metrics_.deliveries.add({c.destination, s.verdict == store::Verdict::delivered ? "delivered"
-                                                  : s.verdict == store::Verdict::retry   ? "retry"
-                                                                                         : "dead"});
+    const std::string_view outcome = s.verdict == store::Verdict::delivered ? "delivered"
+                                     : s.verdict == store::Verdict::retry   ? "retry"
+                                                                            : "dead";
+    self->metrics_.deliveries.add({c.destination, outcome});
     self->metrics_.attempt_seconds.observe({c.destination}, std::chrono::duration<double>(attempt.latency).count());
-    const std::string what = "relay: delivery " + std::to_string(c.id) + " (route " + c.route + " to " +
-                             c.destination + ") attempt " + std::to_string(c.attempt) + ": ";
-    if (s.verdict == store::Verdict::retry)
-      log_line(what + describe(attempt) + "; retrying in " + std::to_string(s.delay.count()) + " ms");
-    else if (s.verdict == store::Verdict::dead)
-      log_line(what +
-               (classify_status(static_cast<unsigned>(attempt.status)) == AttemptVerdict::failed
-                    ? "failed for good: "
-                    : "failed after " + std::to_string(c.attempt) + " attempts: ") +
-               describe(attempt) + "; now a dead letter");
+    const std::string msg =
+        s.verdict == store::Verdict::delivered ? "delivered"
+        : s.verdict == store::Verdict::retry
+            ? "delivery attempt failed: " + describe(attempt) + "; retrying in " + std::to_string(s.delay.count()) + " ms"
+        : classify_status(static_cast<unsigned>(attempt.status)) == AttemptVerdict::failed
+            ? "delivery failed for good: " + describe(attempt) + "; now a dead letter"
+            : "delivery failed after " + std::to_string(c.attempt) + " attempts: " + describe(attempt) +
+                  "; now a dead letter";
+    log(s.verdict == store::Verdict::delivered ? observe::LogLevel::info : observe::LogLevel::warn, msg,
+        {{"delivery_id", std::int64_t{c.id}},
+         {"event_id", c.event_id},
+         {"route", c.route},
+         {"destination", c.destination},
+         {"attempt", std::int64_t{c.attempt}},
+         {"status", std::int64_t{attempt.status}},
+         {"latency_ms", static_cast<std::int64_t>(attempt.latency.count())},
+         {"outcome", outcome},
+         {"error", attempt.error},
+         {log_payloads() ? "body" : "", logged_body}});
     const store::TimePoint retry_at = attempt.started + attempt.latency + s.delay;
     self->queue_record({{c.id, c.attempt, std::move(attempt), s.verdict, retry_at}, bytes});
   });
@@ -208,12 +219,12 @@ awaitable<void> DeliveryScheduler::record(std::shared_ptr<DeliveryScheduler> sel
     auto reply = co_await std::move(recording);
     if (!reply.error.empty()) {
       if (self->health_.failed(reply.error))
-        log_line("relay: cannot record " + std::to_string(batch->size()) +
+        log(observe::LogLevel::error, "relay: cannot record " + std::to_string(batch->size()) +
                  " attempts (they are sent again once their lease ends): " + reply.error);
     } else {
       for (std::size_t i = 0; i < batch->size(); ++i)
         if (!reply.value[i])
-          log_line("relay: delivery " + std::to_string((*batch)[i].finish.id) +
+          log(observe::LogLevel::warn, "relay: delivery " + std::to_string((*batch)[i].finish.id) +
                    ": lease lost to a newer attempt; this attempt is not recorded");
     }
     self->in_flight_ -= batch->size();
@@ -237,7 +248,7 @@ awaitable<void> DeliveryScheduler::housekeeping(std::shared_ptr<DeliverySchedule
     });
     auto reply = co_await std::move(tidying);
     if (!reply.error.empty())
-      log_line("relay: outbox housekeeping failed: " + reply.error);
+      log(observe::LogLevel::error, "relay: outbox housekeeping failed: " + reply.error);
     else if (reply.value != 0)
       log_line("relay: pruned " + std::to_string(reply.value) + " delivered rows older than the retention");
     tick.expires_after(o.resync_every);

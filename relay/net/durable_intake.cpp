@@ -33,7 +33,7 @@ awaitable<Answer> DurableIntake::accept(const Admitted& admitted) {
         const BacklogCounts stored{r.stored, r.stored == batch.count ? batch.bytes : batch.bytes * r.stored / batch.count};
         gauge_.committed(batch, stored);
         if (r.error.empty() ? health_.wrote() : health_.failed(r.error))
-          log_line(r.error.empty() ? "relay: the outbox is writable again"
+          log(observe::LogLevel::warn, r.error.empty() ? "relay: the outbox is writable again"
                                    : "relay: cannot store events, answering 503 until it can: " + r.error);
       });
   const AcceptReply reply = co_await std::move(storing);

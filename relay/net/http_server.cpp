@@ -68,7 +68,7 @@ void log_exception(std::exception_ptr e, const char* where) {
   try {
     std::rethrow_exception(e);
   } catch (const std::exception& ex) {
-    log_line(std::string("relay: ") + where + ": " + ex.what());
+    log(observe::LogLevel::error, std::string("relay: ") + where + ": " + ex.what());
   }
 }
 
@@ -187,7 +187,7 @@ awaitable<void> accept_connections(ServerThread& t) {
     if (t.stopping || !t.acceptor.is_open()) co_return;
     if (ec) {
       // EMFILE and friends: say so, breathe, and go on accepting.
-      log_line("relay: accept failed: " + ec.message());
+      log(observe::LogLevel::error, "relay: accept failed: " + ec.message());
       pause.expires_after(std::chrono::milliseconds(50));
       co_await pause.async_wait();
       continue;

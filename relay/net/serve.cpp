@@ -19,6 +19,23 @@ namespace relay::net {
 
 namespace {
 
+// One line per accepted event: what came in and how many deliveries it made.
+void log_accepted(const Admitted& admitted) {
+  if (!log_enabled(observe::LogLevel::info)) return;
+  for (const auto& e : admitted.events)
+    log(observe::LogLevel::info, "event accepted",
+        {{"event_id", e.id}, {"source", e.source}, {"detail_type", e.detail_type},
+         {"deliveries", static_cast<std::int64_t>(e.deliveries)}});
+}
+
+void log_sync_results(const std::vector<SyncResult>& results) {
+  for (const auto& r : results) {
+    const bool ok = r.status >= 200 && r.status < 300;
+    log(ok ? observe::LogLevel::info : observe::LogLevel::warn, ok ? "delivered" : "delivery failed",
+        {{"destination", r.destination}, {"status", std::int64_t{r.status}}, {"error", r.error}, {"mode", "sync"}});
+  }
+}
+
 class IngressHandler final : public HttpHandler {
  public:
   // `intake` is null in sync mode, `admin` when the admin API is off.
@@ -61,14 +78,20 @@ class IngressHandler final : public HttpHandler {
     const auto& events = std::get<Admitted>(admitted);
     if (intake_) {
       Answer answer = co_await intake_->accept(events);
-      if (answer.status >= 300) health_.count_refusal(answer.status);
-      else health_.count_admitted(events);
+      if (answer.status >= 300) {
+        health_.count_refusal(answer.status);
+      } else {
+        health_.count_admitted(events);
+        log_accepted(events);
+      }
       to_response(std::move(answer), response);
     } else {
       health_.count_admitted(events);
+      log_accepted(events);
       auto deliverer = deliverer_;
       const auto results = co_await deliverer->deliver_now(events.deliveries);
       health_.count_sync_results(results);
+      log_sync_results(results);
       to_response(sync_answer(events.event_ids(), results), response);
     }
   }
@@ -172,7 +195,7 @@ int run_serve(const config::Config& config, std::chrono::milliseconds drain_time
     log_line("relay serve: stopped");
     return 0;
   } catch (const std::exception& e) {
-    log_line(std::string("relay serve: ") + e.what());
+    log(observe::LogLevel::error, std::string("relay serve: ") + e.what());
     return 1;
   }
 }

@@ -98,7 +98,7 @@ int run_sink(const SinkOptions& options) {
     server.join();
     return 0;
   } catch (const std::exception& e) {
-    log_line(std::string("relay sink: ") + e.what());
+    log(observe::LogLevel::error, std::string("relay sink: ") + e.what());
     return 1;
   }
 }

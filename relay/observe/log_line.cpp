@@ -30,6 +30,7 @@ void append_log_line(std::string& out, std::chrono::system_clock::time_point tim
   w.field("level", log_level_name(level));
   w.field("msg", msg);
   for (const auto& f : fields) {
+    if (f.name.empty()) continue;
     w.key(f.name);
     if (const auto* s = std::get_if<std::string_view>(&f.value))
       w.string(*s);

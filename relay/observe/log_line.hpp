@@ -21,7 +21,8 @@ struct LogField {
   std::variant<std::string_view, std::int64_t> value;
 };
 
-// Appends one line (with its newline) to `out`.
+// Appends one line (with its newline) to `out`. A field with an empty name is left out
+// (for fields that appear only on request, such as payloads).
 void append_log_line(std::string& out, std::chrono::system_clock::time_point time, LogLevel level, std::string_view msg,
                      std::initializer_list<LogField> fields);
 

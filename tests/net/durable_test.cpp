@@ -354,7 +354,9 @@ TEST(Durable, TheAdminApiNeedsItsTokenListsAndReplays) {
   r = client.post("/admin/dlq/replay?id=" + id, "", auth, true, "");
   ASSERT_EQ(r.status, 200u) << r.body;
   EXPECT_EQ(json::parse(r.body), json::parse(R"({"replayed": 1})"));
-  ASSERT_TRUE(serve.process->wait_stderr("attempt 2: failed for good", 10s));
+  const auto failed_again = serve.process->wait_stderr("delivery failed for good", 10s);
+  ASSERT_TRUE(failed_again);
+  EXPECT_THAT(*failed_again, HasSubstr("\"attempt\":2"));
   const auto dead_again = relay_json_lines({"dlq", "list"}, outbox_path(dir), 1);  // recorded after the log line
   ASSERT_EQ(dead_again.size(), 1u);
   r = client.get("/admin/deliveries/" + id, auth);

@@ -20,6 +20,7 @@ struct Listening {
   std::string url;
 };
 
+// `relay serve` gets `--log-level warn` unless `args` name a level.
 Listening start_relay(std::vector<std::string> args, const std::vector<std::string>& env = {});
 
 // `relay sink --listen 127.0.0.1:0 --secret kSinkSecret` plus `args`.

@@ -348,3 +348,49 @@ TEST(ServeObservability, MetricsMoveWithEventsAndDeliveries) {
 
 }  // namespace
 }  // namespace relay::testing
+
+namespace relay::testing {
+namespace {
+
+// The structured log: JSON lines with the documented fields, never a secret; payloads only
+// with --log-payloads.
+TEST(ServeObservability, LogLinesAreJsonWithTheirFieldsAndNoSecret) {
+  for (const bool payloads : {false, true}) {
+    TempDir dir;
+    auto sink = start_sink();
+    std::vector<std::string> args{"--log-level", "info"};
+    if (payloads) args.push_back("--log-payloads");
+    auto serve = start_serve(dir, ServeConfig(sink.url), args);
+    HttpTestClient client(serve.url);
+    ASSERT_EQ(client.post("/events", ecs_event(7)).status, 202u);
+    const auto accepted = serve.process->wait_stderr("\"msg\":\"event accepted\"", 10s);
+    ASSERT_TRUE(accepted);
+    const auto delivered = serve.process->wait_stderr("\"msg\":\"delivered\"", 10s);
+    ASSERT_TRUE(delivered);
+
+    const auto attempt = json::parse(*delivered).as_object();
+    EXPECT_EQ(attempt.at("level"), "info");
+    for (const char* field : {"time", "delivery_id", "event_id", "route", "destination", "attempt", "status",
+                              "latency_ms", "outcome", "error"})
+      EXPECT_TRUE(attempt.contains(field)) << field;
+    EXPECT_EQ(attempt.at("status"), 200);
+    EXPECT_EQ(attempt.at("destination"), "webhook");
+    EXPECT_EQ(attempt.contains("body"), payloads);
+
+    const auto event = json::parse(*accepted).as_object();
+    EXPECT_EQ(event.at("source"), "aws.ecs");
+    EXPECT_EQ(event.at("detail_type"), "ECS Task State Change");
+    EXPECT_EQ(event.at("deliveries"), 1);
+
+    serve.process->signal(SIGTERM);
+    ASSERT_TRUE(serve.process->wait(10s));
+    const std::string all = serve.process->stderr_text();
+    EXPECT_EQ(all.find(kSinkSecret), std::string::npos) << "a secret was logged";
+    std::istringstream lines(all);
+    std::string line;
+    while (std::getline(lines, line)) EXPECT_NO_THROW(json::parse(line)) << line;
+  }
+}
+
+}  // namespace
+}  // namespace relay::testing

@@ -148,7 +148,7 @@ std::string listening_url(ChildProcess& p, std::chrono::milliseconds timeout) {
   auto l = p.wait_stderr("listening on ", timeout);
   if (!l) throw std::runtime_error("the server did not say where it listens:\n" + p.stderr_text());
   auto url = l->substr(l->find("listening on ") + 13);
-  return url.substr(0, url.find(' '));
+  return url.substr(0, url.find_first_of(" \""));  // the line is a JSON log object
 }
 
 }  // namespace relay::testing
