@@ -15,24 +15,7 @@ conns=${3:-32}
 rounds=${4:-1}
 relay="$build/bin/relay"
 sample=payloads/samples/ecs-task-stopped-exit-codes.json
-work=$(mktemp -d)
-pids=()
-cleanup() { kill -TERM "${pids[@]}" 2>/dev/null || true; wait 2>/dev/null || true; rm -rf "$work"; }
-trap cleanup EXIT
-
-# Starts a relay subcommand in the background; sets `url` and `pid`.
-start() {
-  local log=$1 out=$2; shift 2
-  "$relay" "$@" >"$out" 2>"$log" &
-  pid=$!
-  pids+=("$pid")
-  for _ in $(seq 100); do
-    url=$(sed -n 's/.*listening on \([^ "]*\).*/\1/p' "$log" | head -1)
-    [ -n "$url" ] && return
-    sleep 0.05
-  done
-  echo "bench: relay $* did not start:" >&2; cat "$log" >&2; exit 1
-}
+. bench/serve/lib.sh
 
 stop() { kill -TERM "$1"; wait "$1" 2>/dev/null || true; }
 

@@ -11,32 +11,16 @@ duration=${2:-10s}
 threads=${3:-0}
 relay="$build/bin/relay"
 sample=payloads/samples/ecs-task-stopped-exit-codes.json
-work=$(mktemp -d)
-pids=()
-cleanup() { kill -TERM "${pids[@]}" 2>/dev/null || true; wait 2>/dev/null || true; rm -rf "$work"; }
-trap cleanup EXIT
-
-# Starts a relay subcommand in the background; sets `url` from its "listening on" line.
-start() {
-  local log=$1; shift
-  "$relay" "$@" >/dev/null 2>"$log" &
-  pids+=($!)
-  for _ in $(seq 100); do
-    url=$(sed -n 's/.*listening on \([^ "]*\).*/\1/p' "$log" | head -1)
-    [ -n "$url" ] && return
-    sleep 0.05
-  done
-  echo "bench: relay $* did not start:" >&2; cat "$log" >&2; exit 1
-}
+. bench/serve/lib.sh
 
 export WEBHOOK_SECRET=bench-secret
-start "$work/sink.log" sink --listen 127.0.0.1:0 --secret env:WEBHOOK_SECRET
+start "$work/sink.log" /dev/null sink --listen 127.0.0.1:0 --secret env:WEBHOOK_SECRET
 export WEBHOOK_URL="$url/hooks/devops-agent"
 serve_args=(serve --listen 127.0.0.1:0 --sync)
 [ "$threads" != 0 ] && serve_args+=(--threads "$threads")
-start "$work/serve.log" "${serve_args[@]}"
+start "$work/serve.log" /dev/null "${serve_args[@]}"
 serve_url=$url
-serve_pid=${pids[-1]}
+serve_pid=$pid
 
 cat >"$work/post.lua" <<'LUA'
 wrk.method = "POST"
