@@ -394,3 +394,31 @@ TEST(ServeObservability, LogLinesAreJsonWithTheirFieldsAndNoSecret) {
 
 }  // namespace
 }  // namespace relay::testing
+
+namespace relay::testing {
+namespace {
+
+TEST(ServeRoutes, ATemplateRouteSendsItsBody) {
+  TempDir dir;
+  auto sink = start_sink();
+  auto serve = start_serve(dir, ServeConfig(sink.url).set(&ServeConfig::more_routes,
+                                                          "  - name: tmpl\n"
+                                                          "    handler: template\n"
+                                                          "    pattern: {source: [aws.ecs]}\n"
+                                                          "    destinations: [webhook]\n"
+                                                          "    request: {headers: {x-template: 'yes'}}\n"
+                                                          "    options:\n"
+                                                          "      input_paths: {task: $.detail.taskArn}\n"
+                                                          "      input_template: '{\"task\": <task>, \"rule\": \"<aws.events.rule-name>\"}'\n"));
+  HttpTestClient client(serve.url);
+  ASSERT_EQ(client.post("/events", ecs_event(5), {{"x-template", "yes"}}).status, 202u);
+  auto lines = sink_lines(*sink.process, 2, 10s);
+  ASSERT_EQ(lines.size(), 2u);
+  std::sort(lines.begin(), lines.end());
+  const auto templated = json::parse(lines[1].find("\"task\"") != std::string::npos ? lines[1] : lines[0]).as_object();
+  EXPECT_EQ(templated.at("rule"), "tmpl");
+  EXPECT_THAT(std::string(templated.at("task").as_string()), ::testing::HasSubstr("task/"));
+}
+
+}  // namespace
+}  // namespace relay::testing
