@@ -101,7 +101,10 @@ TEST(Delivery, AReceiverCertificateForAnotherHostIsRefused) {
 TEST(Delivery, ThousandsOfConcurrentEventsArriveExactlyOnce) {
   TempDir dir;
   auto sink = start_sink({"--threads", "2"});
-  auto serve = start_serve(dir, ServeConfig(sink.url));
+  // The sink's output is read once every event is posted; until then it may block on a full
+  // pipe. A timeout longer than that wait keeps the test free of failures (which would be
+  // retried, and could arrive twice).
+  auto serve = start_serve(dir, ServeConfig(sink.url).set(&ServeConfig::timeout, "120s"));
   constexpr int kClients = 8, kPerClient = 500;
   std::vector<std::thread> clients;
   std::atomic<int> accepted{0};
