@@ -16,7 +16,7 @@ Health::Health(observe::RelayMetrics& metrics, const StoreHealth& store, const B
                           [this] { return static_cast<double>(backlog_.stored().bytes); });
   metrics_.registry.gauge("relay_store_writable", "1 while the outbox accepts writes.",
                           [this] { return store_.status().writable ? 1.0 : 0.0; });
-  metrics_.registry.gauge("relay_build_info", "Always 1; the version is in relay --version.", [] { return 1.0; });
+  metrics_.registry.gauge("relay_build_info", "Always 1 while relay runs.", [] { return 1.0; });
 }
 
 std::optional<Answer> Health::answer(std::string_view target) const {
