@@ -5,6 +5,7 @@
 
 #include <array>
 #include <chrono>
+#include <stdexcept>
 
 namespace relay::pipeline {
 
@@ -49,7 +50,8 @@ std::optional<std::string> Signer::check(SigningScheme scheme, const std::vector
 }
 
 Signer::Signer(SigningScheme scheme, const std::vector<std::string>& secrets) : scheme_(scheme) {
-  if (scheme == SigningScheme::none || check(scheme, secrets)) return;
+  if (auto problem = check(scheme, secrets)) throw std::invalid_argument(*problem);
+  if (scheme == SigningScheme::none) return;
   if (scheme == SigningScheme::bearer) {
     bearer_ = "Bearer " + secrets.front();
     return;
