@@ -5,6 +5,7 @@
 #include <charconv>
 #include <cmath>
 #include <regex>
+#include <vector>
 
 namespace relay::config {
 

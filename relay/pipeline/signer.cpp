@@ -69,7 +69,7 @@ void Signer::sign(const SignInput& in, std::vector<Header>& headers) const {
       headers.push_back(
           {std::string(core::kSignatureHeader), core::hmac_timestamp_signature(keys_.front(), in.timestamp, in.body)});
       return;
-    case SigningScheme::bearer: headers.push_back({"authorization", bearer_}); return;
+    case SigningScheme::bearer: headers.push_back({"authorization", bearer_, true}); return;
     case SigningScheme::standard_webhooks: {
       const std::int64_t ts = unix_seconds(in.timestamp);
       std::string signatures;

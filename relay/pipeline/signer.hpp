@@ -12,6 +12,7 @@ namespace relay::pipeline {
 struct Header {
   std::string name;  // lower case
   std::string value;
+  bool secret = false;  // the value is a credential (a bearer token, an env:/file: value): never printed
 };
 
 // hmac-timestamp: x-amzn-event-timestamp + x-amzn-event-signature (the DevOps Agent's);
