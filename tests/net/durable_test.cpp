@@ -196,7 +196,7 @@ TEST(Durable, DeliveriesInFlightAtACrashAreSentAtOnceByTheRestartedRelay) {
   std::cout << "[ restart  ] " << kEvents << " deliveries in flight at the kill arrived "
             << std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - restarted).count()
             << " ms after the restart\n";
-  EXPECT_TRUE(again.process->wait_stderr("deliveries in flight when the last run stopped are due again", 5s));
+  EXPECT_THAT(again.process->stderr_text(), HasSubstr("deliveries in flight when the last run stopped are due again"));
 
   // The outbox has one owner: a second relay on the same file is refused, clearly.
   ChildProcess second({RELAY_BINARY, "serve", "--config", dir.path() + "/relay.yaml"});
