@@ -44,11 +44,11 @@ json::value plain_scalar(const std::string& s) {
 // bounded, and the error names the path where a bound was crossed.
 class Converter {
  public:
-  explicit Converter(std::size_t max_values) : values_left_(max_values) {}
+  explicit Converter(std::size_t max_values) : max_values_(max_values), values_left_(max_values) {}
 
   json::value convert(const YAML::Node& node) {
     if (values_left_-- == 0)
-      throw YamlError{node.Mark(), at() + "the document expands to more than the values it may hold (aliases?)"};
+      throw YamlError{node.Mark(), at() + "aliases expand the document beyond " + std::to_string(max_values_) + " values"};
     switch (node.Type()) {
       case YAML::NodeType::Null: return nullptr;
       case YAML::NodeType::Undefined: return nullptr;
@@ -94,6 +94,7 @@ class Converter {
     return p.empty() ? p : p + ": ";
   }
 
+  std::size_t max_values_;
   std::size_t values_left_;
   std::vector<std::string> path_;
 };

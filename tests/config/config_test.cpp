@@ -70,7 +70,7 @@ std::string billion_laughs() {
 TEST(YamlJson, BoundsAliasExpansionAndNesting) {
   std::string error;
   EXPECT_FALSE(yaml_to_json(billion_laughs(), error));
-  EXPECT_THAT(error, ::testing::HasSubstr("the document expands to more than the values it may hold"));
+  EXPECT_THAT(error, ::testing::HasSubstr("aliases expand the document beyond 100396 values"));
   EXPECT_THAT(error, ::testing::MatchesRegex("line [0-9]+, column [0-9]+: [a-i](\\[[0-9]\\])+: .*")) << "names the path";
 
   std::string deep = "a: ";
@@ -91,7 +91,7 @@ TEST(ConfigCheck, RefusesABillionLaughsQuicklyInLittleMemory) {
   // 256 MiB of address space: the expanded document would need gigabytes.
   auto r = testing::run_process({"/usr/bin/prlimit", "--as=268435456", RELAY_BINARY, "config", "check", path});
   EXPECT_EQ(r.exit_code, 2) << r.err;
-  EXPECT_THAT(r.err, ::testing::HasSubstr("the document expands to more than the values it may hold"));
+  EXPECT_THAT(r.err, ::testing::HasSubstr("aliases expand the document beyond 100396 values"));
 }
 
 TEST(Config, LoadsAMinimalFileWithDefaults) {
