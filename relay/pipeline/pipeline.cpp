@@ -53,7 +53,7 @@ std::unique_ptr<Pipeline> Pipeline::build(std::vector<DestinationSpec> destinati
   for (auto& d : destinations) {
     const auto problem = Signer::check(d.scheme, d.secrets);
     if (problem) errors.push_back("destinations." + d.name + ".secret: " + *problem);
-    Signer signer(problem ? SigningScheme::none : d.scheme, d.secrets);  // unused: build fails
+    Signer signer(problem ? SigningScheme::none : d.scheme, d.secrets);  // a placeholder when the build fails
     impl->destinations.push_back(Destination{std::move(d), std::move(signer)});
   }
 
