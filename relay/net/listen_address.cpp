@@ -1,6 +1,9 @@
 #include "relay/net/listen_address.hpp"
 
+#include <arpa/inet.h>
+
 #include <charconv>
+#include <cstring>
 
 namespace relay::net {
 
@@ -19,6 +22,14 @@ std::optional<ListenAddress> parse_listen_address(std::string_view text) {
   const auto [end, ec] = std::from_chars(port.data(), port.data() + port.size(), value);
   if (port.empty() || ec != std::errc{} || end != port.data() + port.size() || value > 65535) return std::nullopt;
   return ListenAddress{std::string(host), static_cast<std::uint16_t>(value)};
+}
+
+bool is_loopback(const ListenAddress& address) {
+  if (address.host == "localhost") return true;
+  in_addr v4{};
+  if (inet_pton(AF_INET, address.host.c_str(), &v4) == 1) return (ntohl(v4.s_addr) >> 24) == 127;
+  in6_addr v6{};
+  return inet_pton(AF_INET6, address.host.c_str(), &v6) == 1 && std::memcmp(&v6, &in6addr_loopback, sizeof v6) == 0;
 }
 
 }  // namespace relay::net
