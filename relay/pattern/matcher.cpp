@@ -211,7 +211,8 @@ bool Matcher::Impl::branch_holds(MatchState& state, std::uint32_t branch, bool h
   }
   if (satisfied != end - begin) return false;
   // One group with hits can always take one of them.
-  const bool constrained = has_arrays && state.branch_epoch[branch] == state.epoch && state.branch_satisfied[branch] > 1;
+  const bool constrained =
+      has_arrays && state.branch_epoch[branch] == state.epoch && state.branch_satisfied[branch] > 1;
   return !constrained || values_consistent(state, branch);
 }
 
