@@ -156,10 +156,10 @@ void Matcher::Impl::build() {
 }
 
 void Matcher::Impl::record_hit(MatchState& state, std::uint32_t group, std::uint32_t value, bool keep_hits) const {
-  const std::uint32_t branch = group_branch[group];
   if (state.group_epoch[group] != state.epoch) {
     state.group_epoch[group] = state.epoch;
     state.group_last_hit[group] = kNoHit;
+    const std::uint32_t branch = group_branch[group];
     if (state.branch_epoch[branch] != state.epoch) {
       state.branch_epoch[branch] = state.epoch;
       state.branch_satisfied[branch] = 0;
@@ -171,6 +171,7 @@ void Matcher::Impl::record_hit(MatchState& state, std::uint32_t group, std::uint
     return;
   }
   if (keep_hits) {
+    const std::uint32_t branch = group_branch[group];
     state.hits.push_back({value, group, state.branch_last_hit[branch]});
     state.group_last_hit[group] = state.branch_last_hit[branch] = static_cast<std::uint32_t>(state.hits.size() - 1);
   }
