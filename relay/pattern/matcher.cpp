@@ -1,5 +1,6 @@
 #include "relay/pattern/matcher.hpp"
 
+#include "relay/pattern/array_consistency.hpp"
 #include "relay/pattern/event_reader.hpp"
 #include "relay/pattern/field_tree.hpp"
 #include "relay/pattern/pattern_parser.hpp"
@@ -20,7 +21,8 @@ constexpr std::uint32_t kNoHit = UINT32_MAX;
 struct MatchState {
   struct Hit {
     std::uint32_t value;  // index into event.values
-    std::uint32_t next;   // the group's previous hit, or kNoHit
+    std::uint32_t group;
+    std::uint32_t next;   // the branch's previous hit, or kNoHit
   };
 
   EventFields event;
@@ -29,11 +31,11 @@ struct MatchState {
   std::string folded;
   std::vector<Hit> hits;
   Ids touched_branches;
-  std::vector<std::uint32_t> chosen;  // values picked per group by the array check
+  ArrayConsistency consistency;
 
   std::uint32_t epoch = 0;
   std::vector<std::uint32_t> group_epoch, group_last_hit;
-  std::vector<std::uint32_t> branch_epoch, branch_satisfied;
+  std::vector<std::uint32_t> branch_epoch, branch_satisfied, branch_last_hit;
   std::vector<std::uint32_t> field_epoch;
   std::uint32_t value_serial = 0;
   std::vector<std::uint32_t> excluded_serial;  // per anything-but: the value that excluded it
@@ -46,6 +48,7 @@ struct MatchState {
     if (branch_epoch.size() < branches) {
       branch_epoch.resize(branches);
       branch_satisfied.resize(branches);
+      branch_last_hit.resize(branches);
     }
     if (field_epoch.size() < fields) field_epoch.resize(fields);
     if (excluded_serial.size() < anything_buts) excluded_serial.resize(anything_buts);
@@ -71,18 +74,6 @@ struct MatchState {
 MatchState& thread_state() {
   thread_local MatchState state;
   return state;
-}
-
-// Two values can serve one conjunction unless they sit in different elements of one array.
-bool compatible(const EventFields& event, const FieldValue& a, const FieldValue& b) {
-  const std::uint32_t shared = std::min(a.positions_end - a.positions_begin, b.positions_end - b.positions_begin);
-  for (std::uint32_t i = 0; i < shared; ++i) {
-    const ArrayPosition& x = event.positions[a.positions_begin + i];
-    const ArrayPosition& y = event.positions[b.positions_begin + i];
-    if (x.array != y.array) return true;
-    if (x.index != y.index) return false;
-  }
-  return true;
 }
 
 }  // namespace
@@ -116,7 +107,7 @@ struct Matcher::Impl {
   void collect_hits(MatchState& state) const;
   void record_hit(MatchState& state, std::uint32_t group, std::uint32_t value, bool keep_hits) const;
   bool branch_holds(MatchState& state, std::uint32_t branch, bool has_arrays) const;
-  bool choose_values(MatchState& state, std::uint32_t group, std::uint32_t end) const;
+  bool values_consistent(MatchState& state, std::uint32_t branch) const;
 };
 
 void Matcher::Impl::add(std::uint32_t id, const Disjunction& pattern) {
@@ -172,6 +163,7 @@ void Matcher::Impl::record_hit(MatchState& state, std::uint32_t group, std::uint
     if (state.branch_epoch[branch] != state.epoch) {
       state.branch_epoch[branch] = state.epoch;
       state.branch_satisfied[branch] = 0;
+      state.branch_last_hit[branch] = kNoHit;
       state.touched_branches.push_back(branch);
     }
     ++state.branch_satisfied[branch];
@@ -179,8 +171,9 @@ void Matcher::Impl::record_hit(MatchState& state, std::uint32_t group, std::uint
     return;
   }
   if (keep_hits) {
-    state.hits.push_back({value, state.group_last_hit[group]});
-    state.group_last_hit[group] = static_cast<std::uint32_t>(state.hits.size() - 1);
+    const std::uint32_t branch = group_branch[group];
+    state.hits.push_back({value, group, state.branch_last_hit[branch]});
+    state.group_last_hit[group] = state.branch_last_hit[branch] = static_cast<std::uint32_t>(state.hits.size() - 1);
   }
 }
 
@@ -218,28 +211,26 @@ bool Matcher::Impl::branch_holds(MatchState& state, std::uint32_t branch, bool h
     }
   }
   if (satisfied != end - begin) return false;
-  if (!has_arrays) return true;
-  state.chosen.clear();
-  return choose_values(state, begin, end);
+  // One group with hits can always take one of them.
+  const bool constrained =
+      has_arrays && state.branch_epoch[branch] == state.epoch && state.branch_satisfied[branch] > 1;
+  return !constrained || values_consistent(state, branch);
 }
 
-// Picks one hit for each group from `group` on, compatible with those already chosen:
-// event-ruler's array consistency. Groups held by absence have no hits and constrain nothing.
-bool Matcher::Impl::choose_values(MatchState& state, std::uint32_t group, std::uint32_t end) const {
-  while (group < end && state.group_epoch[group] != state.epoch) ++group;
-  if (group == end) return true;
-  const auto& values = state.event.values;
-  for (std::uint32_t h = state.group_last_hit[group]; h != kNoHit; h = state.hits[h].next) {
-    const FieldValue& candidate = values[state.hits[h].value];
-    const bool fits = std::all_of(state.chosen.begin(), state.chosen.end(), [&](std::uint32_t chosen) {
-      return compatible(state.event, values[chosen], candidate);
-    });
-    if (!fits) continue;
-    state.chosen.push_back(state.hits[h].value);
-    if (choose_values(state, group + 1, end)) return true;
-    state.chosen.pop_back();
+// Whether each group with hits can take one of them with event-ruler's array consistency
+// (groups held by absence have no hits and constrain nothing). Hits come newest first.
+bool Matcher::Impl::values_consistent(MatchState& state, std::uint32_t branch) const {
+  const std::uint32_t begin = branch_groups_begin[branch];
+  const EventFields& event = state.event;
+  ArrayConsistency& consistency = state.consistency;
+  consistency.begin(branch_groups_begin[branch + 1] - begin);
+  for (std::uint32_t h = state.branch_last_hit[branch]; h != kNoHit; h = state.hits[h].next) {
+    const FieldValue& value = event.values[state.hits[h].value];
+    const std::span<const ArrayPosition> path(event.positions.data() + value.positions_begin,
+                                              value.positions_end - value.positions_begin);
+    if (!consistency.add(path, state.hits[h].group - begin)) return false;
   }
-  return false;
+  return consistency.holds();
 }
 
 void Matcher::Impl::match(MatchState& state, std::vector<std::uint32_t>& out) const {

@@ -14,23 +14,39 @@ namespace {
 
 namespace json = boost::json;
 
+// How the generator nests: sizes, and how often values are arrays or objects.
+struct Shape {
+  int event_fields;            // per event object: below this
+  int array_length;            // below this
+  int array_in_10;             // event values (above the top level) that are arrays, in 10
+  int object_in_10;            // and objects
+  int element_object_in_10;    // array elements that are objects; the rest any value
+  int pattern_fields;          // per pattern object: 1 to this
+  double nested_pattern;       // chance that a pattern field is an object
+};
+
+constexpr Shape kSmallEvents{4, 4, 3, 2, 0, 2, 0.25};
+// Long arrays of objects, arrays of them, and patterns naming several fields under one
+// parent: event-ruler's array consistency.
+constexpr Shape kArraysOfObjects{4, 8, 5, 2, 7, 3, 0.5};
+
 class RandomJson {
  public:
-  explicit RandomJson(std::uint64_t seed) : rng_(seed) {}
+  explicit RandomJson(std::uint64_t seed, Shape shape = kSmallEvents) : shape_(shape), rng_(seed) {}
 
   json::value event(int depth = 0) {
     json::object object;
-    const int fields = below(4);
+    const int fields = below(shape_.event_fields);
     for (int i = 0; i < fields; ++i) object[pick(kKeys)] = event_value(depth);
     return object;
   }
 
   json::value pattern(int depth = 0) {
     json::object object;
-    const int fields = 1 + below(2);
+    const int fields = 1 + below(shape_.pattern_fields);
     for (int i = 0; i < fields; ++i) {
       const std::string key = pick(kKeys);
-      if (depth < 2 && chance(0.25)) {
+      if (depth < 2 && chance(shape_.nested_pattern)) {
         object[key] = pattern(depth + 1);
       } else {
         object[key] = leaf();
@@ -68,14 +84,19 @@ class RandomJson {
 
   json::value event_value(int depth) {
     const int kind = below(10);
-    if (kind < 5 || depth >= 3) return scalar();
-    if (kind < 8) {
+    if (kind >= shape_.array_in_10 + shape_.object_in_10 || depth >= 3) return scalar();
+    if (kind < shape_.array_in_10) {
       json::array array;
-      const int count = below(4);
-      for (int i = 0; i < count; ++i) array.push_back(below(3) == 0 ? scalar() : event_value(depth + 1));
+      const int count = below(shape_.array_length);
+      for (int i = 0; i < count; ++i) array.push_back(element(depth + 1));
       return array;
     }
     return event(depth + 1);
+  }
+
+  json::value element(int depth) {
+    if (shape_.element_object_in_10 > 0 && below(10) < shape_.element_object_in_10) return event(depth);
+    return below(3) == 0 ? scalar() : event_value(depth);
   }
 
   json::value strings_or_one(const std::vector<std::string>& pool) {
@@ -133,31 +154,33 @@ class RandomJson {
     return list;
   }
 
+  Shape shape_;
   std::mt19937_64 rng_;
 };
 
-TEST(Property, CompiledMatcherAgreesWithReference) {
-  RandomJson random(20240917);
-  constexpr int kRounds = 1000;
-  constexpr int kPatterns = 40;
-  constexpr int kEvents = 100;
+struct Agreement {
   std::size_t checked = 0;
   std::size_t matches = 0;
+};
+
+// Matches `events` random events against `patterns` random patterns, `rounds` times, with
+// both entry points, and asserts they agree with the reference.
+void expect_agreement(RandomJson& random, int rounds, std::uint32_t patterns_per_round, int events, Agreement& seen) {
   std::vector<std::uint32_t> from_text, from_value;
-  for (int round = 0; round < kRounds; ++round) {
+  for (int round = 0; round < rounds; ++round) {
     MatcherBuilder builder;
     std::vector<json::value> patterns;
-    for (std::uint32_t i = 0; i < kPatterns; ++i) {
+    for (std::uint32_t i = 0; i < patterns_per_round; ++i) {
       json::value pattern = random.pattern();
       const auto error = i % 2 ? builder.add(i, json::serialize(pattern)) : builder.add(i, pattern);
       ASSERT_FALSE(error) << error->message() << "\n" << json::serialize(pattern);
       patterns.push_back(std::move(pattern));
     }
     const Matcher matcher = std::move(builder).build();
-    for (int e = 0; e < kEvents; ++e) {
+    for (int e = 0; e < events; ++e) {
       const json::value event = random.event();
       std::vector<std::uint32_t> expected;
-      for (std::uint32_t i = 0; i < kPatterns; ++i) {
+      for (std::uint32_t i = 0; i < patterns_per_round; ++i) {
         if (testing::reference_matches(patterns[i], event)) expected.push_back(i);
       }
       const std::string text = json::serialize(event);
@@ -169,15 +192,40 @@ TEST(Property, CompiledMatcherAgreesWithReference) {
         ASSERT_EQ(from_text, expected) << "event " << text << "\nexpected patterns:\n" << shown;
         ASSERT_EQ(from_value, expected) << "event " << text;
       }
-      ++checked;
-      matches += expected.size();
+      ++seen.checked;
+      seen.matches += expected.size();
     }
   }
-  EXPECT_EQ(checked, static_cast<std::size_t>(kRounds * kEvents));
+}
+
+TEST(Property, CompiledMatcherAgreesWithReference) {
+  RandomJson random(20240917);
+  constexpr int kRounds = 1000;
+  constexpr std::uint32_t kPatterns = 40;
+  constexpr int kEvents = 100;
+  Agreement seen;
+  expect_agreement(random, kRounds, kPatterns, kEvents, seen);
+  if (HasFatalFailure()) return;
+  EXPECT_EQ(seen.checked, static_cast<std::size_t>(kRounds * kEvents));
   // The vocabularies are small enough that matches are common but not universal.
-  EXPECT_GT(matches, checked);
-  EXPECT_LT(matches, checked * kPatterns / 2);
-  std::cout << "[ property ] " << checked << " events x " << kPatterns << " patterns, " << matches << " matches\n";
+  EXPECT_GT(seen.matches, seen.checked);
+  EXPECT_LT(seen.matches, seen.checked * kPatterns / 2);
+  std::cout << "[ property ] " << seen.checked << " events x " << kPatterns << " patterns, " << seen.matches << " matches\n";
+}
+
+TEST(Property, ArrayConsistencyAgreesWithReference) {
+  RandomJson random(20261129, kArraysOfObjects);
+  constexpr int kRounds = 300;
+  constexpr std::uint32_t kPatterns = 40;
+  constexpr int kEvents = 100;
+  Agreement seen;
+  expect_agreement(random, kRounds, kPatterns, kEvents, seen);
+  if (HasFatalFailure()) return;
+  EXPECT_EQ(seen.checked, static_cast<std::size_t>(kRounds * kEvents));
+  EXPECT_GT(seen.matches, seen.checked / 2);
+  EXPECT_LT(seen.matches, seen.checked * kPatterns / 2);
+  std::cout << "[ property ] arrays of objects: " << seen.checked << " events x " << kPatterns << " patterns, "
+            << seen.matches << " matches\n";
 }
 
 }  // namespace

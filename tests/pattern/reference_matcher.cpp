@@ -3,6 +3,7 @@
 #include "relay/pattern/case_fold.hpp"
 #include "relay/pattern/ip_address.hpp"
 
+#include <map>
 #include <string>
 #include <vector>
 
@@ -145,33 +146,51 @@ bool condition_holds(const json::value& condition, const std::vector<const json:
   return false;
 }
 
-bool object_holds(const json::object& pattern, const json::value* event, const Path& path, const json::value& root) {
+using Patterns = std::vector<const json::object*>;
+
+// Whether `patterns`, all meeting `event` at `path`, hold together: at an event array they
+// hold for one element, all the same one, and a `$or` alternative joins the objects beside it.
+bool all_hold(Patterns patterns, const json::value* event, const Path& path, const json::value& root) {
   if (event && event->is_array() && !event->get_array().empty()) {
     for (const auto& element : event->get_array()) {
-      if (object_holds(pattern, &element, path, root)) return true;
+      if (all_hold(patterns, &element, path, root)) return true;
+    }
+    return false;
+  }
+  for (std::size_t i = 0; i < patterns.size(); ++i) {
+    const json::value* alternatives = patterns[i]->if_contains("$or");
+    if (!alternatives) continue;
+    json::object rest = *patterns[i];
+    rest.erase("$or");
+    patterns[i] = &rest;
+    patterns.push_back(nullptr);
+    for (const auto& alternative : alternatives->get_array()) {
+      patterns.back() = &alternative.get_object();
+      if (all_hold(patterns, event, path, root)) return true;
     }
     return false;
   }
   const json::object* here = event ? event->if_object() : nullptr;
-  for (const auto& [key, spec] : pattern) {
-    if (key == "$or") {
+  std::map<std::string, Patterns> nested;
+  for (const json::object* pattern : patterns) {
+    for (const auto& [key, spec] : *pattern) {
+      if (spec.is_object()) {
+        nested[key].push_back(&spec.get_object());
+        continue;
+      }
+      Path inner = path;
+      inner.emplace_back(key);
+      std::vector<const json::value*> values;
+      scalars_in(here ? here->if_contains(key) : nullptr, values);
       bool any = false;
-      for (const auto& alternative : spec.get_array()) any = any || object_holds(alternative.get_object(), event, path, root);
+      for (const auto& condition : spec.get_array()) any = any || condition_holds(condition, values, inner, root);
       if (!any) return false;
-      continue;
     }
+  }
+  for (const auto& [key, inside] : nested) {
     Path inner = path;
     inner.emplace_back(key);
-    const json::value* child = here ? here->if_contains(key) : nullptr;
-    if (spec.is_object()) {
-      if (!object_holds(spec.get_object(), child, inner, root)) return false;
-      continue;
-    }
-    std::vector<const json::value*> values;
-    scalars_in(child, values);
-    bool any = false;
-    for (const auto& condition : spec.get_array()) any = any || condition_holds(condition, values, inner, root);
-    if (!any) return false;
+    if (!all_hold(inside, here ? here->if_contains(key) : nullptr, inner, root)) return false;
   }
   return true;
 }
@@ -179,7 +198,7 @@ bool object_holds(const json::object& pattern, const json::value* event, const P
 }  // namespace
 
 bool reference_matches(const json::value& pattern, const json::value& event) {
-  return object_holds(pattern.get_object(), &event, {}, event);
+  return all_hold({&pattern.get_object()}, &event, {}, event);
 }
 
 }  // namespace relay::pattern::testing

@@ -1,9 +1,9 @@
 #pragma once
 // A slow, direct reading of the pattern semantics, for checking the compiled matcher: walks
 // the pattern and the event together. A pattern object meeting an event array holds when it
-// holds for one element (so fields under one array are satisfied by the same element), a
-// leaf tests the scalars at its key (nested arrays flattened), and `exists: false` asks the
-// whole event whether the path holds any scalar.
+// holds for one element (so fields under one array are satisfied by the same element, those
+// of a `$or` alternative included), a leaf tests the scalars at its key (nested arrays
+// flattened), and `exists: false` asks the whole event whether the path holds any scalar.
 #include <boost/json.hpp>
 
 namespace relay::pattern::testing {
