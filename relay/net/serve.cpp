@@ -108,8 +108,9 @@ class IngressHandler final : public HttpHandler {
 };
 
 ServerOptions server_options(const config::Config& config) {
-  auto listen = parse_listen_address(config.listen);
-  if (!listen) throw std::runtime_error("listen: expected ADDRESS:PORT, got \"" + config.listen + "\"");
+  std::string problem;
+  auto listen = config::parse_listen_address(config.listen, problem);
+  if (!listen) throw std::runtime_error("listen: " + problem);
   ServerOptions o;
   o.listen = *listen;
   o.threads = config.threads ? config.threads : std::max(1u, std::thread::hardware_concurrency());
