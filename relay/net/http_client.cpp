@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <stdexcept>
 
+#include "relay/net/finish_by.hpp"
 #include "relay/net/retry.hpp"
 
 namespace relay::net {
@@ -116,23 +117,10 @@ pattern::IpAddress ip_of(const asio::ip::address& address) {
   return ip;
 }
 
-// A lookup in flight. getaddrinfo cannot be interrupted: at the deadline the waiter leaves
-// and a late answer lands here, unread.
-struct Lookup {
-  explicit Lookup(asio::io_context& io) : resolver(io), done(io) {}
-  resolver_t resolver;
-  timer_t done;  // cancelled when the answer arrives
-  bool finished = false;
-  beast::error_code ec;
-  tcp::resolver::results_type results;
-};
+using Resolved = std::tuple<beast::error_code, tcp::resolver::results_type>;
 
-awaitable<void> run_lookup(std::shared_ptr<Lookup> lookup, std::string host, std::string port) {
-  auto [ec, results] = co_await lookup->resolver.async_resolve(host, port);
-  lookup->ec = ec;
-  lookup->results = std::move(results);
-  lookup->finished = true;
-  lookup->done.cancel();
+awaitable<Resolved> resolve(std::shared_ptr<resolver_t> resolver, std::string host, std::string port) {
+  co_return co_await resolver->async_resolve(host, port);
 }
 
 // The addresses of `url`'s host that outbound.deny lets through, resolved by `deadline`;
@@ -140,21 +128,20 @@ awaitable<void> run_lookup(std::shared_ptr<Lookup> lookup, std::string host, std
 awaitable<std::vector<tcp::endpoint>> allowed_endpoints(asio::io_context& io, const Endpoint& endpoint,
                                                         Clock::time_point deadline, std::string& error) {
   const config::HttpUrl& url = endpoint.url;
-  auto lookup = std::make_shared<Lookup>(io);
-  lookup->done.expires_at(deadline);
-  asio::co_spawn(io, run_lookup(lookup, url.host, url.port), asio::detached);
-  if (!lookup->finished) co_await lookup->done.async_wait();
+  auto resolver = std::make_shared<resolver_t>(io);
+  const auto resolved = co_await finish_by(io, deadline, resolve(resolver, url.host, url.port));
   std::vector<tcp::endpoint> allowed;
-  if (!lookup->finished) {
-    lookup->resolver.cancel();
+  if (!resolved) {
+    resolver->cancel();
     error = "resolving " + url.host + ": no answer within connect_timeout";
     co_return allowed;
   }
-  if (lookup->ec) {
-    error = "resolving " + url.host + ": " + lookup->ec.message();
+  const auto& [ec, results] = *resolved;
+  if (ec) {
+    error = "resolving " + url.host + ": " + ec.message();
     co_return allowed;
   }
-  for (const auto& entry : lookup->results) {
+  for (const auto& entry : results) {
     const auto address = entry.endpoint().address();
     if (const config::DenyRule* rule = config::refused_by(endpoint.deny, ip_of(address))) {
       if (error.empty()) error = config::refusal(address.to_string(), *rule);
