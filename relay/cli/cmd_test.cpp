@@ -22,6 +22,7 @@ struct TestOptions {
   std::string timestamp;
   std::string route;                 // as if posted to /events/<route>
   std::vector<std::string> headers;  // "name: value", as if sent with the request
+  bool show_secrets = false;         // print credential headers as they are sent, not redacted
 };
 
 // The request the events are taken to arrive in; false (with the error printed) for a
@@ -83,7 +84,7 @@ int run_test(const TestOptions& opt) {
     for (const auto& ev : events) {
       pipeline::Outcome outcome;
       pipe->process(ev, *timestamp, outcome, scope);
-      pipeline::append_outcome_line(out, opt.files[i], core::Event::view(ev).id, outcome);
+      pipeline::append_outcome_line(out, opt.files[i], core::Event::view(ev).id, outcome, opt.show_secrets);
     }
     std::cout << out;
   }
@@ -100,6 +101,8 @@ void add_test_command(CLI::App& app, int& exit_code) {
   cmd->add_option("--timestamp", opt->timestamp, "Signing time, YYYY-MM-DDTHH:MM:SS.000Z (default: now)");
   cmd->add_option("--route", opt->route, "As if posted to /events/ROUTE: only that route");
   cmd->add_option("--header", opt->headers, "\"name: value\", as if sent with the request (repeatable)");
+  cmd->add_flag("--show-secrets", opt->show_secrets,
+                "Print credential headers (bearer tokens, env:/file: header values) instead of <redacted>");
   cmd->add_option("events", opt->files, "Event files (JSON: one event, an alarm action, or an array); - is stdin")
       ->required();
   cmd->callback([opt, &exit_code] { exit_code = run_test(*opt); });

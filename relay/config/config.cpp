@@ -213,7 +213,8 @@ void read_destination(std::string_view name, const json::value& v, Config& cfg, 
     for (const auto& kv : *headers) {
       std::string lower(kv.key());
       for (auto& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-      d.headers.push_back({lower, secret_at(h, kv.key(), true)});
+      const bool secret = kv.value().is_string() && is_secret_ref(kv.value().get_string());
+      d.headers.push_back({lower, secret_at(h, kv.key(), true), secret});
     }
   }
   opt.connect_timeout = r.duration("connect_timeout", 5s);

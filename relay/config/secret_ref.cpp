@@ -6,11 +6,14 @@
 
 namespace relay::config {
 
+bool is_secret_ref(std::string_view ref) { return ref.starts_with("env:") || ref.starts_with("file:"); }
+
 std::variant<std::string, SecretError> resolve_secret(std::string_view ref) {
   if (ref.starts_with("env:")) {
     const std::string name(ref.substr(4));
     const char* value = std::getenv(name.c_str());
     if (!value) return SecretError{"environment variable " + name + " is not set"};
+    if (!*value) return SecretError{"environment variable " + name + " is set but empty"};
     return std::string(value);
   }
   if (ref.starts_with("file:")) {
@@ -19,6 +22,7 @@ std::variant<std::string, SecretError> resolve_secret(std::string_view ref) {
     if (!data) return SecretError{"cannot read secret file " + error};
     if (!data->empty() && data->back() == '\n') data->pop_back();
     if (!data->empty() && data->back() == '\r') data->pop_back();
+    if (data->empty()) return SecretError{"secret file " + std::string(ref.substr(5)) + " is empty"};
     return std::move(*data);
   }
   return std::string(ref);

@@ -1,6 +1,7 @@
 #pragma once
 // Secret references: "env:NAME" reads an environment variable, "file:PATH" reads a file
-// (one trailing newline dropped), anything else is the secret itself.
+// (one trailing newline dropped), anything else is the secret itself. A reference that
+// resolves to nothing (a variable set but empty, an empty file) is an error, not a secret.
 #include <string>
 #include <string_view>
 #include <variant>
@@ -12,5 +13,8 @@ struct SecretError {
 };
 
 std::variant<std::string, SecretError> resolve_secret(std::string_view ref);
+
+// Whether `ref` names where a secret is kept (env: or file:) rather than being the value.
+bool is_secret_ref(std::string_view ref);
 
 }  // namespace relay::config

@@ -10,7 +10,9 @@
 namespace relay::config {
 
 // nullopt with `error` set ("line L, column C: problem") for bad YAML, duplicate keys,
-// non-string keys, aliases to themselves or documents that are not a single mapping.
+// non-string keys, aliases to themselves or documents that are not a single mapping, and
+// ("line L, column C: path: problem") for a document whose aliases expand to more than
+// 100,000 values beyond its size, or that nests deeper than 64 levels.
 std::optional<boost::json::value> yaml_to_json(std::string_view text, std::string& error);
 
 }  // namespace relay::config

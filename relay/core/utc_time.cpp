@@ -44,7 +44,10 @@ std::optional<std::chrono::system_clock::time_point> parse_utc(std::string_view 
   }
   const year_month_day ymd{year(y), month(static_cast<unsigned>(mo)), day(static_cast<unsigned>(d))};
   if (!ymd.ok() || h > 23 || mi > 59 || s > 59) return std::nullopt;
-  return time_point_cast<system_clock::duration>(sys_days(ymd) + hours(h) + minutes(mi) + seconds(s) + fraction);
+  // In seconds first: a year past 2262 would overflow system_clock's nanoseconds.
+  const sys_seconds whole = sys_days(ymd) + hours(h) + minutes(mi) + seconds(s);
+  if (whole < sys_seconds{} || whole >= floor<seconds>(system_clock::time_point::max())) return std::nullopt;
+  return time_point_cast<system_clock::duration>(whole + fraction);
 }
 
 }  // namespace relay::core

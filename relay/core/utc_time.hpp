@@ -10,7 +10,9 @@ namespace relay::core {
 
 std::string format_utc_millis(std::chrono::system_clock::time_point t);
 
-// "YYYY-MM-DDTHH:MM:SS[.fraction]Z"; nullopt for anything else.
+// "YYYY-MM-DDTHH:MM:SS[.fraction]Z"; nullopt for anything else, and for times before 1970
+// or past the last whole second system_clock holds (2262-04-11), so that the difference of
+// two parsed times never overflows.
 std::optional<std::chrono::system_clock::time_point> parse_utc(std::string_view text);
 
 }  // namespace relay::core

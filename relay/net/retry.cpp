@@ -40,20 +40,27 @@ Settlement settle(const config::RetryPolicy& policy, int attempt, unsigned statu
 
 std::optional<std::chrono::milliseconds> parse_retry_after(std::string_view value,
                                                            std::chrono::system_clock::time_point now) {
-  long long seconds = 0;
-  const auto [end, ec] = std::from_chars(value.data(), value.data() + value.size(), seconds);
+  using std::chrono::seconds;
+  // Whole seconds throughout: a date past 2262 does not fit system_clock's nanoseconds.
+  const auto capped = [](seconds wait) {
+    return std::chrono::milliseconds(std::clamp(wait, seconds(0), std::chrono::ceil<seconds>(kMaxRetryAfter)));
+  };
+  long long delay_seconds = 0;
+  const auto [end, ec] = std::from_chars(value.data(), value.data() + value.size(), delay_seconds);
   if (ec == std::errc{} && end == value.data() + value.size()) {
-    if (seconds < 0) return std::nullopt;
-    return std::chrono::milliseconds(std::min(seconds, 86400LL) * 1000);
+    if (delay_seconds < 0) return std::nullopt;
+    return capped(seconds(delay_seconds));
   }
+  if (ec == std::errc::result_out_of_range && end == value.data() + value.size() && value.front() != '-')
+    return capped(seconds::max());
   // IMF-fixdate: "Sun, 06 Nov 1994 08:49:37 GMT"
   static constexpr std::array<const char*, 12> months{"Jan", "Feb", "Mar", "Apr", "May", "Jun",
                                                       "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
   const std::string text(value);
   char weekday[4] = {}, month[4] = {};
   int day = 0, year = 0, h = 0, m = 0, s = 0, consumed = 0;
-  if (std::sscanf(text.c_str(), "%3s, %d %3s %d %d:%d:%d GMT%n", weekday, &day, month, &year, &h, &m, &s, &consumed) !=
-          7 ||
+  if (std::sscanf(text.c_str(), "%3s, %2d %3s %4d %2d:%2d:%2d GMT%n", weekday, &day, month, &year, &h, &m, &s,
+                  &consumed) != 7 ||
       static_cast<std::size_t>(consumed) != text.size())
     return std::nullopt;
   const auto it =
@@ -63,10 +70,9 @@ std::optional<std::chrono::milliseconds> parse_retry_after(std::string_view valu
                                          std::chrono::month(static_cast<unsigned>(it - months.begin() + 1)),
                                          std::chrono::day(static_cast<unsigned>(day))};
   if (!date.ok() || h > 23 || m > 59 || s > 60) return std::nullopt;
-  const auto at =
-      std::chrono::sys_days(date) + std::chrono::hours(h) + std::chrono::minutes(m) + std::chrono::seconds(s);
-  if (at <= now) return std::chrono::milliseconds(0);
-  return std::chrono::duration_cast<std::chrono::milliseconds>(at - now);
+  const std::chrono::sys_seconds at =
+      std::chrono::sys_days(date) + std::chrono::hours(h) + std::chrono::minutes(m) + seconds(s);
+  return capped(at - std::chrono::floor<seconds>(now));
 }
 
 }  // namespace relay::net

@@ -33,7 +33,8 @@ struct Settlement {
 Settlement settle(const config::RetryPolicy& policy, int attempt, unsigned status,
                   std::optional<std::chrono::milliseconds> retry_after, double unit_random);
 
-// A Retry-After value: delay-seconds or an IMF-fixdate; nullopt when unreadable.
+// A Retry-After value: delay-seconds or an IMF-fixdate, as a wait from `now` between 0 and
+// kMaxRetryAfter (a date past 2262 included); nullopt when unreadable.
 std::optional<std::chrono::milliseconds> parse_retry_after(std::string_view value,
                                                            std::chrono::system_clock::time_point now);
 

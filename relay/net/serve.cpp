@@ -131,7 +131,11 @@ std::string url_of(const HttpServer& server) {
 
 std::unique_ptr<store::StoreWorker> open_store(const config::Config& config, BacklogGauge& gauge) {
   const config::StoreConfig& c = config.store;
-  auto outbox = store::open_sqlite_outbox(c.path, {c.synchronous_full, c.busy_timeout, c.max_bytes});
+  auto outbox = store::open_sqlite_outbox(c.path, {c.synchronous_full, c.busy_timeout, c.max_bytes, true});
+  // This process owns the file now: leases in it were held by a relay that is gone.
+  if (const auto recovered = outbox->recover_own_leases(std::chrono::system_clock::now()))
+    log(observe::LogLevel::warn, "relay serve: deliveries in flight when the last run stopped are due again",
+        {{"deliveries", static_cast<std::int64_t>(recovered)}});
   gauge.resync(outbox->backlog());
   return std::make_unique<store::StoreWorker>(std::move(outbox), config.delivery.dedupe_window);
 }

@@ -5,6 +5,7 @@
 #include <array>
 #include <cstring>
 #include <map>
+#include <optional>
 #include <stdexcept>
 
 namespace relay::observe {
@@ -14,7 +15,6 @@ namespace {
 constexpr std::size_t kMaxThreads = 64;
 constexpr std::size_t kSlotsPerShard = 512;
 constexpr std::size_t kMaxKeyBytes = 240;
-constexpr char kSeparator = '\x1f';  // between label values inside a key
 
 std::uint64_t fnv1a(std::string_view s) {
   std::uint64_t h = 1469598103934665603ULL;
@@ -27,6 +27,44 @@ std::size_t thread_index() {
   static std::atomic<std::size_t> next{0};
   thread_local const std::size_t index = next.fetch_add(1) % kMaxThreads;
   return index;
+}
+
+// A label set as a slot key: each value preceded by its length in one byte, so that no
+// value (whatever bytes it holds) can pose as two. Does not fit when over kMaxKeyBytes.
+class LabelKey {
+ public:
+  explicit LabelKey(std::initializer_list<std::string_view> values) {
+    for (auto v : values) {
+      if (size_ + 1 + v.size() > kMaxKeyBytes) {
+        fits_ = false;
+        return;
+      }
+      bytes_[size_++] = static_cast<char>(v.size());
+      std::memcpy(bytes_ + size_, v.data(), v.size());
+      size_ += v.size();
+    }
+  }
+  // nullopt when the values do not fit.
+  std::optional<std::string_view> view() const {
+    if (!fits_) return std::nullopt;
+    return std::string_view(bytes_, size_);
+  }
+
+ private:
+  char bytes_[kMaxKeyBytes];
+  std::size_t size_ = 0;
+  bool fits_ = true;
+};
+
+// The values of a key LabelKey wrote, in order.
+std::vector<std::string_view> label_values(std::string_view key) {
+  std::vector<std::string_view> out;
+  while (!key.empty()) {
+    const auto n = static_cast<unsigned char>(key.front());
+    out.push_back(key.substr(1, n));
+    key.remove_prefix(std::min(key.size(), std::size_t{1} + n));
+  }
+  return out;
 }
 
 void append_escaped_label(std::string& out, std::string_view v) {
@@ -70,7 +108,8 @@ Family::Family(std::string name, std::string help, std::vector<std::string> labe
       buckets_(std::move(buckets)),
       values_per_slot_(buckets_.empty() ? 1 : buckets_.size() + 2),
       shards_(kMaxThreads) {
-  for (std::size_t i = 0; i < label_names_.size(); ++i) other_key_ += (i ? std::string(1, kSeparator) : "") + "other";
+  constexpr std::string_view kOther = "other";
+  for (std::size_t i = 0; i < label_names_.size(); ++i) other_key_ += static_cast<char>(kOther.size()) + std::string(kOther);
 }
 
 Family::~Family() {
@@ -112,12 +151,12 @@ bool holds(Slot& slot, std::uint64_t h, std::string_view key) {
 // The slot index for `key` in `shard`; the last slot is kept for `other_key`, used when the
 // table is full or the key too long.
 template <class Shard>
-std::size_t slot_for(Shard& shard, std::string_view key, std::string_view other_key) {
-  if (key.size() <= kMaxKeyBytes) {
-    const std::uint64_t h = fnv1a(key);
+std::size_t slot_for(Shard& shard, const LabelKey& label_key, std::string_view other_key) {
+  if (const auto key = label_key.view()) {
+    const std::uint64_t h = fnv1a(*key);
     for (std::size_t probe = 0; probe < kSlotsPerShard - 1; ++probe) {
       const std::size_t i = (h + probe) % (kSlotsPerShard - 1);
-      if (holds(shard.slots[i], h, key)) return i;
+      if (holds(shard.slots[i], h, *key)) return i;
     }
   }
   holds(shard.slots[kSlotsPerShard - 1], fnv1a(other_key), other_key);
@@ -127,31 +166,14 @@ std::size_t slot_for(Shard& shard, std::string_view key, std::string_view other_
 }  // namespace
 
 void Family::add(std::initializer_list<std::string_view> label_values, std::uint64_t n) {
-  char buf[kMaxKeyBytes + 1];
-  std::size_t size = 0;
-  bool fits = true;
-  for (auto v : label_values) {
-    if (size + v.size() + 1 > sizeof buf) {
-      fits = false;
-      break;
-    }
-    if (size) buf[size++] = kSeparator;
-    std::memcpy(buf + size, v.data(), v.size());
-    size += v.size();
-  }
   auto& s = shard();
-  const std::size_t slot = slot_for(s, fits ? std::string_view(buf, size) : std::string_view(buf, sizeof buf), other_key_);
+  const std::size_t slot = slot_for(s, LabelKey(label_values), other_key_);
   s.values[slot * values_per_slot_].fetch_add(n, std::memory_order_relaxed);
 }
 
 void Family::observe(std::initializer_list<std::string_view> label_values, double seconds) {
-  std::string key;  // histograms are per delivery attempt, not per event; a small string is fine
-  for (auto v : label_values) {
-    if (!key.empty()) key.push_back(kSeparator);
-    key.append(v);
-  }
   auto& s = shard();
-  const std::size_t slot = slot_for(s, key, other_key_);
+  const std::size_t slot = slot_for(s, LabelKey(label_values), other_key_);
   std::size_t bucket = 0;
   while (bucket < buckets_.size() && seconds > buckets_[bucket]) ++bucket;
   auto* values = &s.values[slot * values_per_slot_];
@@ -177,13 +199,11 @@ void Family::render(std::string& out) const {
   out += "# HELP " + name_ + " " + help_ + "\n# TYPE " + name_ + (buckets_.empty() ? " counter\n" : " histogram\n");
   auto labels = [&](const std::string& key, std::string_view extra_name, std::string_view extra_value) {
     std::string l;
-    std::size_t start = 0;
+    const auto values = label_values(key);
     for (std::size_t i = 0; i < label_names_.size(); ++i) {
-      const auto end = std::min(key.find(kSeparator, start), key.size());
       l += (l.empty() ? "" : ",") + label_names_[i] + "=\"";
-      append_escaped_label(l, std::string_view(key).substr(start, end - start));
+      if (i < values.size()) append_escaped_label(l, values[i]);
       l += "\"";
-      start = end + 1;
     }
     if (!extra_name.empty()) l += (l.empty() ? "" : ",") + std::string(extra_name) + "=\"" + std::string(extra_value) + "\"";
     return l.empty() ? l : "{" + l + "}";

@@ -61,7 +61,7 @@ class Family {
   std::vector<std::string> label_names_;
   std::vector<double> buckets_;  // empty for a counter
   std::size_t values_per_slot_;  // counter: 1; histogram: buckets + 1 (+Inf) + sum
-  std::string other_key_;        // "other" for every label
+  std::string other_key_;        // "other" for every label, as a slot key
   std::vector<std::atomic<Shard*>> shards_;
 };
 

@@ -4,7 +4,8 @@
 
 namespace relay::pipeline {
 
-void append_outcome_line(std::string& out, std::string_view file, std::string_view event_id, const Outcome& outcome) {
+void append_outcome_line(std::string& out, std::string_view file, std::string_view event_id, const Outcome& outcome,
+                         bool show_secrets) {
   core::JsonWriter w(out);
   w.begin_object();
   w.field("file", file);
@@ -22,7 +23,7 @@ void append_outcome_line(std::string& out, std::string_view file, std::string_vi
     w.field("url", d.request.url);
     w.key("headers");
     w.begin_object();
-    for (const auto& h : d.request.headers) w.field(h.name, h.value);
+    for (const auto& h : d.request.headers) w.field(h.name, h.secret && !show_secrets ? "<redacted>" : h.value);
     w.end_object();
     w.field("body", d.request.body);
     w.end_object();

@@ -9,7 +9,9 @@
 
 namespace relay::pipeline {
 
-void append_outcome_line(std::string& out, std::string_view file, std::string_view event_id, const Outcome& outcome);
+// Secret header values (Header::secret) read "<redacted>" unless `show_secrets`.
+void append_outcome_line(std::string& out, std::string_view file, std::string_view event_id, const Outcome& outcome,
+                         bool show_secrets = false);
 
 // {"file": ..., "error": ...} for an input that did not decode.
 void append_error_line(std::string& out, std::string_view file, std::string_view error);

@@ -51,7 +51,9 @@ std::unique_ptr<Pipeline> Pipeline::build(std::vector<DestinationSpec> destinati
   const std::size_t errors_before = errors.size();
   auto impl = std::make_unique<Impl>();
   for (auto& d : destinations) {
-    Signer signer(d.scheme, d.secrets);
+    const auto problem = Signer::check(d.scheme, d.secrets);
+    if (problem) errors.push_back("destinations." + d.name + ".secret: " + *problem);
+    Signer signer(problem ? SigningScheme::none : d.scheme, d.secrets);  // a placeholder when the build fails
     impl->destinations.push_back(Destination{std::move(d), std::move(signer)});
   }
 

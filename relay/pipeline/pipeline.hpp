@@ -82,7 +82,8 @@ struct Outcome {
 class Pipeline {
  public:
   // Builds from validated specs; on failure fills `errors` with one "path: problem" line
-  // per problem (paths like `routes[2].pattern.detail`) and returns nullptr.
+  // per problem (paths like `routes[2].pattern.detail`, or `destinations.hook.secret` for a
+  // signing scheme without a usable secret) and returns nullptr.
   static std::unique_ptr<Pipeline> build(std::vector<DestinationSpec> destinations, std::vector<RouteSpec> routes,
                                          std::vector<std::string>& errors, pattern::Limits limits = {});
   ~Pipeline();

@@ -5,6 +5,7 @@
 
 #include <array>
 #include <chrono>
+#include <stdexcept>
 
 namespace relay::pipeline {
 
@@ -49,7 +50,8 @@ std::optional<std::string> Signer::check(SigningScheme scheme, const std::vector
 }
 
 Signer::Signer(SigningScheme scheme, const std::vector<std::string>& secrets) : scheme_(scheme) {
-  if (scheme == SigningScheme::none || check(scheme, secrets)) return;
+  if (auto problem = check(scheme, secrets)) throw std::invalid_argument(*problem);
+  if (scheme == SigningScheme::none) return;
   if (scheme == SigningScheme::bearer) {
     bearer_ = "Bearer " + secrets.front();
     return;
@@ -67,7 +69,7 @@ void Signer::sign(const SignInput& in, std::vector<Header>& headers) const {
       headers.push_back(
           {std::string(core::kSignatureHeader), core::hmac_timestamp_signature(keys_.front(), in.timestamp, in.body)});
       return;
-    case SigningScheme::bearer: headers.push_back({"authorization", bearer_}); return;
+    case SigningScheme::bearer: headers.push_back({"authorization", bearer_, true}); return;
     case SigningScheme::standard_webhooks: {
       const std::int64_t ts = unix_seconds(in.timestamp);
       std::string signatures;

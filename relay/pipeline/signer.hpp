@@ -12,6 +12,7 @@ namespace relay::pipeline {
 struct Header {
   std::string name;  // lower case
   std::string value;
+  bool secret = false;  // the value is a credential (a bearer token, an env:/file: value): never printed
 };
 
 // hmac-timestamp: x-amzn-event-timestamp + x-amzn-event-signature (the DevOps Agent's);
@@ -33,8 +34,8 @@ struct SignInput {
 class Signer {
  public:
   // `secrets` holds the current secret first, then older ones still accepted during a
-  // rotation (only standard-webhooks sends those too). A problem with a secret (empty, or
-  // not "whsec_<base64>" for standard-webhooks) is returned by check(), not thrown.
+  // rotation (only standard-webhooks sends those too). They must pass check() (none
+  // missing or empty, "whsec_<base64>" for standard-webhooks): std::invalid_argument if not.
   Signer(SigningScheme scheme, const std::vector<std::string>& secrets);
 
   // nullopt when the secrets suit the scheme, else what is wrong with them.

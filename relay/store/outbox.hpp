@@ -2,8 +2,9 @@
 // The durable outbox: accepted events' deliveries, their state machine
 //   pending -> in flight (leased) -> delivered | pending again at T | dead
 // and the log of every attempt. A lease that expires (the process died mid-delivery)
-// makes the delivery due again: at-least-once, never lost. Implementations throw
-// StoreError when the database cannot be read or written.
+// makes the delivery due again: at-least-once, never lost. A store with a single owner
+// makes its dead process's leases due at once instead (recover_own_leases). Implementations
+// throw StoreError when the database cannot be read or written.
 #include <chrono>
 #include <cstdint>
 #include <optional>
@@ -121,6 +122,12 @@ class Outbox {
   // lease ran out.
   virtual std::vector<Claimed> claim(TimePoint now, std::size_t limit, std::chrono::milliseconds lease) = 0;
 
+  // For a store with one owner only (the embedded SQLite file, whose owner holds its
+  // OwnerLock), called by that owner when it opens the store, before claiming: every lease
+  // still running was taken by an owner that is gone, so those deliveries fall due at `now`.
+  // Returns how many. Never called on a store several relays share: their leases are alive.
+  virtual std::size_t recover_own_leases(TimePoint now) = 0;
+
   // Records attempts and their verdicts in one transaction. One flag per entry: false (and
   // nothing recorded for it) when its lease was lost to a newer attempt.
   virtual std::vector<bool> finish_all(std::span<const Finish> batch) = 0;
@@ -144,6 +151,9 @@ class Outbox {
   virtual std::size_t purge_dead(const Filter& filter) = 0;
 
   virtual Backlog backlog() = 0;
+  // Folds a write-ahead log (where the backend keeps one) back into the store and trims it,
+  // without waiting for readers; false when they kept it from finishing.
+  virtual bool checkpoint() = 0;
   // The time the next delivery falls due, if any is waiting.
   virtual std::optional<TimePoint> next_due() = 0;
 };

@@ -30,6 +30,20 @@ void SqliteDb::exec(std::string_view sql) {
   }
 }
 
+void SqliteDb::busy_timeout(std::chrono::milliseconds wait) {
+  busy_ms_ = static_cast<int>(wait.count());
+  if (sqlite3_busy_timeout(db_, busy_ms_) != SQLITE_OK) fail("busy_timeout");
+}
+
+bool SqliteDb::checkpoint_without_waiting() {
+  sqlite3_busy_timeout(db_, 0);
+  const int rc = sqlite3_wal_checkpoint_v2(db_, nullptr, SQLITE_CHECKPOINT_TRUNCATE, nullptr, nullptr);
+  sqlite3_busy_timeout(db_, busy_ms_);
+  if ((rc & 0xff) == SQLITE_BUSY || (rc & 0xff) == SQLITE_LOCKED) return false;
+  if (rc != SQLITE_OK) fail("wal_checkpoint");
+  return true;
+}
+
 Statement SqliteDb::prepare(std::string_view sql) { return Statement(*this, sql); }
 
 std::int64_t SqliteDb::changes() const { return sqlite3_changes64(db_); }

@@ -3,6 +3,7 @@
 // failure throws StoreError naming the statement and SQLite's message.
 #include "relay/store/outbox.hpp"
 
+#include <chrono>
 #include <cstdint>
 #include <string>
 #include <string_view>
@@ -22,6 +23,10 @@ class SqliteDb {
   SqliteDb& operator=(const SqliteDb&) = delete;
 
   void exec(std::string_view sql);
+  void busy_timeout(std::chrono::milliseconds wait);
+  // PRAGMA wal_checkpoint(TRUNCATE) without waiting for readers or writers: false when
+  // they kept it from finishing (what could be copied was).
+  bool checkpoint_without_waiting();
   Statement prepare(std::string_view sql);
   std::int64_t changes() const;
   sqlite3* handle() const { return db_; }
@@ -29,6 +34,7 @@ class SqliteDb {
 
  private:
   sqlite3* db_ = nullptr;
+  int busy_ms_ = 0;
 };
 
 class Statement {

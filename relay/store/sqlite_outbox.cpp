@@ -1,7 +1,13 @@
 #include "relay/store/sqlite_outbox.hpp"
 
+#include "relay/store/owner_lock.hpp"
 #include "relay/store/sqlite_db.hpp"
 
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <algorithm>
 #include <filesystem>
 #include <variant>
 
@@ -10,6 +16,9 @@ namespace relay::store {
 namespace {
 
 using std::chrono::milliseconds;
+
+// The write-ahead log is cut back to this after a checkpoint empties it.
+constexpr std::size_t kWalKeptBytes = 8 << 20;
 
 constexpr std::string_view kSchema = R"(
 CREATE TABLE IF NOT EXISTS deliveries (
@@ -84,15 +93,23 @@ struct FilterSql {
 
 class SqliteOutbox final : public Outbox {
  public:
-  SqliteOutbox(const std::string& path, SqliteOptions options) : db_(prepare_path(path)) {
-    db_.exec("PRAGMA busy_timeout = " + std::to_string(options.busy_timeout.count()));
+  SqliteOutbox(const std::string& path, SqliteOptions options)
+      : path_(prepare_path(path)),
+        owner_(options.owner ? std::make_unique<OwnerLock>(path) : nullptr),
+        db_(path),
+        max_bytes_(options.max_bytes) {
+    db_.busy_timeout(options.busy_timeout);
     db_.exec("PRAGMA journal_mode = WAL");
     db_.exec(options.synchronous_full ? "PRAGMA synchronous = FULL" : "PRAGMA synchronous = NORMAL");
+    db_.exec("PRAGMA journal_size_limit = " + std::to_string(kWalKeptBytes));
     db_.exec(kSchema);
-    if (options.max_bytes > 0) {
+    if (max_bytes_ > 0) {
       auto page_size = db_.prepare("PRAGMA page_size");
       page_size.step();
-      db_.exec("PRAGMA max_page_count = " + std::to_string(options.max_bytes / static_cast<std::size_t>(page_size.integer(0))));
+      const auto pages = max_bytes_ / static_cast<std::size_t>(page_size.integer(0));
+      db_.exec("PRAGMA max_page_count = " + std::to_string(pages));
+      // Checkpoint (by default every 1000 pages) before the log takes a quarter of the cap.
+      db_.exec("PRAGMA wal_autocheckpoint = " + std::to_string(std::clamp<std::size_t>(pages / 4, 16, 1000)));
     }
   }
 
@@ -103,6 +120,7 @@ class SqliteOutbox final : public Outbox {
     auto& insert = cached(insert_,
                           "INSERT INTO deliveries (event_id, source, detail_type, route, destination, content_type, body,"
                           " state, next_attempt_at, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, 'pending', ?, ?, ?)");
+    if (max_bytes_ > 0) make_room();
     std::vector<AcceptResult> results(events.size());
     Transaction tx(db_);
     for (std::size_t i = 0; i < events.size(); ++i) {
@@ -143,6 +161,15 @@ class SqliteOutbox final : public Outbox {
     claim.reset();
     tx.commit();
     return out;
+  }
+
+  std::size_t recover_own_leases(TimePoint now) override {
+    Transaction tx(db_);
+    auto s = db_.prepare("UPDATE deliveries SET next_attempt_at = ? WHERE state = 'in_flight' AND next_attempt_at > ?");
+    s.bind(1, ms(now)).bind(2, ms(now)).run();
+    const auto n = static_cast<std::size_t>(db_.changes());
+    tx.commit();
+    return n;
   }
 
   std::vector<bool> finish_all(std::span<const Finish> batch) override {
@@ -258,6 +285,8 @@ class SqliteOutbox final : public Outbox {
     return b;
   }
 
+  bool checkpoint() override { return db_.checkpoint_without_waiting(); }
+
   std::optional<TimePoint> next_due() override {
     auto s = db_.prepare("SELECT min(next_attempt_at) FROM deliveries WHERE state IN ('pending', 'in_flight')");
     if (s.step() && !s.is_null(0)) return time_at(s.integer(0));
@@ -287,11 +316,39 @@ class SqliteOutbox final : public Outbox {
     return r;
   }
 
+  // Creates what is missing for this user alone: directories 0700, the file 0600 (SQLite
+  // gives its -wal and -shm the file's mode). Failures are left for SQLite to report.
   static std::string prepare_path(const std::string& path) {
-    const auto dir = std::filesystem::path(path).parent_path();
+    std::vector<std::filesystem::path> missing;
     std::error_code ec;
-    if (!dir.empty()) std::filesystem::create_directories(dir, ec);
+    for (auto dir = std::filesystem::path(path).parent_path(); !dir.empty() && !std::filesystem::exists(dir, ec);
+         dir = dir.parent_path())
+      missing.push_back(dir);
+    for (auto it = missing.rbegin(); it != missing.rend(); ++it) ::mkdir(it->c_str(), 0700);
+    if (const int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600); fd >= 0) ::close(fd);
     return path;
+  }
+
+  // What store.max_bytes caps: the pages in use and the write-ahead log.
+  std::size_t bytes_used() {
+    auto& pages = cached(pages_,
+                         "SELECT (SELECT page_count FROM pragma_page_count()) - (SELECT freelist_count FROM"
+                         " pragma_freelist_count()), (SELECT page_size FROM pragma_page_size())");
+    pages.step();
+    const auto in_use = static_cast<std::size_t>(pages.integer(0) * pages.integer(1));
+    pages.reset();
+    std::error_code ec;
+    const auto wal = std::filesystem::file_size(path_ + "-wal", ec);
+    return in_use + (ec ? 0 : static_cast<std::size_t>(wal));
+  }
+
+  // Throws "full" when over max_bytes even after a checkpoint has trimmed the log.
+  void make_room() {
+    if (bytes_used() <= max_bytes_) return;
+    checkpoint();
+    if (const auto used = bytes_used(); used > max_bytes_)
+      throw StoreError("the outbox is full: " + std::to_string(used) + " bytes (pages in use and write-ahead log) of " +
+                       std::to_string(max_bytes_) + " (store.max_bytes)");
   }
 
   Statement& cached(std::unique_ptr<Statement>& slot, std::string_view sql) {
@@ -299,8 +356,11 @@ class SqliteOutbox final : public Outbox {
     return *slot;
   }
 
+  std::string path_;
+  std::unique_ptr<OwnerLock> owner_;  // before db_: taken before the file is opened
   SqliteDb db_;
-  std::unique_ptr<Statement> seen_at_, mark_seen_, insert_, claim_, finish_, log_;
+  std::size_t max_bytes_;
+  std::unique_ptr<Statement> seen_at_, mark_seen_, insert_, claim_, finish_, log_, pages_;
 };
 
 }  // namespace

@@ -2,6 +2,27 @@
 
 namespace relay::store {
 
+namespace {
+
+using namespace std::chrono_literals;
+constexpr auto kIdleBeforeCheckpoint = 1s;
+constexpr auto kCheckpointAtLeastEvery = 10s;
+
+// The message of the exception being handled: a StoreError's own, else marked unexpected.
+std::string fault_message() {
+  try {
+    throw;
+  } catch (const StoreError& e) {
+    return e.what();
+  } catch (const std::exception& e) {
+    return std::string("unexpected store fault: ") + e.what();
+  } catch (...) {
+    return "unexpected store fault: an exception of unknown type";
+  }
+}
+
+}  // namespace
+
 StoreWorker::StoreWorker(std::unique_ptr<Outbox> outbox, std::chrono::milliseconds dedupe_window,
                          std::size_t max_batch, Clock clock)
     : outbox_(std::move(outbox)),
@@ -39,19 +60,38 @@ void StoreWorker::commit(std::vector<PendingAccept>& batch) {
   std::vector<NewEvent> events;
   events.reserve(batch.size());
   for (auto& p : batch) events.push_back(std::move(p.event));
+  std::vector<AcceptResult> results;
+  std::string error;
   try {
-    auto results = outbox_->accept(events, clock_(), dedupe_window_);
-    for (std::size_t i = 0; i < batch.size(); ++i) batch[i].done({}, results[i]);
-  } catch (const StoreError& e) {
-    for (auto& p : batch) p.done(e.what(), {});
+    results = outbox_->accept(events, clock_(), dedupe_window_);
+    if (results.size() != batch.size()) throw std::logic_error("accept returned a result per event");
+  } catch (...) {
+    error = fault_message();
   }
+  for (std::size_t i = 0; i < batch.size(); ++i) batch[i].done(error, error.empty() ? results[i] : AcceptResult{});
+}
+
+void StoreWorker::checkpoint() {
+  try {
+    outbox_->checkpoint();  // readers in the way: tried again after the next write
+  } catch (...) {
+    // The next write meets the same fault and reports it to its caller.
+  }
+  written_ = false;
+  last_checkpoint_ = std::chrono::steady_clock::now();
 }
 
 void StoreWorker::run() {
   std::vector<PendingAccept> batch;
   for (;;) {
     std::unique_lock lock(mutex_);
-    wake_.wait(lock, [&] { return stopping_ || !accepts_.empty() || !tasks_.empty(); });
+    const auto ready = [&] { return stopping_ || !accepts_.empty() || !tasks_.empty(); };
+    if (written_ && !wake_.wait_for(lock, kIdleBeforeCheckpoint, ready)) {
+      lock.unlock();
+      checkpoint();
+      continue;
+    }
+    wake_.wait(lock, ready);
     if (accepts_.empty() && tasks_.empty()) return;  // stopping, nothing left
     batch.clear();
     while (!accepts_.empty() && batch.size() < max_batch_) {
@@ -64,12 +104,16 @@ void StoreWorker::run() {
 
     if (!batch.empty()) commit(batch);
     for (auto& [task, failed] : tasks) {
+      std::string error;
       try {
         task(*outbox_);
-      } catch (const StoreError& e) {
-        if (failed) failed(e.what());
+      } catch (...) {
+        error = fault_message();
       }
+      if (!error.empty() && failed) failed(error);
     }
+    written_ = true;
+    if (std::chrono::steady_clock::now() - last_checkpoint_ >= kCheckpointAtLeastEvery) checkpoint();
   }
 }
 

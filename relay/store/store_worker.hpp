@@ -1,7 +1,10 @@
 #pragma once
 // One thread that owns the outbox and runs every store operation in order. Accepts that
 // arrive while a transaction is committing are committed together in the next one (group
-// commit), so durability costs one fsync per batch, not per event.
+// commit), so durability costs one fsync per batch, not per event. After writes it
+// checkpoints the outbox's log when it has been idle for a second, and at least every ten
+// seconds under load. Any exception from the outbox is a store fault passed to the
+// caller's callback (its message names an unexpected one); it never ends the thread.
 #include "relay/store/outbox.hpp"
 
 #include <condition_variable>
@@ -25,8 +28,8 @@ class StoreWorker {
   ~StoreWorker();  // finishes everything queued, then stops
 
   void accept(NewEvent event, AcceptDone done);
-  // Runs `task` on the worker thread after everything queued before it. A StoreError it
-  // throws is passed to `failed` when given.
+  // Runs `task` on the worker thread after everything queued before it. What it throws is
+  // passed to `failed` when given.
   void post(Task task, std::function<void(const std::string&)> failed = {});
 
  private:
@@ -36,6 +39,7 @@ class StoreWorker {
   };
   void run();
   void commit(std::vector<PendingAccept>& batch);
+  void checkpoint();
 
   std::unique_ptr<Outbox> outbox_;
   std::chrono::milliseconds dedupe_window_;
@@ -46,6 +50,8 @@ class StoreWorker {
   std::deque<PendingAccept> accepts_;
   std::deque<std::pair<Task, std::function<void(const std::string&)>>> tasks_;
   bool stopping_ = false;
+  bool written_ = false;  // since the last checkpoint (worker thread only)
+  std::chrono::steady_clock::time_point last_checkpoint_ = std::chrono::steady_clock::now();
   std::thread thread_;
 };
 

@@ -59,6 +59,42 @@ TEST(RelayTest, PrintsOneLinePerEventWithTheSignedRequest) {
   EXPECT_TRUE(out[3].at("skipped").as_array().empty());
 }
 
+TEST(RelayTest, RedactsCredentialsUnlessAskedToShowThem) {
+  testing::TempDir dir;
+  const auto token_file = dir.write("token", "file-s3cret\n");
+  const auto config = dir.write("relay.yaml", R"(
+destinations:
+  bearer: {url: "https://b.example/", signing: bearer, secret: bearer-s3cret,
+           headers: {x-api-key: env:RELAY_TEST_HEADER_KEY, x-token: "file:)" + token_file + R"(", x-team: team-a}}
+  signed: {url: "https://s.example/", secret: hmac-s3cret}
+routes:
+  - {name: ecs, handler: ecs_task, destinations: [bearer, signed]}
+)");
+  const std::vector<std::string> env{"RELAY_TEST_HEADER_KEY=env-s3cret"};
+  const auto event = sample("ecs-task-stopped-exit-codes.json");
+  auto r = run_process({RELAY_BINARY, "test", "--config", config, event}, "", env);
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_THAT(r.out, ::testing::Not(HasSubstr("s3cret")));
+  const auto out = lines(r.out);
+  const auto& deliveries = out.at(0).at("deliveries").as_array();
+  ASSERT_EQ(deliveries.size(), 2u);
+  const auto& bearer = deliveries[0].at("request").at("headers").as_object();
+  EXPECT_EQ(bearer.at("authorization"), "<redacted>");
+  EXPECT_EQ(bearer.at("x-api-key"), "<redacted>");
+  EXPECT_EQ(bearer.at("x-token"), "<redacted>");
+  EXPECT_EQ(bearer.at("x-team"), "team-a") << "a literal header value is configuration, not a credential";
+  const auto& hmac = deliveries[1].at("request").at("headers").as_object();
+  EXPECT_EQ(hmac.at("x-amzn-event-signature").as_string().size(), 44u) << "a signature is not a secret";
+
+  auto shown = run_process({RELAY_BINARY, "test", "--show-secrets", "--config", config, event}, "", env);
+  ASSERT_EQ(shown.exit_code, 0) << shown.err;
+  const auto shown_lines = lines(shown.out);
+  const auto& plain = shown_lines.at(0).at("deliveries").as_array().at(0).at("request").at("headers").as_object();
+  EXPECT_EQ(plain.at("authorization"), "Bearer bearer-s3cret");
+  EXPECT_EQ(plain.at("x-api-key"), "env-s3cret");
+  EXPECT_EQ(plain.at("x-token"), "file-s3cret");
+}
+
 TEST(RelayTest, ReadsStdinAndReportsSkips) {
   auto r = run_process({RELAY_BINARY, "test", "-"}, testing::read_text(sample("cloudwatch-alarm-lambda-action-back-to-ok.json")),
                        kWebhookEnv);

@@ -55,6 +55,45 @@ TEST(YamlJson, ReportsSyntaxAndDuplicateKeysWithTheirLine) {
   EXPECT_EQ(error, "the configuration must be a mapping of keys (listen, destinations, routes, ...)");
 }
 
+// Nine levels of nine aliases each: 390 bytes that stand for 9^9 (387 million) strings.
+std::string billion_laughs() {
+  std::string yaml = "a: &a [lol, lol, lol, lol, lol, lol, lol, lol, lol]\n";
+  for (char c = 'b'; c <= 'i'; ++c) {
+    const char prev = static_cast<char>(c - 1);
+    yaml += std::string(1, c) + ": &" + c + " [";
+    for (int i = 0; i < 9; ++i) yaml += std::string(i ? ", " : "") + "*" + prev;
+    yaml += "]\n";
+  }
+  return yaml;
+}
+
+TEST(YamlJson, BoundsAliasExpansionAndNesting) {
+  std::string error;
+  EXPECT_FALSE(yaml_to_json(billion_laughs(), error));
+  EXPECT_THAT(error, ::testing::HasSubstr("aliases expand the document beyond 100396 values"));
+  EXPECT_THAT(error, ::testing::MatchesRegex("line [0-9]+, column [0-9]+: [a-i](\\[[0-9]\\])+: .*")) << "names the path";
+
+  std::string deep = "a: ";
+  for (int i = 0; i < 70; ++i) deep += "{k: ";
+  deep += "1" + std::string(70, '}') + "\n";
+  EXPECT_FALSE(yaml_to_json(deep, error));
+  EXPECT_THAT(error, ::testing::HasSubstr("a.k.k.k"));
+  EXPECT_THAT(error, ::testing::HasSubstr("nested deeper than 64 levels"));
+
+  auto shared = yaml_to_json("base: &b {url: 'https://x.example/', secret: s}\nuse: [*b, *b, *b]\n", error);
+  ASSERT_TRUE(shared) << error << ": aliases within bounds still expand";
+  EXPECT_EQ(shared->at("use").as_array().size(), 3u);
+}
+
+TEST(ConfigCheck, RefusesABillionLaughsQuicklyInLittleMemory) {
+  testing::TempDir dir;
+  const auto path = dir.write("laughs.yaml", billion_laughs());
+  // 256 MiB of address space: the expanded document would need gigabytes.
+  auto r = testing::run_process({"/usr/bin/prlimit", "--as=268435456", RELAY_BINARY, "config", "check", path});
+  EXPECT_EQ(r.exit_code, 2) << r.err;
+  EXPECT_THAT(r.err, ::testing::HasSubstr("aliases expand the document beyond 100396 values"));
+}
+
 TEST(Config, LoadsAMinimalFileWithDefaults) {
   std::vector<std::string> errors;
   auto cfg = parse_config(kMinimal, errors);
@@ -254,6 +293,30 @@ TEST(Config, ZeroConfigRefusesAWebhookUrlDeliveryCannotUse) {
   EXPECT_EQ(errors[0].find("WEBHOOK_URL: user info"), 0u) << errors[0];
   EXPECT_EQ(errors[1], "WEBHOOK_URL: destination address 169.254.169.254 refused by outbound.deny (link-local)");
   unsetenv("WEBHOOK_URL");
+}
+
+TEST(Config, ASecretThatResolvesEmptyIsAnErrorWherever) {
+  setenv("RELAY_EMPTY_SECRET", "", 1);
+  testing::TempDir dir;
+  const auto empty_file = dir.write("empty", "\n");
+  EXPECT_THAT(errors_of(R"(
+ingress:
+  auth: {type: bearer, token: env:RELAY_EMPTY_SECRET}
+admin: {token: env:RELAY_EMPTY_SECRET}
+destinations:
+  hook: {url: "https://h.example/", secret: env:RELAY_EMPTY_SECRET, headers: {x-key: env:RELAY_EMPTY_SECRET}}
+  file: {url: "https://h.example/", secret: file:)" + empty_file + R"(}
+  list: {url: "https://h.example/", secrets: [s1, env:RELAY_EMPTY_SECRET]}
+routes:
+  - {name: a, handler: ecs_task, destinations: [hook, file, list]}
+)"),
+              ElementsAre("ingress.auth.token: environment variable RELAY_EMPTY_SECRET is set but empty",
+                          "admin.token: environment variable RELAY_EMPTY_SECRET is set but empty",
+                          "destinations.hook.secret: environment variable RELAY_EMPTY_SECRET is set but empty",
+                          "destinations.hook.headers.x-key: environment variable RELAY_EMPTY_SECRET is set but empty",
+                          "destinations.file.secret: secret file " + empty_file + " is empty",
+                          "destinations.list.secrets[1]: environment variable RELAY_EMPTY_SECRET is set but empty"));
+  unsetenv("RELAY_EMPTY_SECRET");
 }
 
 TEST(Config, ReadsTheDurableDeliveryKeys) {

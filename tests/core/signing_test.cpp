@@ -129,5 +129,20 @@ TEST(UtcTime, FormatsMillisAndParsesIsoForms) {
   EXPECT_FALSE(parse_signing_time("2025-01-02T03:04:05Z")) << "the signing format has exactly three fraction digits";
 }
 
+TEST(UtcTime, RefusesTimesTheClockCannotHold) {
+  using namespace std::chrono;
+  // system_clock counts nanoseconds in 64 bits: 1970-01-01 to 2262-04-11T23:47:16.854775807Z.
+  EXPECT_FALSE(parse_utc("9999-12-31T23:59:59Z"));
+  EXPECT_FALSE(parse_signing_time("9999-12-31T23:59:59.000Z")) << "an x-amzn-event-timestamp from year 9999";
+  EXPECT_FALSE(parse_signing_time("2262-04-12T00:00:00.000Z"));
+  EXPECT_FALSE(parse_utc("2262-04-11T23:47:16Z"));
+  EXPECT_FALSE(parse_utc("2262-04-11T23:47:16.9999999999Z"));
+  EXPECT_EQ(parse_utc("2262-04-11T23:47:15.999Z"),
+            sys_days(year(2262) / 4 / 11) + hours(23) + minutes(47) + seconds(15) + milliseconds(999));
+  EXPECT_FALSE(parse_utc("0001-01-01T00:00:00Z"));
+  EXPECT_FALSE(parse_utc("1969-12-31T23:59:59Z"));
+  EXPECT_EQ(parse_utc("1970-01-01T00:00:00Z"), system_clock::time_point{});
+}
+
 }  // namespace
 }  // namespace relay::core

@@ -173,6 +173,37 @@ TEST(Durable, EveryAcknowledgedEventArrivesAcrossKills) {
             << received.lines() << " deliveries received, " << duplicates << " duplicates\n";
 }
 
+TEST(Durable, DeliveriesInFlightAtACrashAreSentAtOnceByTheRestartedRelay) {
+  TempDir dir;
+  constexpr std::size_t kEvents = 10;
+  // The receiver holds every request: the deliveries stay in flight, leased for
+  // 2 x (connect 5 s + timeout 20 s) + 5 s = 55 s.
+  auto holding = start_sink({"--delay-ms", "60000"});
+  const auto store = "{path: " + outbox_path(dir) + "}";
+  auto serve = start_serve(dir, ServeConfig(holding.url).set(&ServeConfig::timeout, "20s").set(&ServeConfig::store, store));
+  HttpTestClient client(serve.url);
+  for (std::size_t n = 0; n < kEvents; ++n) ASSERT_EQ(client.post("/events", ecs_event(static_cast<int>(n))).status, 202u);
+  ASSERT_EQ(relay_json_lines({"deliveries", "--status", "in_flight"}, outbox_path(dir), kEvents).size(), kEvents);
+  serve.process->signal(SIGKILL);
+  ASSERT_EQ(serve.process->wait(5s), 128 + SIGKILL);
+
+  auto sink = start_sink();
+  SinkReader received(*sink.process);
+  const auto restarted = Clock::now();
+  auto again = start_serve(dir, ServeConfig(sink.url).set(&ServeConfig::store, store));
+  EXPECT_TRUE(received.wait_until([&](const auto& seen) { return seen.size() == kEvents; }, 10s))
+      << received.seen().size() << " of " << kEvents << " events arrived within 10 s of the restart";
+  std::cout << "[ restart  ] " << kEvents << " deliveries in flight at the kill arrived "
+            << std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - restarted).count()
+            << " ms after the restart\n";
+  EXPECT_THAT(again.process->stderr_text(), HasSubstr("deliveries in flight when the last run stopped are due again"));
+
+  // The outbox has one owner: a second relay on the same file is refused, clearly.
+  ChildProcess second({RELAY_BINARY, "serve", "--config", dir.path() + "/relay.yaml"});
+  EXPECT_TRUE(second.wait_stderr("is in use by another relay serve", 10s));
+  EXPECT_EQ(second.wait(10s), 1);
+}
+
 TEST(Durable, AReceiverThatIsDownGetsEveryEventFollowingTheSchedule) {
   TempDir dir;
   constexpr int kEvents = 20;

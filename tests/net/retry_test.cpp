@@ -59,5 +59,15 @@ TEST(Retry, ParsesRetryAfterSecondsAndDates) {
     EXPECT_FALSE(parse_retry_after(bad, now)) << bad;
 }
 
+TEST(Retry, RetryAfterFarAwayIsCappedNotOverflowed) {
+  const auto now = std::chrono::system_clock::time_point(std::chrono::sys_days(std::chrono::year(2025) / 1 / 1));
+  EXPECT_EQ(parse_retry_after("Fri, 31 Dec 9999 23:59:59 GMT", now), kMaxRetryAfter);
+  EXPECT_EQ(parse_retry_after("Fri, 11 Apr 2262 23:47:17 GMT", now), kMaxRetryAfter) << "just past the clock's end";
+  EXPECT_EQ(parse_retry_after("Mon, 01 Jan 0001 00:00:00 GMT", now), 0ms) << "long past: now";
+  EXPECT_EQ(parse_retry_after("86400", now), kMaxRetryAfter);
+  EXPECT_EQ(parse_retry_after("99999999999999999999999", now), kMaxRetryAfter);
+  EXPECT_EQ(parse_retry_after("Wed, 01 Jan 2025 00:30:00 GMT", now), 30min);
+}
+
 }  // namespace
 }  // namespace relay::net

@@ -64,6 +64,25 @@ TEST(Metrics, EscapesLabelValuesAndCountsOverflowAsOther) {
   EXPECT_GT(samples[R"(relay_test_total{source="other"})"], 80) << "beyond the table, and too long a value";
 }
 
+TEST(Metrics, LabelValuesStayApartWhateverBytesTheyHold) {
+  Registry r;
+  auto& c = r.counter("relay_events_received_total", "Events received.", {"source", "detail_type"});
+  auto& h = r.histogram("relay_attempt_seconds", "Latency.", {"destination", "route"}, {1});
+  // Joined with a \x1f separator, both pairs read "aws.ecs\x1fx\x1fT".
+  c.add({"aws.ecs\x1fx", "T"});
+  c.add({"aws.ecs", "x\x1fT"}, 2);
+  h.observe({"a\x1f", "b"}, 0.5);
+  h.observe({"a", "\x1f" "b"}, 0.5);
+  c.add({"x\",detail_type=\"forged", "a\nb\\"});
+  const std::string text = r.render();
+  auto samples = parse_prometheus(text);
+  EXPECT_EQ(samples["relay_events_received_total{source=\"aws.ecs\x1fx\",detail_type=\"T\"}"], 1);
+  EXPECT_EQ(samples["relay_events_received_total{source=\"aws.ecs\",detail_type=\"x\x1fT\"}"], 2);
+  EXPECT_EQ(samples["relay_attempt_seconds_count{destination=\"a\x1f\",route=\"b\"}"], 1);
+  EXPECT_EQ(samples["relay_attempt_seconds_count{destination=\"a\",route=\"\x1f" "b\"}"], 1);
+  EXPECT_THAT(text, HasSubstr(R"(relay_events_received_total{source="x\",detail_type=\"forged",detail_type="a\nb\\"} 1)"));
+}
+
 TEST(Metrics, HistogramsAreCumulativeWithSumAndCount) {
   Registry r;
   auto& h = r.histogram("relay_delivery_attempt_seconds", "Attempt latency.", {"destination"}, {0.01, 0.1, 1});

@@ -117,6 +117,20 @@ TEST(Signing, BadSecretsAreRefusedAtLoad) {
   EXPECT_FALSE(Signer::check(SigningScheme::none, {}));
 }
 
+TEST(Signing, APipelineRefusesADestinationThatCannotBeSigned) {
+  EXPECT_THROW(Signer(SigningScheme::hmac_timestamp, {}), std::invalid_argument);
+  EXPECT_THROW(Signer(SigningScheme::hmac_sha256_hex, {""}), std::invalid_argument);
+  EXPECT_NO_THROW(Signer(SigningScheme::none, {}));
+  std::vector<std::string> errors;
+  auto p = Pipeline::build({{"hook", "https://h.example/", SigningScheme::hmac_timestamp, {}, {}},
+                            {"gh", "https://h.example/", SigningScheme::hmac_sha256_hex, {""}, {}},
+                            {"open", "https://h.example/", SigningScheme::none, {}, {}}},
+                           {{"ecs", "ecs_task", {}, std::nullopt, {"hook", "gh", "open"}}}, errors);
+  EXPECT_EQ(p, nullptr);
+  EXPECT_THAT(errors, ::testing::ElementsAre("destinations.hook.secret: the scheme needs a secret",
+                                             "destinations.gh.secret: a secret is empty"));
+}
+
 TEST(RelayVerify, AcceptsAnyOfSeveralSecretsForEveryScheme) {
   const auto now = core::format_signing_time(std::chrono::system_clock::now());
   testing::TempDir dir;

@@ -1,10 +1,14 @@
+#include "relay/store/sqlite_db.hpp"
 #include "relay/store/sqlite_outbox.hpp"
 #include "tests/support/run_process.hpp"
+
+#include <sys/stat.h>
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <filesystem>
 
 namespace relay::store {
 namespace {
@@ -167,6 +171,113 @@ TEST_F(SqliteOutboxTest, FiltersDeliveries) {
   Filter limited;
   limited.limit = 2;
   EXPECT_EQ(box->deliveries(limited).size(), 2u);
+}
+
+TEST_F(SqliteOutboxTest, TheOwnerMakesTheLeasesOfItsDeadPredecessorDueAtOnce) {
+  accept({event("e1"), event("e2"), event("e3")});
+  ASSERT_EQ(box->claim(t0, 2, 75s).size(), 2u);  // in flight when the process dies
+  box.reset();
+  box = open_sqlite_outbox(path, {.owner = true});
+  EXPECT_EQ(box->recover_own_leases(t0 + 2s), 2u);
+  auto again = box->claim(t0 + 2s, 10, 75s);
+  ASSERT_EQ(again.size(), 3u) << "the two whose lease still ran, and the pending one";
+  EXPECT_EQ(std::count_if(again.begin(), again.end(), [](const Claimed& c) { return c.attempt == 2; }), 2);
+  EXPECT_EQ(box->recover_own_leases(t0 + 2s), 3u) << "its own leases too: called once, at open";
+}
+
+TEST_F(SqliteOutboxTest, OneOwnerAtATimeWhileOperatorsStillRead) {
+  box = open_sqlite_outbox(path, {.owner = true});
+  try {
+    open_sqlite_outbox(path, {.owner = true});
+    ADD_FAILURE() << "a second owner was let in";
+  } catch (const StoreError& e) {
+    EXPECT_EQ(std::string(e.what()),
+              "the outbox " + path + " is in use by another relay serve (it holds " + path + ".lock)");
+  }
+  auto reader = open_sqlite_outbox(path);  // relay deliveries, relay dlq: no ownership
+  EXPECT_EQ(reader->backlog().count, 0u);
+  box.reset();
+  EXPECT_NO_THROW(box = open_sqlite_outbox(path, {.owner = true})) << "free once the owner is gone";
+}
+
+TEST(SqliteOutboxFiles, AreCreatedForTheirOwnerAlone) {
+  testing::TempDir dir;
+  const std::string path = dir.path() + "/var/lib/relay.db";
+  const mode_t umask_before = ::umask(0);  // the loosest umask: the modes come from relay alone
+  auto box = open_sqlite_outbox(path, {.owner = true});
+  ::umask(umask_before);
+  NewEvent e{"e1", "s", "t", {{"r", "hook", "application/json", "{}"}}};
+  box->accept(std::span(&e, 1), t0, 24h);
+  const auto mode = [](const std::string& p) {
+    struct stat st {};
+    EXPECT_EQ(::stat(p.c_str(), &st), 0) << p;
+    return st.st_mode & 07777;
+  };
+  EXPECT_EQ(mode(dir.path() + "/var"), 0700u);
+  EXPECT_EQ(mode(dir.path() + "/var/lib"), 0700u);
+  for (const char* suffix : {"", "-wal", "-shm", ".lock"}) EXPECT_EQ(mode(path + suffix), 0600u) << suffix;
+}
+
+// An open read transaction on the file, as an operator's query holds one: the log cannot
+// start over while it lasts.
+struct PinnedReader {
+  explicit PinnedReader(const std::string& path) : db(path), query(db.prepare("SELECT count(*) FROM deliveries")) {
+    db.exec("BEGIN");
+    query.step();
+  }
+  ~PinnedReader() {
+    query.reset();
+    db.exec("COMMIT");
+  }
+  SqliteDb db;
+  Statement query;
+};
+
+std::uintmax_t wal_size(const std::string& path) {
+  std::error_code ec;
+  const auto n = std::filesystem::file_size(path + "-wal", ec);
+  return ec ? 0 : n;
+}
+
+TEST_F(SqliteOutboxTest, ACheckpointTrimsTheLogOnceReadersLetIt) {
+  NewEvent big = event("big");
+  big.deliveries[0].body = std::string(4096, 'x');
+  std::optional<PinnedReader> reader(std::in_place, path);
+  for (int i = 0; i < 600; ++i) {
+    big.event_id = "e" + std::to_string(i);
+    box->accept(std::span(&big, 1), t0, 24h);
+  }
+  const auto grown = wal_size(path);
+  EXPECT_GT(grown, 4u << 20) << "600 commits under a reader";
+  EXPECT_FALSE(box->checkpoint()) << "the reader is in the way";
+  reader.reset();
+  EXPECT_TRUE(box->checkpoint());
+  EXPECT_EQ(wal_size(path), 0u);
+  EXPECT_EQ(box->backlog().count, 600u);
+}
+
+TEST(SqliteOutboxFaults, MaxBytesCountsTheWriteAheadLog) {
+  testing::TempDir dir;
+  const std::string path = dir.path() + "/capped.db";
+  auto box = open_sqlite_outbox(path, {true, 5000ms, 1 << 20});
+  std::optional<PinnedReader> reader(std::in_place, path);
+  std::size_t stored = 0;
+  std::string refusal;
+  for (int i = 0; i < 2000 && refusal.empty(); ++i) {
+    NewEvent e = event("e" + std::to_string(i));  // ~100 bytes each: the pages stay far below the cap
+    try {
+      stored += box->accept(std::span(&e, 1), t0, 24h)[0].stored;
+    } catch (const StoreError& error) {
+      refusal = error.what();
+    }
+  }
+  EXPECT_THAT(refusal, ::testing::HasSubstr("the outbox is full"));
+  EXPECT_LT(stored, 2000u);
+  EXPECT_LE(wal_size(path), (1u << 20) + (64u << 10)) << "refused as the log reached the cap";
+  reader.reset();
+  NewEvent after = event("after");
+  EXPECT_EQ(box->accept(std::span(&after, 1), t0, 24h)[0].stored, 1u) << "a checkpoint made room";
+  EXPECT_EQ(box->backlog().count, stored + 1);
 }
 
 TEST(SqliteOutboxFaults, AFullDatabaseThrowsAndKeepsWhatWasCommitted) {

@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include <atomic>
+#include <filesystem>
 #include <condition_variable>
 #include <mutex>
 #include <thread>
@@ -93,6 +94,74 @@ TEST(StoreWorker, ReportsStoreErrorsToEveryWaiter) {
   std::unique_lock lock(m);
   ASSERT_TRUE(cv.wait_for(lock, 20s, [&] { return !task_error.empty(); }));
   EXPECT_EQ(task_error, "boom");
+}
+
+// An outbox whose every call fails with something other than a StoreError.
+class BrokenOutbox final : public Outbox {
+ public:
+  [[noreturn]] static void fail() { throw std::runtime_error("disk on fire"); }
+  std::vector<AcceptResult> accept(std::span<const NewEvent>, TimePoint, std::chrono::milliseconds) override { fail(); }
+  std::vector<Claimed> claim(TimePoint, std::size_t, std::chrono::milliseconds) override { fail(); }
+  std::size_t recover_own_leases(TimePoint) override { fail(); }
+  std::vector<bool> finish_all(std::span<const Finish>) override { fail(); }
+  std::vector<DeliveryRow> deliveries(const Filter&) override { fail(); }
+  std::optional<DeliveryRow> delivery(std::int64_t) override { fail(); }
+  std::vector<AttemptRow> attempts(std::int64_t) override { fail(); }
+  std::size_t replay(const Filter&, TimePoint) override { fail(); }
+  std::size_t prune(TimePoint, TimePoint) override { fail(); }
+  std::size_t purge_dead(const Filter&) override { fail(); }
+  Backlog backlog() override { fail(); }
+  bool checkpoint() override { fail(); }
+  std::optional<TimePoint> next_due() override { fail(); }
+};
+
+TEST(StoreWorker, AnyExceptionIsAStoreFaultAndTheWorkerGoesOn) {
+  Completions c;
+  StoreWorker worker(std::make_unique<BrokenOutbox>(), 24h);
+  worker.accept(event(1), c.callback());
+  ASSERT_TRUE(c.wait_for(1));
+  ASSERT_EQ(c.errors.size(), 1u);
+  EXPECT_EQ(c.errors[0], "unexpected store fault: disk on fire");
+
+  std::mutex m;
+  std::condition_variable cv;
+  std::vector<std::string> failures;
+  const auto failed = [&](const std::string& e) {
+    std::lock_guard lock(m);
+    failures.push_back(e);
+    cv.notify_all();
+  };
+  worker.post([](Outbox& box) { box.backlog(); }, failed);
+  worker.post([](Outbox&) { throw 42; }, failed);
+  worker.post([](Outbox&) { throw std::out_of_range("index 7"); }, failed);
+  std::unique_lock lock(m);
+  ASSERT_TRUE(cv.wait_for(lock, 20s, [&] { return failures.size() == 3; }));
+  EXPECT_EQ(failures[0], "unexpected store fault: disk on fire");
+  EXPECT_EQ(failures[1], "unexpected store fault: an exception of unknown type");
+  EXPECT_EQ(failures[2], "unexpected store fault: index 7");
+}
+
+TEST(StoreWorker, TrimsTheLogOnceIdle) {
+  testing::TempDir dir;
+  const std::string path = dir.path() + "/relay.db";
+  Completions c;
+  StoreWorker worker(open_sqlite_outbox(path), 24h);
+  for (int i = 0; i < 300; ++i) {
+    NewEvent e = event(i);
+    e.deliveries[0].body = std::string(4096, 'x');
+    worker.accept(std::move(e), c.callback());
+  }
+  ASSERT_TRUE(c.wait_for(300));
+  ASSERT_TRUE(c.errors.empty()) << c.errors.front();
+  const auto wal_size = [&] {
+    std::error_code ec;
+    const auto n = std::filesystem::file_size(path + "-wal", ec);
+    return ec ? std::uintmax_t{0} : n;
+  };
+  const auto deadline = std::chrono::steady_clock::now() + 10s;
+  while (wal_size() != 0 && std::chrono::steady_clock::now() < deadline)
+    std::this_thread::sleep_for(20ms);  // polling a bounded condition
+  EXPECT_EQ(wal_size(), 0u) << "checkpointed and truncated after a second without work";
 }
 
 }  // namespace
