@@ -87,6 +87,7 @@ void read_outbound(const json::object& o, OutboundConfig& out, std::vector<std::
 // An `auth` mapping (ingress.auth, or a route's request.auth) into `in`'s auth fields.
 void read_auth(const json::object& auth, const std::string& path, IngressConfig& in, std::vector<std::string>& errors) {
   ObjectReader a(auth, path, errors);
+  in.auth_explicit = auth.contains("type");
   const auto type = a.choice("type", "none", {"none", "api_key", "basic", "bearer", "hmac-timestamp"});
   if (type == "api_key") {
     in.auth = IngressAuth::api_key;
@@ -111,6 +112,7 @@ void read_ingress(const json::object& o, IngressConfig& in, std::vector<std::str
   if (const auto* auth = r.object("auth")) read_auth(*auth, "ingress.auth", in, errors);
   in.max_body_bytes = static_cast<std::size_t>(r.integer("max_body_bytes", 1 << 20, 1024, 64 << 20));
   in.max_connections = static_cast<std::size_t>(r.integer("max_connections", 10000, 1, 1'000'000));
+  in.max_events_per_request = static_cast<std::size_t>(r.integer("max_events_per_request", 100, 1, 10'000));
   in.read_timeout = r.duration("read_timeout", 10s);
   in.idle_timeout = r.duration("idle_timeout", 60s);
   if (const auto* tls = r.object("tls")) {
@@ -369,6 +371,16 @@ std::optional<Config> zero_config_from_env(std::vector<std::string>& errors) {
   if (std::string problem; !destination_url(url, cfg.outbound.deny, problem)) {
     errors.push_back("WEBHOOK_URL: " + problem);
     return std::nullopt;
+  }
+  if (const char* key = std::getenv(kIngressApiKeyVariable)) {
+    if (!*key) {
+      errors.push_back(std::string(kIngressApiKeyVariable) + " is set but empty; give it the key callers must send in " +
+                       kIngressApiKeyHeader + ", or unset it");
+      return std::nullopt;
+    }
+    cfg.ingress.auth = IngressAuth::api_key;
+    cfg.ingress.api_key_header = kIngressApiKeyHeader;
+    cfg.ingress.secret = key;
   }
   pipeline::zero_config(url, secret, cfg.destinations, cfg.routes);
   cfg.destination_options.resize(cfg.destinations.size());

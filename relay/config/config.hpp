@@ -19,11 +19,13 @@ enum class IngressAuth { none, api_key, basic, bearer, hmac_timestamp };
 
 struct IngressConfig {
   IngressAuth auth = IngressAuth::none;
+  bool auth_explicit = false;  // auth.type was given: only then may `none` listen beyond loopback
   std::string api_key_header;  // api_key: the header name EventBridge sends the key in
   std::string secret;          // api_key value, bearer token, basic "user:password", hmac secret
   std::chrono::seconds hmac_tolerance{300};
   std::size_t max_body_bytes = 1 << 20;
   std::size_t max_connections = 10000;
+  std::size_t max_events_per_request = 100;  // more events in one body: 413, nothing stored
   std::chrono::milliseconds read_timeout{10000};
   std::chrono::milliseconds idle_timeout{60000};
   std::optional<std::string> tls_cert_file;
@@ -101,7 +103,10 @@ struct Config {
 std::optional<Config> parse_config(std::string_view text, std::vector<std::string>& errors);
 
 // The default set-up with no config file: WEBHOOK_URL and WEBHOOK_SECRET from the
-// environment, every zero-config handler routed there.
+// environment, every zero-config handler routed there. With kIngressApiKeyVariable set,
+// ingress requires that key in header kIngressApiKeyHeader (api_key auth).
+inline constexpr const char* kIngressApiKeyVariable = "RELAY_INGRESS_API_KEY";
+inline constexpr const char* kIngressApiKeyHeader = "x-api-key";
 std::optional<Config> zero_config_from_env(std::vector<std::string>& errors);
 
 }  // namespace relay::config

@@ -51,4 +51,14 @@ std::optional<ListenAddress> parse_listen_address(std::string_view text, std::st
   return ListenAddress{std::string(host), static_cast<std::uint16_t>(value)};
 }
 
+bool is_loopback(const ListenAddress& address) {
+  if (address.host == "localhost") return true;
+  const auto ip = pattern::parse_ip(address.host);
+  if (!ip) return false;
+  if (!ip->v6) return ip->bytes[0] == 127;
+  pattern::IpAddress v6_loopback{{}, true};
+  v6_loopback.bytes[15] = 1;
+  return *ip == v6_loopback;
+}
+
 }  // namespace relay::config

@@ -18,4 +18,8 @@ struct ListenAddress {
 // suggestion with brackets ("[::1]:8080").
 std::optional<ListenAddress> parse_listen_address(std::string_view text, std::string& error);
 
+// True when only this machine can connect: 127.0.0.0/8, ::1 or "localhost". A host name
+// or a wildcard (0.0.0.0, ::) is not.
+bool is_loopback(const ListenAddress& address);
+
 }  // namespace relay::config

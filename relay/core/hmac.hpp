@@ -25,7 +25,8 @@ class HmacSha256 {
   std::unique_ptr<Impl> impl_;
 };
 
-// Compares in time independent of where the inputs first differ.
+// Compares secrets, signatures and tokens: the SHA-256 digests of both, in constant time,
+// so the time taken tells neither where the inputs differ nor whether their lengths do.
 bool constant_time_equal(std::string_view a, std::string_view b);
 
 }  // namespace relay::core

@@ -5,11 +5,30 @@
 
 namespace relay::net {
 
+std::optional<std::chrono::seconds> AdminService::login_blocked(const std::string& client) const {
+  std::lock_guard lock(login_mutex_);
+  return login_failures_.blocked(client, std::chrono::steady_clock::now());
+}
+
+void AdminService::count_login_failure(const std::string& client) const {
+  std::lock_guard lock(login_mutex_);
+  login_failures_.record_failure(client, std::chrono::steady_clock::now());
+}
+
 awaitable<Answer> AdminService::handle(std::string_view method, std::string_view target,
-                                       std::string_view authorization, std::shared_ptr<Deliverer> sender) const {
+                                       std::string_view authorization, std::string client,
+                                       std::shared_ptr<Deliverer> sender) const {
+  if (const auto wait = login_blocked(client)) {
+    Answer answer = error_answer(429, "too many failed admin logins from this address; retry later");
+    answer.retry_after = static_cast<unsigned>(wait->count());
+    co_return answer;
+  }
   const auto now = std::chrono::system_clock::now();
   auto parsed = parse_admin_call(method, target, authorization, token_, now);
-  if (auto* answer = std::get_if<Answer>(&parsed)) co_return std::move(*answer);
+  if (auto* answer = std::get_if<Answer>(&parsed)) {
+    if (answer->status == 401) count_login_failure(client);
+    co_return std::move(*answer);
+  }
   const AdminCall call = std::get<AdminCall>(std::move(parsed));
 
   if (call.kind == AdminCall::Kind::status) co_return status_answer(health_.status(), gauge_.stored());

@@ -1,8 +1,14 @@
 #pragma once
 // The admin API as a server thread runs it: the plain functions of admin_api.hpp, with
 // store calls awaited on the store worker and test events sent through the thread's pools.
+// Failed logins are limited per client address: after kMaxLoginFailures within a minute,
+// that address gets 429 with Retry-After until the minute has passed. Any server thread
+// may call.
 #include <functional>
 #include <memory>
+#include <mutex>
+
+#include "relay/core/failure_limiter.hpp"
 
 #include "relay/net/admin_api.hpp"
 #include "relay/net/deliverer.hpp"
@@ -23,16 +29,24 @@ class AdminService {
         pipeline_(pipeline),
         replayed_(std::move(replayed)) {}
 
+  static constexpr std::size_t kMaxLoginFailures = 10;
+
+  // `client`: the address the request came from.
   awaitable<Answer> handle(std::string_view method, std::string_view target, std::string_view authorization,
-                           std::shared_ptr<Deliverer> sender) const;
+                           std::string client, std::shared_ptr<Deliverer> sender) const;
 
  private:
+  std::optional<std::chrono::seconds> login_blocked(const std::string& client) const;
+  void count_login_failure(const std::string& client) const;
+
   std::string token_;
   store::StoreWorker* store_;
   StoreHealth& health_;
   BacklogGauge& gauge_;
   const pipeline::Pipeline& pipeline_;
   std::function<void()> replayed_;
+  mutable std::mutex login_mutex_;
+  mutable core::FailureLimiter login_failures_{kMaxLoginFailures, std::chrono::minutes(1)};
 };
 
 }  // namespace relay::net

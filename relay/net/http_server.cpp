@@ -4,7 +4,6 @@
 #include <boost/asio/post.hpp>
 #include <boost/asio/write.hpp>
 #include <latch>
-#include <list>
 #include <sstream>
 #include <stdexcept>
 
@@ -16,21 +15,14 @@ namespace {
 
 using reuse_port = asio::detail::socket_option::boolean<SOL_SOCKET, SO_REUSEPORT>;
 
-// A connection as the stopping server sees it: idle ones are closed at once.
-struct SessionEntry {
-  tcp_stream* stream;
-  bool idle = false;
-};
-
 struct ServerThread {
-  ServerThread(const ServerOptions& o, std::atomic<std::size_t>& c, ssl::context* t)
-      : options(o), connections(c), tls(t) {}
+  ServerThread(const ServerOptions& o, std::atomic<std::size_t>& c, IdleConnections& i, ssl::context* t)
+      : options(o), connections(c), idle(i), tls(t) {}
 
   const ServerOptions& options;
   std::atomic<std::size_t>& connections;
+  IdleConnections& idle;
   ssl::context* tls;
-  // Outlives `io`: coroutines that never finished unregister when `io` destroys them.
-  std::list<SessionEntry*> sessions;
   bool stopping = false;
   asio::io_context io{1};
   asio::executor_work_guard<asio::io_context::executor_type> work{io.get_executor()};
@@ -38,18 +30,6 @@ struct ServerThread {
   // Destroyed before `io`, so its sockets go while their services exist; coroutines that
   // use its parts after that hold them by shared_ptr.
   std::unique_ptr<HttpHandler> handler;
-};
-
-class SessionRegistration {
- public:
-  SessionRegistration(ServerThread& t, SessionEntry& e) : list_(t.sessions), it_(list_.insert(list_.end(), &e)) {}
-  ~SessionRegistration() { list_.erase(it_); }
-  SessionRegistration(const SessionRegistration&) = delete;
-  SessionRegistration& operator=(const SessionRegistration&) = delete;
-
- private:
-  std::list<SessionEntry*>& list_;
-  std::list<SessionEntry*>::iterator it_;
 };
 
 class ConnectionCount {
@@ -100,30 +80,75 @@ bool answerable(const beast::error_code& ec) {
          ec != http::error::partial_message;
 }
 
+HttpResponse internal_error_response() {
+  HttpResponse res;
+  res.result(http::status::internal_server_error);
+  res.body() = "{\"error\": \"internal error; the request may not have been processed, retry it\"}";
+  res.set(http::field::content_type, "application/json");
+  res.keep_alive(false);
+  return res;
+}
+
+// Waits for the first bytes of a request, listed as idle meanwhile (the server may close
+// the connection to make room, or when it stops). False when none came.
 template <class Stream>
-awaitable<void> serve_requests(Stream& stream, ServerThread& t) {
+awaitable<bool> await_request(Stream& stream, beast::flat_buffer& buffer, ServerThread& t,
+                              std::chrono::milliseconds timeout) {
+  auto& lowest = beast::get_lowest_layer(stream);
+  IdleConnections::Waiting waiting(t.idle, lowest);
+  lowest.expires_after(timeout);
+  auto [ec, n] = co_await stream.async_read_some(buffer.prepare(8192));
+  if (ec) co_return false;
+  buffer.commit(n);
+  co_return true;
+}
+
+// After an answer that ends the connection with part of the request unread: stop sending,
+// then read and drop what the client still sends for a moment, or closing would reset the
+// connection and the client might lose the answer.
+template <class Stream>
+awaitable<void> linger(Stream& stream, std::size_t max_bytes) {
+  auto& lowest = beast::get_lowest_layer(stream);
+  if constexpr (std::is_same_v<Stream, tcp_stream>) {
+    beast::error_code ignored;
+    lowest.socket().shutdown(tcp::socket::shutdown_send, ignored);
+  }
+  lowest.expires_after(std::chrono::seconds(1));
+  char scratch[16 * 1024];
+  for (std::size_t drained = 0; drained < max_bytes;) {
+    auto [ec, n] = co_await stream.async_read_some(asio::buffer(scratch));
+    if (ec) break;
+    drained += n;
+  }
+}
+
+template <class Stream>
+awaitable<void> serve_requests(Stream& stream, ServerThread& t, const asio::ip::address& client) {
   auto& lowest = beast::get_lowest_layer(stream);
   const ServerOptions& options = t.options;
   beast::flat_buffer buffer;
-  SessionEntry entry{&lowest};
-  SessionRegistration registration(t, entry);
 
   for (bool first = true;; first = false) {
     if (t.stopping) co_return;
-    if (!first && buffer.size() == 0) {
-      entry.idle = true;
-      lowest.expires_after(options.idle_timeout);
-      auto [ec, n] = co_await stream.async_read_some(buffer.prepare(8192));
-      entry.idle = false;
-      if (ec) co_return;
-      buffer.commit(n);
-    }
+    if (buffer.size() == 0 &&
+        !co_await await_request(stream, buffer, t, first ? options.read_timeout : options.idle_timeout))
+      co_return;
 
     http::request_parser<http::string_body> parser;
     parser.header_limit(static_cast<std::uint32_t>(options.max_header_bytes));
     parser.body_limit(options.max_body_bytes);
     lowest.expires_after(options.read_timeout);
     auto [ec, n] = co_await http::async_read_header(stream, buffer, parser);
+    HttpResponse response;
+    if (!ec && !t.stopping && t.handler->answer_head(parser.get(), response)) {
+      response.version(parser.get().version());
+      response.keep_alive(false);
+      response.prepare_payload();
+      lowest.expires_after(options.read_timeout);
+      auto [wec, wn] = co_await http::async_write(stream, response);
+      if (!wec && !parser.is_done()) co_await linger(stream, 4 * options.max_body_bytes);
+      co_return;
+    }
     if (!ec && !parser.is_done()) {
       if (beast::iequals(parser.get()[http::field::expect], "100-continue")) {
         static constexpr std::string_view kContinue = "HTTP/1.1 100 Continue\r\n\r\n";
@@ -135,26 +160,27 @@ awaitable<void> serve_requests(Stream& stream, ServerThread& t) {
       if (answerable(ec)) {
         HttpResponse res = read_error_response(ec, options);
         auto [wec, wn] = co_await http::async_write(stream, res);
-        // Read what the client still sends (the rest of a large body) before closing, or
-        // the close resets the connection and the client may never see the answer.
-        lowest.expires_after(std::chrono::seconds(1));
-        for (std::size_t drained = 0; !wec && drained < 4 * options.max_body_bytes;) {
-          auto [dec, dn] = co_await stream.async_read_some(buffer.prepare(64 * 1024));
-          if (dec) break;
-          drained += dn;
-        }
+        if (!wec) co_await linger(stream, 4 * options.max_body_bytes);
       }
       co_return;
     }
 
     HttpRequest& request = parser.get();
-    HttpResponse response;
-    if (t.stopping)
+    if (t.stopping) {
       t.handler->refuse_while_stopping(response);
-    else
-      co_await t.handler->handle(request, response);
+    } else {
+      try {
+        co_await t.handler->handle(request, response, client);
+      } catch (const std::exception& e) {
+        log(observe::LogLevel::error, "request handler failed",
+            {{"method", std::string_view(request.method_string())},
+             {"target", std::string_view(request.target())},
+             {"error", e.what()}});
+        response = internal_error_response();
+      }
+    }
     response.version(request.version());
-    response.keep_alive(request.keep_alive() && !t.stopping);
+    response.keep_alive(response.keep_alive() && request.keep_alive() && !t.stopping);
     response.prepare_payload();
     lowest.expires_after(options.read_timeout);
     auto [wec, wn] = co_await http::async_write(stream, response);
@@ -162,10 +188,10 @@ awaitable<void> serve_requests(Stream& stream, ServerThread& t) {
   }
 }
 
-awaitable<void> run_connection(tcp_stream stream, ServerThread& t) {
+awaitable<void> run_connection(tcp_stream stream, asio::ip::address client, ServerThread& t) {
   ConnectionCount count(t.connections);
   if (!t.tls) {
-    co_await serve_requests(stream, t);
+    co_await serve_requests(stream, t, client);
     beast::error_code ignored;
     stream.socket().shutdown(tcp::socket::shutdown_send, ignored);
     co_return;
@@ -175,24 +201,36 @@ awaitable<void> run_connection(tcp_stream stream, ServerThread& t) {
   lowest.expires_after(t.options.read_timeout);
   auto [ec] = co_await tls.async_handshake(ssl::stream_base::server);
   if (ec) co_return;
-  co_await serve_requests(tls, t);
+  co_await serve_requests(tls, t, client);
   lowest.expires_after(std::chrono::seconds(1));
   co_await tls.async_shutdown();  // errors here (a peer that just closes) change nothing
 }
 
+bool out_of_descriptors(const beast::error_code& ec) {
+  return ec == asio::error::no_descriptors || ec == beast::errc::too_many_files_open_in_system ||
+         ec == asio::error::no_buffer_space || ec == asio::error::no_memory;
+}
+
 awaitable<void> accept_connections(ServerThread& t) {
   timer_t pause(t.io);
+  bool failing = false;  // said once per run of failures, not once per attempt
   for (;;) {
     auto [ec, socket] = co_await t.acceptor.async_accept();
     if (t.stopping || !t.acceptor.is_open()) co_return;
     if (ec) {
-      // EMFILE and friends: say so, breathe, and go on accepting.
-      log(observe::LogLevel::error, "relay: accept failed: " + ec.message());
+      // Out of file descriptors: free one (the longest idle connection), breathe, and go on.
+      if (!failing) log(observe::LogLevel::error, "relay: accept failed: " + ec.message() + "; retrying every 50 ms");
+      failing = true;
+      if (out_of_descriptors(ec)) t.idle.close_longest_idle();
       pause.expires_after(std::chrono::milliseconds(50));
       co_await pause.async_wait();
       continue;
     }
-    if (t.connections.fetch_add(1, std::memory_order_acq_rel) >= t.options.max_connections) {
+    if (failing) log(observe::LogLevel::warn, "relay: accepting connections again");
+    failing = false;
+    // At the cap the longest idle connection makes room; its count goes when it has closed.
+    if (t.connections.fetch_add(1, std::memory_order_acq_rel) >= t.options.max_connections &&
+        !t.idle.close_longest_idle()) {
       t.connections.fetch_sub(1, std::memory_order_acq_rel);
       beast::error_code ignored;
       socket.close(ignored);
@@ -200,7 +238,8 @@ awaitable<void> accept_connections(ServerThread& t) {
     }
     beast::error_code ignored;
     socket.set_option(tcp::no_delay(true), ignored);
-    asio::co_spawn(t.io, run_connection(tcp_stream(std::move(socket)), t), log_session_exception);
+    const auto peer = socket.remote_endpoint(ignored);
+    asio::co_spawn(t.io, run_connection(tcp_stream(std::move(socket)), peer.address(), t), log_session_exception);
   }
 }
 
@@ -255,7 +294,7 @@ HttpServer::HttpServer(const ServerOptions& options, const HandlerFactory& make_
     : options_(options), tls_(server_tls_context(options)) {
   const std::size_t threads = std::max<std::size_t>(1, options_.threads);
   for (std::size_t i = 0; i < threads; ++i)
-    workers_.push_back(std::make_unique<Worker>(options_, connections_, tls_.get()));
+    workers_.push_back(std::make_unique<Worker>(options_, connections_, idle_, tls_.get()));
   // The first acceptor learns the port (the system's choice for port 0); the others share it.
   tcp::endpoint endpoint = resolve_listen(workers_.front()->io, options_.listen);
   for (auto& w : workers_) {
@@ -283,12 +322,12 @@ void HttpServer::stop_accepting() {
       t.stopping = true;
       beast::error_code ignored;
       t.acceptor.close(ignored);
-      for (SessionEntry* s : t.sessions)
-        if (s->idle) s->stream->cancel();
       done.count_down();
     });
   }
   done.wait();
+  // No thread lists a connection as idle any more (each checks `stopping` first).
+  idle_.close_all();
 }
 
 bool HttpServer::wait_connections_closed(std::chrono::steady_clock::time_point deadline) {

@@ -1,7 +1,9 @@
 #pragma once
 // An HTTP/1.1 server (optionally TLS): one io_context and one SO_REUSEPORT acceptor per
 // thread, one coroutine per connection, limits and timeouts from ServerOptions, and a
-// graceful stop. What it answers is up to a per-thread HttpHandler.
+// graceful stop. At max_connections (or out of file descriptors) the connection that has
+// waited longest for a request is closed to make room. What it answers is up to a
+// per-thread HttpHandler; a handler that throws gets the client a 500.
 #include <atomic>
 #include <chrono>
 #include <functional>
@@ -13,6 +15,7 @@
 
 #include "relay/net/asio.hpp"
 #include "relay/config/listen_address.hpp"
+#include "relay/net/idle_connections.hpp"
 
 namespace relay::net {
 
@@ -33,10 +36,15 @@ struct ServerOptions {
 
 // Answers requests on one server thread. `handle` runs on that thread's io_context and
 // fills `response` (status, body, headers); the server sets version and keep-alive.
+// `client` is the peer's address.
 class HttpHandler {
  public:
   virtual ~HttpHandler() = default;
-  virtual awaitable<void> handle(HttpRequest& request, HttpResponse& response) = 0;
+  virtual awaitable<void> handle(HttpRequest& request, HttpResponse& response, const asio::ip::address& client) = 0;
+  // Called with the request's head (its body not read yet, nor 100 Continue sent): true
+  // when it filled `response` from the head alone. The body is then never read and the
+  // connection closes after the answer.
+  virtual bool answer_head(const HttpRequest& /*head*/, HttpResponse& /*response*/) { return false; }
   // The answer to a request that arrives while the server is stopping.
   virtual void refuse_while_stopping(HttpResponse& response) = 0;
 };
@@ -72,6 +80,7 @@ class HttpServer {
   ServerOptions options_;
   std::shared_ptr<ssl::context> tls_;
   std::atomic<std::size_t> connections_{0};
+  IdleConnections idle_;
   std::vector<std::unique_ptr<Worker>> workers_;
   std::vector<std::thread> threads_;
 };

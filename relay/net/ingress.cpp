@@ -39,11 +39,11 @@ bool is_json_content_type(std::string_view content_type) {
   return iequals(media, "application/json") || (media.size() > 5 && iequals(media.substr(media.size() - 5), "+json"));
 }
 
-Ingress::Ingress(const pipeline::Pipeline& pipeline, const IngressAuthenticator& auth, const RouteDoors* doors)
-    : pipeline_(pipeline), auth_(auth), doors_(doors) {}
+Ingress::Ingress(const pipeline::Pipeline& pipeline, const IngressAuthenticator& auth, const RouteDoors* doors,
+                 std::size_t max_events)
+    : pipeline_(pipeline), auth_(auth), doors_(doors), max_events_(max_events) {}
 
-std::variant<Answer, Admitted> Ingress::admit(const IngressRequest& request,
-                                              std::chrono::system_clock::time_point now) {
+std::variant<Answer, Ingress::Door> Ingress::door_for(const IngressRequest& request) const {
   const std::string_view path = request.target.substr(0, request.target.find('?'));
   std::string_view route;  // from /events/<route>
   if (path.starts_with(kEventsPath) && path.size() > kEventsPath.size() + 1 && path[kEventsPath.size()] == '/') {
@@ -53,13 +53,39 @@ std::variant<Answer, Admitted> Ingress::admit(const IngressRequest& request,
     return error_answer(404, "no such path; events are posted to /events or /events/<route>");
   }
   if (request.method != "POST") return error_answer(405, "method not allowed; use POST");
-  const IngressAuthenticator* door = &auth_;
+  const IngressAuthenticator* auth = &auth_;
   if (doors_ && !route.empty())
-    if (auto d = doors_->find(route); d != doors_->end()) door = &d->second;
-  const IngressAuthenticator& auth = *door;
+    if (auto d = doors_->find(route); d != doors_->end()) auth = &d->second;
+  return Door{route, auth};
+}
+
+bool Ingress::authenticated(const Door& door, const IngressRequest& request,
+                            std::chrono::system_clock::time_point now) {
   Credentials credentials = request.credentials;
-  if (request.header && !auth.api_key_header().empty()) credentials.api_key = request.header(auth.api_key_header());
-  if (!auth.allows(credentials, request.body, now)) return error_answer(401, "unauthorized");
+  if (request.header && !door.auth->api_key_header().empty())
+    credentials.api_key = request.header(door.auth->api_key_header());
+  return door.auth->allows(credentials, request.body, now);
+}
+
+std::optional<Answer> Ingress::screen(const IngressRequest& request) const {
+  auto door = door_for(request);
+  if (auto* refused = std::get_if<Answer>(&door)) return std::move(*refused);
+  const Door& d = std::get<Door>(door);
+  if (d.auth->needs_body()) return std::nullopt;
+  IngressRequest head = request;
+  head.body = {};
+  if (!authenticated(d, head, {})) return error_answer(401, "unauthorized");
+  if (!is_json_content_type(request.content_type)) return error_answer(415, "content type must be application/json");
+  return std::nullopt;
+}
+
+std::variant<Answer, Admitted> Ingress::admit(const IngressRequest& request,
+                                              std::chrono::system_clock::time_point now) {
+  auto door = door_for(request);
+  if (auto* refused = std::get_if<Answer>(&door)) return std::move(*refused);
+  const Door& d = std::get<Door>(door);
+  const std::string_view route = d.route;
+  if (!authenticated(d, request, now)) return error_answer(401, "unauthorized");
   if (!is_json_content_type(request.content_type)) return error_answer(415, "content type must be application/json");
 
   // Per-request arena: the envelopes only live until the pipeline has made the bodies.
@@ -68,6 +94,9 @@ std::variant<Answer, Admitted> Ingress::admit(const IngressRequest& request,
   std::vector<json::value> events;
   if (auto error = decoder_.decode(request.body, events, &resource))
     return error_answer(400, error->what, error->where);
+  if (events.size() > max_events_)
+    return error_answer(413, std::to_string(events.size()) + " events in one request; at most " +
+                                 std::to_string(max_events_) + " (ingress.max_events_per_request)");
 
   Admitted admitted;
   admitted.events.reserve(events.size());

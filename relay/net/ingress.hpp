@@ -60,16 +60,32 @@ struct Admitted {
 // One per server thread (it keeps the decoder's parser between requests).
 class Ingress {
  public:
-  Ingress(const pipeline::Pipeline& pipeline, const IngressAuthenticator& auth, const RouteDoors* doors = nullptr);
+  // A body with more than `max_events` events is refused (413) whole.
+  Ingress(const pipeline::Pipeline& pipeline, const IngressAuthenticator& auth, const RouteDoors* doors = nullptr,
+          std::size_t max_events = 100);
+
+  // The refusal a request earns by its head alone (path, method, and but for
+  // hmac-timestamp, which signs the body, authentication and content type), before its
+  // body is read; nullopt when it may go on. `request.body` is not looked at.
+  std::optional<Answer> screen(const IngressRequest& request) const;
 
   // The answer when the request is refused, or the admitted events; `now` checks
   // hmac-timestamp tolerance and is the signing time of the deliveries.
   std::variant<Answer, Admitted> admit(const IngressRequest& request, std::chrono::system_clock::time_point now);
 
  private:
+  // The route named by the path ("" for /events) and the authenticator of its door, or the refusal.
+  struct Door {
+    std::string_view route;
+    const IngressAuthenticator* auth;
+  };
+  std::variant<Answer, Door> door_for(const IngressRequest& request) const;
+  static bool authenticated(const Door& door, const IngressRequest& request, std::chrono::system_clock::time_point now);
+
   const pipeline::Pipeline& pipeline_;
   const IngressAuthenticator& auth_;
   const RouteDoors* doors_;
+  std::size_t max_events_;
   core::EventDecoder decoder_;
 };
 

@@ -1,8 +1,8 @@
 #pragma once
 // Ingress authentication, one scheme per listener, as EventBridge connections send it:
 // none, api_key (a named header), basic, bearer, and hmac-timestamp with a clock tolerance.
-// Pure: the caller passes the header values and the current time. Comparisons are
-// constant time; nothing here logs or returns a secret.
+// Pure: the caller passes the header values and the current time. Secrets are compared
+// in constant time (their lengths included); nothing here logs or returns a secret.
 #include <chrono>
 #include <optional>
 #include <string>
@@ -27,6 +27,9 @@ class IngressAuthenticator {
 
   // The header an api_key listener reads; empty for other schemes.
   const std::string& api_key_header() const { return api_key_header_; }
+
+  // True for hmac-timestamp, which signs the body; the other schemes decide on headers alone.
+  bool needs_body() const { return scheme_ == config::IngressAuth::hmac_timestamp; }
 
   // True when the request may pass; `body` is the exact bytes received.
   bool allows(const Credentials& credentials, std::string_view body, std::chrono::system_clock::time_point now) const;

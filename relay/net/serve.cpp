@@ -12,12 +12,24 @@
 #include "relay/net/health.hpp"
 #include "relay/net/http_server.hpp"
 #include "relay/net/log.hpp"
+#include "relay/net/open_file_limit.hpp"
 #include "relay/net/stop_signal.hpp"
 #include "relay/store/sqlite_outbox.hpp"
 
 namespace relay::net {
 
 namespace {
+
+// What the ingress sees of a request (whose body may not be read yet).
+IngressRequest ingress_request(const HttpRequest& request, const IngressAuthenticator& auth) {
+  Credentials credentials{
+      request[http::field::authorization], {}, request["x-amzn-event-timestamp"], request["x-amzn-event-signature"]};
+  if (!auth.api_key_header().empty()) credentials.api_key = request[auth.api_key_header()];
+  return {request.method_string(), request.target(), request[http::field::content_type], credentials, request.body(),
+          [&request](std::string_view name) -> std::string_view {
+            return request[boost::beast::string_view(name.data(), name.size())];
+          }};
+}
 
 // One line per accepted event: what came in and how many deliveries it made.
 void log_accepted(const Admitted& admitted) {
@@ -40,16 +52,26 @@ class IngressHandler final : public HttpHandler {
  public:
   // `intake` is null in sync mode, `admin` when the admin API is off.
   IngressHandler(const pipeline::Pipeline& pipeline, const IngressAuthenticator& auth, const RouteDoors& doors,
-                 DurableIntake* intake, const AdminService* admin, std::shared_ptr<Deliverer> deliverer,
-                 const Health& health)
-      : ingress_(pipeline, auth, &doors),
+                 std::size_t max_events, DurableIntake* intake, const AdminService* admin,
+                 std::shared_ptr<Deliverer> deliverer, const Health& health)
+      : ingress_(pipeline, auth, &doors, max_events),
         auth_(auth),
         intake_(intake),
         admin_(admin),
         deliverer_(std::move(deliverer)),
         health_(health) {}
 
-  awaitable<void> handle(HttpRequest& request, HttpResponse& response) override {
+  // Events are refused before their body is read when the head says enough.
+  bool answer_head(const HttpRequest& head, HttpResponse& response) override {
+    if (!std::string_view(head.target()).starts_with(kEventsPath)) return false;
+    auto refused = ingress_.screen(ingress_request(head, auth_));
+    if (!refused) return false;
+    health_.count_refusal(refused->status);
+    to_response(std::move(*refused), response);
+    return true;
+  }
+
+  awaitable<void> handle(HttpRequest& request, HttpResponse& response, const asio::ip::address& client) override {
     if (request.method() == http::verb::get) {
       if (auto answer = health_.answer(request.target())) {
         to_response(std::move(*answer), response);
@@ -57,19 +79,12 @@ class IngressHandler final : public HttpHandler {
       }
     }
     if (admin_ && is_admin_target(request.target())) {
-      auto answering =
-          admin_->handle(request.method_string(), request.target(), request[http::field::authorization], deliverer_);
+      auto answering = admin_->handle(request.method_string(), request.target(), request[http::field::authorization],
+                                      client.to_string(), deliverer_);
       to_response(co_await std::move(answering), response);
       co_return;
     }
-    Credentials credentials{
-        request[http::field::authorization], {}, request["x-amzn-event-timestamp"], request["x-amzn-event-signature"]};
-    if (!auth_.api_key_header().empty()) credentials.api_key = request[auth_.api_key_header()];
-    const IngressRequest in{request.method_string(), request.target(), request[http::field::content_type], credentials,
-                            request.body(), [&request](std::string_view name) -> std::string_view {
-                              return request[boost::beast::string_view(name.data(), name.size())];
-                            }};
-    auto admitted = ingress_.admit(in, std::chrono::system_clock::now());
+    auto admitted = ingress_.admit(ingress_request(request, auth_), std::chrono::system_clock::now());
     if (auto* refused = std::get_if<Answer>(&admitted)) {
       health_.count_refusal(refused->status);
       to_response(std::move(*refused), response);
@@ -107,10 +122,35 @@ class IngressHandler final : public HttpHandler {
   const Health& health_;
 };
 
+// Throws when the ingress would be open to other machines with nobody asked to
+// authenticate, unless the config opened it on purpose (ingress.auth.type: none).
+void refuse_open_ingress(const config::Config& config, const config::ListenAddress& listen) {
+  if (config.ingress.auth != config::IngressAuth::none || config.ingress.auth_explicit || config::is_loopback(listen))
+    return;
+  throw std::runtime_error(
+      "refusing to listen on " + config.listen +
+      " without ingress authentication: anyone who can reach it could have relay sign their events. Set ingress.auth "
+      "in the config (or " + config::kIngressApiKeyVariable + " without a config file), listen on 127.0.0.1, or "
+      "write `ingress: {auth: {type: none}}` to leave it open on purpose");
+}
+
+// Says so when max_connections cannot all be open at once.
+void check_open_file_limit(std::size_t max_connections) {
+  constexpr std::size_t kFilesBesidesConnections = 64;  // outbox, listeners, delivery connections
+  const OpenFileLimit files = raise_open_file_limit();
+  if (max_connections + kFilesBesidesConnections <= files.soft) return;
+  log(observe::LogLevel::warn,
+      "relay serve: ingress.max_connections (" + std::to_string(max_connections) + ") does not fit in the open-file limit (" +
+          std::to_string(files.soft) + ", hard limit " + std::to_string(files.hard) +
+          "); when out of files the longest idle connection is closed. Raise the limit (ulimit -n, LimitNOFILE=) or "
+          "lower max_connections");
+}
+
 ServerOptions server_options(const config::Config& config) {
   std::string problem;
   auto listen = config::parse_listen_address(config.listen, problem);
   if (!listen) throw std::runtime_error("listen: " + problem);
+  refuse_open_ingress(config, *listen);
   ServerOptions o;
   o.listen = *listen;
   o.threads = config.threads ? config.threads : std::max(1u, std::thread::hardware_concurrency());
@@ -150,6 +190,7 @@ int run_serve(const config::Config& config, std::chrono::milliseconds drain_time
   try {
     const std::vector<Endpoint> endpoints = endpoints_from(config);
     const ServerOptions options = server_options(config);
+    check_open_file_limit(options.max_connections);
     const IngressAuthenticator auth(config.ingress);
     RouteDoors doors;
     for (const auto& [route, ingress] : config.route_ingress) doors.emplace(route, IngressAuthenticator(ingress));
@@ -170,7 +211,8 @@ int run_serve(const config::Config& config, std::chrono::milliseconds drain_time
     std::vector<std::shared_ptr<Deliverer>> senders;
     HttpServer server(options, [&](asio::io_context& io, std::size_t) {
       senders.push_back(std::make_shared<Deliverer>(io, endpoints, options.threads));
-      return std::make_unique<IngressHandler>(pipeline, auth, doors, intake ? &*intake : nullptr,
+      return std::make_unique<IngressHandler>(pipeline, auth, doors, config.ingress.max_events_per_request,
+                                              intake ? &*intake : nullptr,
                                               admin ? &*admin : nullptr, senders.back(), observed);
     });
     if (store) {

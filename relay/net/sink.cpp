@@ -30,7 +30,7 @@ class SinkHandler final : public HttpHandler {
  public:
   SinkHandler(asio::io_context& io, SinkState& state, std::uint64_t seed) : io_(io), state_(state), random_(seed) {}
 
-  awaitable<void> handle(HttpRequest& request, HttpResponse& response) override {
+  awaitable<void> handle(HttpRequest& request, HttpResponse& response, const asio::ip::address&) override {
     const SinkOptions& o = state_.options;
     if (state_.key && !core::hmac_timestamp_valid(*state_.key, request[core::kTimestampHeader], request.body(),
                                                   request[core::kSignatureHeader])) {

@@ -96,5 +96,16 @@ TEST(ListenAddress, ABareIpv6AddressGetsABracketedSuggestion) {
   EXPECT_EQ(error, "an IPv6 address needs brackets: [::1]:8080");
 }
 
+TEST(ListenAddress, LoopbackIsOnlyWhatThisMachineAloneCanReach) {
+  for (const char* text : {"127.0.0.1:80", "127.9.9.9:80", "[::1]:80", "localhost:80"}) {
+    std::string error;
+    EXPECT_TRUE(is_loopback(*parse_listen_address(text, error))) << text;
+  }
+  for (const char* text : {"0.0.0.0:80", "[::]:80", "10.0.0.1:80", "[::2]:80", "relay.example:80"}) {
+    std::string error;
+    EXPECT_FALSE(is_loopback(*parse_listen_address(text, error))) << text;
+  }
+}
+
 }  // namespace
 }  // namespace relay::config

@@ -1,3 +1,6 @@
+#include <algorithm>
+#include <chrono>
+
 #include "relay/core/base64.hpp"
 #include "relay/core/hmac.hpp"
 #include "relay/core/hmac_timestamp.hpp"
@@ -108,6 +111,24 @@ TEST(ConstantTimeEqual, ComparesContent) {
   EXPECT_TRUE(constant_time_equal("", ""));
   EXPECT_FALSE(constant_time_equal("abc", "abd"));
   EXPECT_FALSE(constant_time_equal("abc", "ab"));
+  EXPECT_FALSE(constant_time_equal("", "a"));
+}
+
+// A guess of another length was refused at once, which told a caller the secret's length.
+TEST(ConstantTimeEqual, AGuessOfAnyLengthTakesAsLong) {
+  const std::string secret(256 << 10, 's');
+  const auto fastest = [&secret](const std::string& guess) {
+    auto best = std::chrono::steady_clock::duration::max();
+    for (int run = 0; run < 5; ++run) {
+      const auto start = std::chrono::steady_clock::now();
+      for (int i = 0; i < 20; ++i) EXPECT_FALSE(constant_time_equal(guess, secret));
+      best = std::min(best, std::chrono::steady_clock::now() - start);
+    }
+    return best;
+  };
+  const auto short_guess = fastest("x");
+  const auto same_length = fastest(std::string(secret.size(), 'x'));
+  EXPECT_GT(short_guess * 10, same_length);
 }
 
 }  // namespace

@@ -88,6 +88,74 @@ TEST_F(IngressTest, RefusalsCarryAJsonError) {
   EXPECT_FALSE(body.at("error").as_string().empty());
 }
 
+TEST_F(IngressTest, TheHeadAloneDecidesAuthenticationBeforeTheBody) {
+  IngressRequest head = request("");
+  head.body = {};
+  EXPECT_FALSE(ingress_.screen(head)) << "a head with credentials goes on to its body";
+
+  head.credentials.authorization = "Bearer nope";
+  auto refused = ingress_.screen(head);
+  ASSERT_TRUE(refused);
+  EXPECT_EQ(refused->status, 401u);
+  EXPECT_EQ(json::parse(refused->body), json::parse(R"({"error": "unauthorized"})"));
+
+  head = request("");
+  head.content_type = "text/plain";
+  EXPECT_EQ(ingress_.screen(head).value_or(Answer{}).status, 415u);
+  head = request("");
+  head.target = "/elsewhere";
+  EXPECT_EQ(ingress_.screen(head).value_or(Answer{}).status, 404u);
+  head = request("");
+  head.method = "PUT";
+  EXPECT_EQ(ingress_.screen(head).value_or(Answer{}).status, 405u);
+}
+
+TEST_F(IngressTest, HmacTimestampWaitsForTheBodyItSigns) {
+  config::IngressConfig c;
+  c.auth = config::IngressAuth::hmac_timestamp;
+  c.secret = "s";
+  const IngressAuthenticator hmac(c);
+  Ingress ingress(*pipeline_, hmac);
+  IngressRequest head = request("");
+  head.credentials = {};
+  EXPECT_FALSE(ingress.screen(head)) << "no verdict before the body";
+  EXPECT_EQ(std::get<Answer>(ingress.admit(request(ecs_), kNow)).status, 401u);
+}
+
+TEST_F(IngressTest, ARouteDoorIsCheckedOnTheHead) {
+  config::IngressConfig c;
+  c.auth = config::IngressAuth::api_key;
+  c.api_key_header = "x-team-key";
+  c.secret = "team";
+  RouteDoors doors;
+  doors.emplace("ecs_task", IngressAuthenticator(c));
+  Ingress ingress(*pipeline_, auth_, &doors);
+  IngressRequest head = request("");
+  head.target = "/events/ecs_task";
+  std::string_view key;
+  head.header = [&key](std::string_view name) { return name == "x-team-key" ? key : std::string_view(); };
+  EXPECT_EQ(ingress.screen(head).value_or(Answer{}).status, 401u) << "the listener's bearer token does not open it";
+  key = "team";
+  EXPECT_FALSE(ingress.screen(head));
+}
+
+TEST_F(IngressTest, MoreEventsThanTheCapAreRefusedWhole) {
+  Ingress capped(*pipeline_, auth_, nullptr, 2);
+  const auto batch = [this](int n) {
+    std::string body = "[";
+    for (int i = 0; i < n; ++i) body += (i ? "," : "") + ecs_;
+    return body + "]";
+  };
+  const std::string two = batch(2), three = batch(3);
+  ASSERT_TRUE(std::holds_alternative<Admitted>(capped.admit(request(two), kNow)));
+  auto result = capped.admit(request(three), kNow);
+  ASSERT_TRUE(std::holds_alternative<Answer>(result)) << "nothing is admitted, so nothing is stored";
+  const Answer& a = std::get<Answer>(result);
+  EXPECT_EQ(a.status, 413u);
+  EXPECT_EQ(json::parse(a.body).at("error").as_string(),
+            "3 events in one request; at most 2 (ingress.max_events_per_request)");
+}
+
 TEST(IngressAnswers, ShapesAndStatuses) {
   auto a = accepted_answer({"a", "b"});
   EXPECT_EQ(a.status, 202u);

@@ -1,0 +1,43 @@
+#pragma once
+// The server's connections that wait for a request, longest wait first, across every
+// server thread. At the connection cap (or out of file descriptors) the longest idle one
+// is closed to make room; a stopping server closes them all. Any thread may close; the
+// close itself runs on the connection's own thread, which then sees its read fail.
+#include <list>
+#include <memory>
+#include <mutex>
+
+#include "relay/net/asio.hpp"
+
+namespace relay::net {
+
+class IdleConnections {
+  struct Slot;
+
+ public:
+  // Lists `stream` (whose coroutines run on `stream`'s executor, the calling thread's)
+  // until destroyed; make one around each wait for a request, on that thread.
+  class Waiting {
+   public:
+    Waiting(IdleConnections& idle, tcp_stream& stream);
+    ~Waiting();
+    Waiting(const Waiting&) = delete;
+    Waiting& operator=(const Waiting&) = delete;
+
+   private:
+    IdleConnections& idle_;
+    std::shared_ptr<Slot> slot_;
+  };
+
+  // Closes the connection that has waited longest; false when none waits.
+  bool close_longest_idle();
+  void close_all();
+
+ private:
+  void close(std::shared_ptr<Slot> slot);
+
+  std::mutex mutex_;
+  std::list<std::shared_ptr<Slot>> waiting_;  // oldest first
+};
+
+}  // namespace relay::net
