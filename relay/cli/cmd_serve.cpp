@@ -3,6 +3,7 @@
 
 #include "relay/cli/commands.hpp"
 #include "relay/cli/load_config.hpp"
+#include "relay/config/listen_address.hpp"
 #include "relay/net/log.hpp"
 #include "relay/net/serve.hpp"
 
@@ -32,7 +33,13 @@ int run(const ServeOptions& opt) {
   net::configure_log(level, opt.log_payloads);
   auto config = load_config("relay serve", opt.config_file);
   if (!config) return 1;
-  if (!opt.listen.empty()) config->listen = opt.listen;
+  if (!opt.listen.empty()) {
+    if (std::string problem; !config::parse_listen_address(opt.listen, problem)) {
+      std::cerr << "relay serve: --listen: " << problem << "\n";
+      return 2;
+    }
+    config->listen = opt.listen;
+  }
   if (!opt.db.empty()) config->store.path = opt.db;
   if (opt.sync) config->delivery.mode = config::DeliveryMode::sync;
   if (opt.threads) config->threads = opt.threads;

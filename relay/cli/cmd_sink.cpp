@@ -24,9 +24,10 @@ struct SinkCommandOptions {
 };
 
 int run(const SinkCommandOptions& opt) {
-  auto listen = net::parse_listen_address(opt.listen);
+  std::string problem;
+  auto listen = config::parse_listen_address(opt.listen, problem);
   if (!listen) {
-    std::cerr << "relay sink: --listen: expected ADDRESS:PORT, got \"" << opt.listen << "\"\n";
+    std::cerr << "relay sink: --listen: " << problem << "\n";
     return 2;
   }
   if (opt.tls_cert.empty() != opt.tls_key.empty()) {

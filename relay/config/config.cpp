@@ -1,11 +1,12 @@
 #include "relay/config/config.hpp"
 
+#include "relay/config/http_url.hpp"
+#include "relay/config/listen_address.hpp"
 #include "relay/config/secret_ref.hpp"
 #include "relay/config/yaml_json.hpp"
 #include "relay/core/object_reader.hpp"
 
 #include <boost/json/parse.hpp>
-#include <boost/url/parse.hpp>
 
 #include <cstdlib>
 #include <thread>
@@ -30,12 +31,57 @@ std::string secret_at(ObjectReader& r, std::string_view key, bool required) {
   return std::get<std::string>(std::move(resolved));
 }
 
-bool valid_listen(std::string_view s) {
-  auto colon = s.rfind(':');
-  if (colon == std::string_view::npos || colon == 0 || colon + 1 == s.size()) return false;
-  for (char c : s.substr(colon + 1))
-    if (c < '0' || c > '9') return false;
-  return std::atoi(std::string(s.substr(colon + 1)).c_str()) <= 65535;
+// `text` as delivery will parse it, or nullopt with `error`: not an http(s) URL, or an IP
+// literal that outbound.deny refuses.
+std::optional<HttpUrl> destination_url(std::string_view text, const std::vector<DenyRule>& deny, std::string& error) {
+  auto url = parse_http_url(text, error);
+  if (!url || !url->host_is_ip) return url;
+  if (const DenyRule* rule = refused_by(deny, *pattern::parse_ip(url->host))) {
+    error = refusal(url->host, *rule);
+    return std::nullopt;
+  }
+  return url;
+}
+
+// A destination's `url`: the URL itself, or env:NAME / file:PATH naming it (a secret, then
+// shown redacted). It must parse as delivery parses it, and an IP literal must pass
+// outbound.deny. Problems never quote the URL.
+void read_url(ObjectReader& r, const std::vector<DenyRule>& deny, pipeline::DestinationSpec& d) {
+  const std::string ref = r.string("url", {}, true);
+  if (ref.empty()) return;
+  const bool secret = ref.starts_with("env:") || ref.starts_with("file:");
+  auto resolved = resolve_secret(ref);
+  if (auto* err = std::get_if<SecretError>(&resolved)) {
+    r.error("url", err->message);
+    return;
+  }
+  std::string error;
+  const auto url = destination_url(std::get<std::string>(resolved), deny, error);
+  if (!url) {
+    r.error("url", error);
+    return;
+  }
+  d.url = std::get<std::string>(std::move(resolved));
+  if (secret) d.shown_url = url->redacted();
+}
+
+void read_outbound(const json::object& o, OutboundConfig& out, std::vector<std::string>& errors) {
+  ObjectReader r(o, "outbound", errors);
+  if (const auto* deny = r.value("deny")) {
+    out.deny.clear();
+    if (!deny->is_array()) r.error("deny", "expected a list of link-local, private, loopback or CIDR blocks");
+    const std::size_t count = deny->is_array() ? deny->get_array().size() : 0;
+    for (std::size_t i = 0; i < count; ++i) {
+      const auto& item = deny->get_array()[i];
+      auto rule = item.is_string() ? parse_deny_rule(item.get_string()) : std::nullopt;
+      if (!rule)
+        r.error("deny[" + std::to_string(i) + "]",
+                "expected link-local, private, loopback or a CIDR block such as 10.0.0.0/8 or fd00::/8");
+      else
+        out.deny.push_back(std::move(*rule));
+    }
+  }
+  r.reject_unknown();
 }
 
 // An `auth` mapping (ingress.auth, or a route's request.auth) into `in`'s auth fields.
@@ -157,12 +203,7 @@ void read_destination(std::string_view name, const json::value& v, Config& cfg, 
   pipeline::DestinationSpec d;
   DestinationOptions opt;
   d.name = name;
-  d.url = r.string("url", {}, true);
-  if (!d.url.empty()) {
-    auto url = boost::urls::parse_uri(d.url);
-    if (!url || (url->scheme() != "http" && url->scheme() != "https") || url->host().empty())
-      r.error("url", "expected an http:// or https:// URL with a host");
-  }
+  read_url(r, cfg.outbound.deny, d);
   const auto scheme =
       r.choice("signing", "hmac-timestamp", {"hmac-timestamp", "bearer", "standard-webhooks", "hmac-sha256-hex", "none"});
   d.scheme = *pipeline::parse_signing_scheme(scheme);
@@ -270,7 +311,7 @@ std::optional<Config> parse_config(std::string_view text, std::vector<std::strin
   Config cfg;
   ObjectReader r(root->get_object(), "", errors);
   cfg.listen = r.string("listen", cfg.listen);
-  if (!valid_listen(cfg.listen)) r.error("listen", "expected ADDRESS:PORT, e.g. 127.0.0.1:8080 or 0.0.0.0:443");
+  if (std::string problem; !parse_listen_address(cfg.listen, problem)) r.error("listen", problem);
   cfg.threads = static_cast<std::size_t>(r.integer("threads", 0, 0, 256));
   if (const auto* ingress = r.object("ingress")) read_ingress(*ingress, cfg.ingress, errors);
   if (const auto* delivery = r.object("delivery")) {
@@ -302,6 +343,7 @@ std::optional<Config> parse_config(std::string_view text, std::vector<std::strin
     cfg.pattern_limits.max_pattern_chars = static_cast<std::size_t>(p.integer("max_chars", 2048, 16, 1 << 20));
     p.reject_unknown();
   }
+  if (const auto* outbound = r.object("outbound")) read_outbound(*outbound, cfg.outbound, errors);
   if (const auto* destinations = r.object("destinations", true)) {
     if (destinations->empty()) r.error("destinations", "expected at least one destination");
     for (const auto& kv : *destinations) read_destination(kv.key(), kv.value(), cfg, errors);
@@ -326,6 +368,10 @@ std::optional<Config> zero_config_from_env(std::vector<std::string>& errors) {
     return std::nullopt;
   }
   Config cfg;
+  if (std::string problem; !destination_url(url, cfg.outbound.deny, problem)) {
+    errors.push_back("WEBHOOK_URL: " + problem);
+    return std::nullopt;
+  }
   if (const char* key = std::getenv(kIngressApiKeyVariable)) {
     if (!*key) {
       errors.push_back(std::string(kIngressApiKeyVariable) + " is set but empty; give it the key callers must send in " +

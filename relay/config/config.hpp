@@ -2,6 +2,7 @@
 // The relay's configuration file (YAML, or JSON), validated entirely at load: every
 // problem is reported at once with its path, unknown keys are errors, secrets are resolved
 // (env:NAME, file:PATH) but never printed.
+#include "relay/config/outbound_deny.hpp"
 #include "relay/pattern/limits.hpp"
 #include "relay/pipeline/pipeline.hpp"
 
@@ -74,6 +75,11 @@ struct AdminConfig {
   std::string token;  // resolved secret; empty: no admin API
 };
 
+// Where deliveries may connect: every address a destination resolves to is checked.
+struct OutboundConfig {
+  std::vector<DenyRule> deny = default_deny();
+};
+
 struct Config {
   std::string listen = "127.0.0.1:8080";
   std::size_t threads = 0;  // 0: one per core
@@ -82,6 +88,7 @@ struct Config {
   StoreConfig store;
   AdminConfig admin;
   pattern::Limits pattern_limits;
+  OutboundConfig outbound;
   std::vector<pipeline::DestinationSpec> destinations;
   std::vector<DestinationOptions> destination_options;  // parallel to destinations
   std::vector<pipeline::RouteSpec> routes;

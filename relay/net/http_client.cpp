@@ -2,8 +2,10 @@
 
 #include <openssl/ssl.h>
 
+#include <algorithm>
 #include <stdexcept>
 
+#include "relay/net/finish_by.hpp"
 #include "relay/net/retry.hpp"
 
 namespace relay::net {
@@ -34,9 +36,35 @@ OutgoingRequest make_request(const Endpoint& endpoint, const pipeline::Request& 
 
 struct Exchange {
   AttemptResult result;
-  bool answered = false;    // a response (or part of one) arrived
-  bool keep_alive = false;  // the connection may carry another request
+  bool answered = false;  // a response (or part of one) arrived
+  bool clean = false;     // the final answer was read whole, keep-alive, nothing left in the buffer
 };
+
+// Reads the answer's body into `out.result.excerpt` (its first kResponseExcerptBytes);
+// false when it ends early or passes kMaxResponseBody: the status stands, the connection goes.
+template <class Stream>
+awaitable<bool> read_body(Stream& stream, beast::flat_buffer& buffer, http::response_parser<http::buffer_body>& parser,
+                          Exchange& out) {
+  auto& body = parser.get().body();
+  std::size_t total = 0;
+  while (!parser.is_done()) {
+    char chunk[8192];
+    body.data = chunk;
+    body.size = sizeof chunk;
+    auto [ec, n] = co_await http::async_read(stream, buffer, parser);
+    if (ec == http::error::need_buffer) ec = {};
+    const std::size_t got = sizeof chunk - body.size;
+    total += got;
+    const std::size_t room = kResponseExcerptBytes - out.result.excerpt.size();
+    out.result.excerpt.append(chunk, std::min(got, room));
+    if (ec) {
+      out.result.error = "reading the answer's body: " + ec.message();
+      co_return false;
+    }
+    if (total > kMaxResponseBody) co_return false;
+  }
+  co_return true;
+}
 
 template <class Stream>
 awaitable<Exchange> exchange(Stream& stream, beast::flat_buffer& buffer, const OutgoingRequest& request,
@@ -49,22 +77,80 @@ awaitable<Exchange> exchange(Stream& stream, beast::flat_buffer& buffer, const O
     out.result.error = "sending: " + wec.message();
     co_return out;
   }
-  http::response_parser<http::string_body> parser;
-  parser.body_limit(kMaxResponseBody);
-  lowest.expires_at(deadline);
-  auto [rec, rn] = co_await http::async_read(stream, buffer, parser);
-  out.answered = parser.got_some();
-  if (rec) {
-    out.result.error = "reading the answer: " + rec.message();
-    co_return out;
+  // Interim answers (100 Continue, 102 Processing, 103 Early Hints) precede the final one.
+  std::optional<http::response_parser<http::buffer_body>> parser;
+  for (;;) {
+    parser.emplace();
+    parser->body_limit(boost::none);  // read_body counts
+    auto [rec, rn] = co_await http::async_read_header(stream, buffer, *parser);
+    out.answered = out.answered || parser->got_some();
+    if (rec) {
+      out.result.error = "reading the answer: " + rec.message();
+      co_return out;
+    }
+    const unsigned status = parser->get().result_int();
+    if (status == 101) {
+      out.result.error = "the receiver answered 101 Switching Protocols, which a delivery cannot take";
+      co_return out;
+    }
+    if (status < 100 || status >= 200) break;
   }
-  const auto& response = parser.get();
+  const auto& response = parser->get();
   out.result.status = response.result_int();
-  out.result.excerpt = response.body().substr(0, kResponseExcerptBytes);
   if (auto it = response.find(http::field::retry_after); it != response.end())
     out.result.retry_after = parse_retry_after(it->value(), std::chrono::system_clock::now());
-  out.keep_alive = response.keep_alive();
+  const bool whole = co_await read_body(stream, buffer, *parser, out);
+  out.clean = whole && response.keep_alive() && buffer.size() == 0;
   co_return out;
+}
+
+pattern::IpAddress ip_of(const asio::ip::address& address) {
+  pattern::IpAddress ip;
+  ip.v6 = address.is_v6();
+  if (ip.v6) {
+    const auto bytes = address.to_v6().to_bytes();
+    std::copy(bytes.begin(), bytes.end(), ip.bytes.begin());
+  } else {
+    const auto bytes = address.to_v4().to_bytes();
+    std::copy(bytes.begin(), bytes.end(), ip.bytes.begin());
+  }
+  return ip;
+}
+
+using Resolved = std::tuple<beast::error_code, tcp::resolver::results_type>;
+
+awaitable<Resolved> resolve(std::shared_ptr<resolver_t> resolver, std::string host, std::string port) {
+  co_return co_await resolver->async_resolve(host, port);
+}
+
+// The addresses of `url`'s host that outbound.deny lets through, resolved by `deadline`;
+// empty with `error` set when there are none.
+awaitable<std::vector<tcp::endpoint>> allowed_endpoints(asio::io_context& io, const Endpoint& endpoint,
+                                                        Clock::time_point deadline, std::string& error) {
+  const config::HttpUrl& url = endpoint.url;
+  auto resolver = std::make_shared<resolver_t>(io);
+  const auto resolved = co_await finish_by(io, deadline, resolve(resolver, url.host, url.port));
+  std::vector<tcp::endpoint> allowed;
+  if (!resolved) {
+    resolver->cancel();
+    error = "resolving " + url.host + ": no answer within connect_timeout";
+    co_return allowed;
+  }
+  const auto& [ec, results] = *resolved;
+  if (ec) {
+    error = "resolving " + url.host + ": " + ec.message();
+    co_return allowed;
+  }
+  for (const auto& entry : results) {
+    const auto address = entry.endpoint().address();
+    if (const config::DenyRule* rule = config::refused_by(endpoint.deny, ip_of(address))) {
+      if (error.empty()) error = config::refusal(address.to_string(), *rule);
+    } else {
+      allowed.push_back(entry.endpoint());
+    }
+  }
+  if (!allowed.empty()) error.clear();
+  co_return allowed;
 }
 
 }  // namespace
@@ -73,6 +159,16 @@ struct ConnectionPool::Connection {
   std::optional<tcp_stream> plain;
   std::optional<tls_stream> tls;
   beast::flat_buffer buffer;
+
+  // Bytes the receiver sent that no request asked for (a late answer, TLS records): such a
+  // connection must not carry another request.
+  bool holds_unread() {
+    beast::error_code ec;
+    const std::size_t waiting = tls ? beast::get_lowest_layer(*tls).socket().available(ec) +
+                                          static_cast<std::size_t>(SSL_pending(tls->native_handle()))
+                                    : plain->socket().available(ec);
+    return ec || waiting != 0 || buffer.size() != 0;
+  }
 
   awaitable<Exchange> exchange(const OutgoingRequest& request, Clock::time_point deadline) {
     if (tls) co_return co_await net::exchange(*tls, buffer, request, deadline);
@@ -99,12 +195,13 @@ std::vector<Endpoint> endpoints_from(const config::Config& config) {
   std::vector<Endpoint> out;
   for (std::size_t i = 0; i < config.destinations.size(); ++i) {
     const auto& d = config.destinations[i];
-    auto url = parse_http_url(d.url);
-    if (!url) throw std::runtime_error("destination " + d.name + ": not an http(s) URL: " + d.url);
+    std::string problem;
+    auto url = config::parse_http_url(d.url, problem);
+    if (!url) throw std::runtime_error("destination " + d.name + ": url: " + problem);
     const config::DestinationOptions options =
         i < config.destination_options.size() ? config.destination_options[i] : config::DestinationOptions{};
     auto tls = url->tls ? client_tls_context(options.ca_file) : nullptr;
-    out.push_back({d.name, std::move(*url), options, std::move(tls)});
+    out.push_back({d.name, std::move(*url), options, config.outbound.deny, std::move(tls)});
   }
   return out;
 }
@@ -116,14 +213,10 @@ ConnectionPool::~ConnectionPool() = default;
 
 awaitable<std::unique_ptr<ConnectionPool::Connection>> ConnectionPool::connect(ConnectionPool& pool,
                                                                                std::string& error) {
-  const HttpUrl& url = pool.endpoint_.url;
+  const config::HttpUrl& url = pool.endpoint_.url;
   const auto deadline = Clock::now() + pool.endpoint_.options.connect_timeout;
-  resolver_t resolver(pool.io_);
-  auto [rec, endpoints] = co_await resolver.async_resolve(url.host, url.port);
-  if (rec) {
-    error = "resolving " + url.host + ": " + rec.message();
-    co_return nullptr;
-  }
+  const std::vector<tcp::endpoint> endpoints = co_await allowed_endpoints(pool.io_, pool.endpoint_, deadline, error);
+  if (endpoints.empty()) co_return nullptr;
   auto c = std::make_unique<Connection>();
   tcp_stream stream(pool.io_);
   stream.expires_at(deadline);
@@ -164,16 +257,17 @@ awaitable<AttemptResult> ConnectionPool::send(std::shared_ptr<ConnectionPool> po
   while (!pool->idle_.empty()) {
     std::unique_ptr<Connection> c = std::move(pool->idle_.back());
     pool->idle_.pop_back();
+    if (c->holds_unread()) continue;
     Exchange ex = co_await c->exchange(outgoing, deadline);
     if (!ex.answered && Clock::now() < deadline) continue;
-    if (ex.result.status && ex.keep_alive) pool->idle_.push_back(std::move(c));
+    if (ex.clean && !c->holds_unread()) pool->idle_.push_back(std::move(c));
     co_return ex.result;
   }
   AttemptResult failed;
   std::unique_ptr<Connection> c = co_await connect(*pool, failed.error);
   if (!c) co_return failed;
   Exchange ex = co_await c->exchange(outgoing, deadline);
-  if (ex.result.status && ex.keep_alive) pool->idle_.push_back(std::move(c));
+  if (ex.clean && !c->holds_unread()) pool->idle_.push_back(std::move(c));
   co_return ex.result;
 }
 

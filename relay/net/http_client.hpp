@@ -2,6 +2,7 @@
 // The delivery client: for each destination and server thread, a pool of kept-alive
 // connections (TLS with peer and host-name verification, SNI), at most a given number in
 // use at once, connect and total timeouts. One call is one attempt; retries are the caller's.
+// Every address DNS returns is checked against outbound.deny; only checked ones are dialled.
 #include <chrono>
 #include <memory>
 #include <optional>
@@ -9,9 +10,9 @@
 #include <vector>
 
 #include "relay/config/config.hpp"
+#include "relay/config/http_url.hpp"
 #include "relay/net/asio.hpp"
 #include "relay/net/async_semaphore.hpp"
-#include "relay/net/url.hpp"
 #include "relay/pipeline/pipeline.hpp"
 
 namespace relay::net {
@@ -19,8 +20,9 @@ namespace relay::net {
 // A destination as every thread sees it: parsed once, then read-only.
 struct Endpoint {
   std::string name;
-  HttpUrl url;
+  config::HttpUrl url;
   config::DestinationOptions options;
+  std::vector<config::DenyRule> deny;  // outbound.deny
   std::shared_ptr<ssl::context> tls;  // set for https
 };
 
@@ -32,12 +34,12 @@ std::shared_ptr<ssl::context> client_tls_context(const std::optional<std::string
 inline constexpr std::size_t kResponseExcerptBytes = 4096;
 
 // Every destination of `config`, in order; throws std::runtime_error for a URL it cannot
-// use or a CA file it cannot load.
+// use (never quoting it) or a CA file it cannot load.
 std::vector<Endpoint> endpoints_from(const config::Config& config);
 
 struct AttemptResult {
-  unsigned status = 0;  // 0: no answer (see error)
-  std::string error;
+  unsigned status = 0;  // the final (non-1xx) status; 0: no answer (see error)
+  std::string error;    // why there is no answer; with a status, what went wrong reading its body
   std::optional<std::chrono::milliseconds> retry_after;
   std::string excerpt;  // the first kResponseExcerptBytes of the response body
 };
@@ -49,8 +51,10 @@ class ConnectionPool {
 
   const Endpoint& endpoint() const { return endpoint_; }
 
-  // Sends `request`'s bytes as they are (the pipeline signed them) and reads the answer.
-  // Waits for a free unit first; the total timeout counts from when it has one.
+  // Sends `request`'s bytes as they are (the pipeline signed them) and reads the answer,
+  // skipping interim 1xx answers (101 fails the attempt). Waits for a free unit first; the
+  // total timeout counts from when it has one; resolving and connecting share connect_timeout.
+  // A connection goes back to the pool only after a clean exchange with nothing left unread.
   static awaitable<AttemptResult> send(std::shared_ptr<ConnectionPool> pool, const pipeline::Request& request);
 
  private:

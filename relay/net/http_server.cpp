@@ -245,7 +245,7 @@ awaitable<void> accept_connections(ServerThread& t) {
 
 void log_accept_exception(std::exception_ptr e) { log_exception(e, "accept loop"); }
 
-tcp::endpoint resolve_listen(asio::io_context& io, const ListenAddress& address) {
+tcp::endpoint resolve_listen(asio::io_context& io, const config::ListenAddress& address) {
   tcp::resolver resolver(io);
   beast::error_code ec;
   auto results = resolver.resolve(address.host, std::to_string(address.port),

@@ -14,8 +14,8 @@
 #include <vector>
 
 #include "relay/net/asio.hpp"
+#include "relay/config/listen_address.hpp"
 #include "relay/net/idle_connections.hpp"
-#include "relay/net/listen_address.hpp"
 
 namespace relay::net {
 
@@ -23,7 +23,7 @@ using HttpRequest = http::request<http::string_body>;
 using HttpResponse = http::response<http::string_body>;
 
 struct ServerOptions {
-  ListenAddress listen;
+  config::ListenAddress listen;
   std::size_t threads = 1;
   std::size_t max_body_bytes = 1 << 20;
   std::size_t max_header_bytes = 16 * 1024;  // request line and headers

@@ -124,8 +124,9 @@ class IngressHandler final : public HttpHandler {
 
 // Throws when the ingress would be open to other machines with nobody asked to
 // authenticate, unless the config opened it on purpose (ingress.auth.type: none).
-void refuse_open_ingress(const config::Config& config, const ListenAddress& listen) {
-  if (config.ingress.auth != config::IngressAuth::none || config.ingress.auth_explicit || is_loopback(listen)) return;
+void refuse_open_ingress(const config::Config& config, const config::ListenAddress& listen) {
+  if (config.ingress.auth != config::IngressAuth::none || config.ingress.auth_explicit || config::is_loopback(listen))
+    return;
   throw std::runtime_error(
       "refusing to listen on " + config.listen +
       " without ingress authentication: anyone who can reach it could have relay sign their events. Set ingress.auth "
@@ -146,8 +147,9 @@ void check_open_file_limit(std::size_t max_connections) {
 }
 
 ServerOptions server_options(const config::Config& config) {
-  auto listen = parse_listen_address(config.listen);
-  if (!listen) throw std::runtime_error("listen: expected ADDRESS:PORT, got \"" + config.listen + "\"");
+  std::string problem;
+  auto listen = config::parse_listen_address(config.listen, problem);
+  if (!listen) throw std::runtime_error("listen: " + problem);
   refuse_open_ingress(config, *listen);
   ServerOptions o;
   o.listen = *listen;

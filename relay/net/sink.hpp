@@ -6,12 +6,12 @@
 #include <optional>
 #include <string>
 
-#include "relay/net/listen_address.hpp"
+#include "relay/config/listen_address.hpp"
 
 namespace relay::net {
 
 struct SinkOptions {
-  ListenAddress listen;
+  config::ListenAddress listen;
   std::optional<std::string> secret;  // verify signatures when set
   std::optional<std::string> tls_cert_file;
   std::optional<std::string> tls_key_file;

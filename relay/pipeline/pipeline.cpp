@@ -100,7 +100,7 @@ namespace {
 
 Request signed_request(const Destination& dest, const DeliveryKey& key, std::string_view content_type,
                        std::string body, std::string_view signing_time) {
-  Request r{"POST", dest.spec.url, {}, std::move(body)};
+  Request r{"POST", dest.spec.shown_url.empty() ? dest.spec.url : dest.spec.shown_url, {}, std::move(body)};
   r.headers.reserve(dest.spec.headers.size() + 4);
   r.headers.push_back({"content-type", std::string(content_type)});
   for (const auto& h : dest.spec.headers) r.headers.push_back(h);

@@ -23,6 +23,7 @@ struct DestinationSpec {
   SigningScheme scheme = SigningScheme::hmac_timestamp;
   std::vector<std::string> secrets;  // resolved; the current one first, then older ones in rotation
   std::vector<Header> headers;       // static extra headers
+  std::string shown_url;             // how `url` may be printed when it is a secret (env:, file:); empty: url itself
 };
 
 struct RouteSpec {
@@ -54,7 +55,7 @@ std::string message_id(const DeliveryKey& key);
 
 struct Request {
   std::string method;
-  std::string url;
+  std::string url;  // as it may be printed (the destination's shown_url); the client sends to its parsed URL
   std::vector<Header> headers;
   std::string body;
 };

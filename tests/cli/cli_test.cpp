@@ -189,5 +189,38 @@ TEST(RelayVerify, ExitCodesSayValidInvalidOrUsage) {
   EXPECT_EQ(usage.exit_code, 2);
 }
 
+// config check parses URLs and listen addresses with the parsers serve uses.
+TEST(RelayConfigCheck, RefusesWhatServeWouldRefuseWithoutPrintingUserInfo) {
+  testing::TempDir dir;
+  const auto file = dir.write("relay.yaml", R"(listen: "::1:8080"
+destinations:
+  hook: {url: "https://agent:hunter2@hooks.example/x", secret: s}
+routes:
+  - {name: ecs, handler: ecs_task, destinations: [hook]}
+)");
+  const auto r = run_process({RELAY_BINARY, "config", "check", file});
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_THAT(r.err, HasSubstr("listen: an IPv6 address needs brackets: [::1]:8080"));
+  EXPECT_THAT(r.err, HasSubstr("destinations.hook.url: user info (user:password@) is not allowed"));
+  EXPECT_THAT(r.out + r.err, ::testing::Not(HasSubstr("hunter2")));
+}
+
+TEST(RelayTest, AUrlThatIsASecretIsPrintedRedacted) {
+  testing::TempDir dir;
+  const auto file = dir.write("relay.yaml", R"(destinations:
+  slack: {url: env:RELAY_CLI_HOOK_URL, signing: none}
+routes:
+  - {name: ecs, handler: ecs_task, destinations: [slack]}
+)");
+  const auto r = run_process({RELAY_BINARY, "test", "--config", file, sample("ecs-task-stopped-exit-codes.json")}, "",
+                             {"RELAY_CLI_HOOK_URL=https://hooks.slack.com/services/T0/B0/XyZsecret"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const auto out = lines(r.out);
+  ASSERT_EQ(out.size(), 1u);
+  const auto& req = out[0].at("deliveries").as_array().at(0).at("request").as_object();
+  EXPECT_EQ(req.at("url"), "https://hooks.slack.com/<redacted>");
+  EXPECT_THAT(r.out + r.err, ::testing::Not(HasSubstr("XyZsecret")));
+}
+
 }  // namespace
 }  // namespace relay

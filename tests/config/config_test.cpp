@@ -179,7 +179,7 @@ routes:
   - name: c
     destinations: [hook]
 )"),
-              ElementsAre("listen: expected ADDRESS:PORT, e.g. 127.0.0.1:8080 or 0.0.0.0:443",
+              ElementsAre("listen: expected ADDRESS:PORT, e.g. 127.0.0.1:8080, [::1]:8080 or 0.0.0.0:443",
                           "ingress.auth.type: expected one of none, api_key, basic, bearer, hmac-timestamp",
                           "ingress.read_timeout: expected a duration such as 250ms, 5s, 30m or 2h",
                           "destinations.hook.url: expected an http:// or https:// URL with a host",
@@ -189,7 +189,110 @@ routes:
                           "routes[1].name: \"a\" is already the name of routes[0]",
                           "routes[1].pattern: not valid JSON: syntax error",
                           "routes[2].handler: missing",
-                          "lsiten: unknown key (known: listen, threads, ingress, delivery, store, admin, patterns, destinations, routes)"));
+                          "lsiten: unknown key (known: listen, threads, ingress, delivery, store, admin, patterns, outbound, destinations, routes)"));
+}
+
+// What `relay serve` would refuse, config load refuses too, with the same words.
+TEST(Config, RefusesWhatServeRefuses) {
+  EXPECT_THAT(errors_of(R"(
+listen: "::1:8080"
+destinations:
+  hook: {url: "https://user:hunter2@hooks.example/x", secret: s}
+routes:
+  - {name: ecs, handler: ecs_task, destinations: [hook]}
+)"),
+              ElementsAre("listen: an IPv6 address needs brackets: [::1]:8080",
+                          "destinations.hook.url: user info (user:password@) is not allowed in a URL: it would be "
+                          "logged and sent in clear; put credentials in a header (headers: {authorization: env:NAME})"));
+  std::vector<std::string> errors;
+  auto cfg = parse_config(std::string("listen: \"[::1]:8080\"\n") + kMinimal, errors);
+  ASSERT_TRUE(cfg) << errors.at(0);
+  EXPECT_EQ(cfg->listen, "[::1]:8080");
+}
+
+TEST(Config, ADestinationUrlMayBeASecretAndIsThenShownRedacted) {
+  setenv("RELAY_TEST_HOOK_URL", "https://hooks.slack.com/services/T0/B0/XyZsecret", 1);
+  const std::string config = R"(
+destinations:
+  hook: {url: env:RELAY_TEST_HOOK_URL, secret: s}
+  plain: {url: "https://hooks.example/x", secret: s}
+routes:
+  - {name: ecs, handler: ecs_task, destinations: [hook, plain]}
+)";
+  std::vector<std::string> errors;
+  auto cfg = parse_config(config, errors);
+  ASSERT_TRUE(cfg) << errors.at(0);
+  EXPECT_EQ(cfg->destinations[0].url, "https://hooks.slack.com/services/T0/B0/XyZsecret");
+  EXPECT_EQ(cfg->destinations[0].shown_url, "https://hooks.slack.com/<redacted>");
+  EXPECT_EQ(cfg->destinations[1].shown_url, "");
+
+  // A stored delivery's request (what `relay test` prints) carries the redacted form.
+  const auto request = cfg->pipeline->request_for({"e1", "ecs", "hook"}, "application/json", "{}", "2024-01-01T00:00:00.000Z");
+  ASSERT_TRUE(request);
+  EXPECT_EQ(request->url, "https://hooks.slack.com/<redacted>");
+
+  // A resolved URL that is not one is refused without being quoted.
+  setenv("RELAY_TEST_HOOK_URL", "ftp://XyZsecret@files.example/", 1);
+  const auto problems = errors_of(config);
+  ASSERT_EQ(problems.size(), 1u);
+  EXPECT_EQ(problems[0], "destinations.hook.url: expected an http:// or https:// URL with a host");
+  unsetenv("RELAY_TEST_HOOK_URL");
+  EXPECT_THAT(errors_of(config), ElementsAre("destinations.hook.url: environment variable RELAY_TEST_HOOK_URL is not set"));
+}
+
+TEST(Config, OutboundDenyDefaultsToLinkLocalAndTakesClassesAndCidrs) {
+  std::vector<std::string> errors;
+  auto cfg = parse_config(kMinimal, errors);
+  ASSERT_TRUE(cfg);
+  ASSERT_EQ(cfg->outbound.deny.size(), 1u);
+  EXPECT_EQ(cfg->outbound.deny[0].name, "link-local");
+
+  cfg = parse_config(std::string("outbound: {deny: [private, loopback, 203.0.113.0/24]}\n") + kMinimal, errors);
+  ASSERT_TRUE(cfg) << errors.at(0);
+  ASSERT_EQ(cfg->outbound.deny.size(), 3u);
+  EXPECT_EQ(cfg->outbound.deny[2].name, "203.0.113.0/24");
+
+  cfg = parse_config(std::string("outbound: {deny: []}\n") + kMinimal, errors);
+  ASSERT_TRUE(cfg);
+  EXPECT_TRUE(cfg->outbound.deny.empty());
+
+  EXPECT_THAT(errors_of(std::string("outbound: {deny: [link-local, intranet, 7], allow: []}\n") + kMinimal),
+              ElementsAre("outbound.deny[1]: expected link-local, private, loopback or a CIDR block such as 10.0.0.0/8 or fd00::/8",
+                          "outbound.deny[2]: expected link-local, private, loopback or a CIDR block such as 10.0.0.0/8 or fd00::/8",
+                          "outbound.allow: unknown key (known: deny)"));
+}
+
+TEST(Config, ADestinationAtADeniedIpLiteralIsRefusedAtLoad) {
+  EXPECT_THAT(errors_of(R"(
+destinations:
+  meta: {url: "http://169.254.169.254/latest/meta-data/", signing: none}
+  meta6: {url: "http://[fd00:ec2::254]/", signing: none}
+routes:
+  - {name: ecs, handler: ecs_task, destinations: [meta, meta6]}
+)"),
+              ElementsAre("destinations.meta.url: destination address 169.254.169.254 refused by outbound.deny (link-local)",
+                          "destinations.meta6.url: destination address fd00:ec2::254 refused by outbound.deny (link-local)"));
+  EXPECT_THAT(errors_of(R"(
+outbound: {deny: [loopback]}
+destinations:
+  local: {url: "http://127.0.0.1:9000/", signing: none}
+routes:
+  - {name: ecs, handler: ecs_task, destinations: [local]}
+)"),
+              ElementsAre("destinations.local.url: destination address 127.0.0.1 refused by outbound.deny (loopback)"));
+}
+
+TEST(Config, ZeroConfigRefusesAWebhookUrlDeliveryCannotUse) {
+  setenv("WEBHOOK_SECRET", "example", 1);
+  std::vector<std::string> errors;
+  setenv("WEBHOOK_URL", "https://agent:pw@hooks.example/x", 1);
+  EXPECT_FALSE(zero_config_from_env(errors));
+  setenv("WEBHOOK_URL", "http://169.254.169.254/", 1);
+  EXPECT_FALSE(zero_config_from_env(errors));
+  ASSERT_EQ(errors.size(), 2u);
+  EXPECT_EQ(errors[0].find("WEBHOOK_URL: user info"), 0u) << errors[0];
+  EXPECT_EQ(errors[1], "WEBHOOK_URL: destination address 169.254.169.254 refused by outbound.deny (link-local)");
+  unsetenv("WEBHOOK_URL");
 }
 
 TEST(Config, ASecretThatResolvesEmptyIsAnErrorWherever) {

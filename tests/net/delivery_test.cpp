@@ -7,6 +7,7 @@
 #include <thread>
 
 #include "tests/net/http_test_client.hpp"
+#include "tests/net/raw_receiver.hpp"
 #include "tests/net/relay_fixture.hpp"
 
 namespace relay::testing {
@@ -20,6 +21,8 @@ std::size_t count_of(const std::string& text, const std::string& what) {
   for (auto at = text.find(what); at != std::string::npos; at = text.find(what, at + 1)) ++n;
   return n;
 }
+
+std::string port_of(const std::string& url) { return url.substr(url.rfind(':') + 1); }
 
 TEST(Delivery, A503ingReceiverGetsTheEventOnceItRecovers) {
   TempDir dir;
@@ -54,6 +57,40 @@ TEST(Delivery, A400IsAPermanentFailureNotRetried) {
   EXPECT_THAT(serve.process->stderr_text(300ms), ::testing::Not(HasSubstr("retrying")));
 }
 
+// A receiver that says 100 Continue first and answers 2xx with a body past the client's
+// limit has accepted the event: it is delivered once, not retried.
+TEST(Delivery, AnInterimAnswerAndAnOversizedBodyStillMakeOneDelivery) {
+  TempDir dir;
+  const std::string big(2u << 20, 'x');
+  RawReceiver receiver([&](std::size_t) {
+    return RawReceiver::Reply{"HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 200 OK\r\nContent-Length: " +
+                              std::to_string(big.size()) + "\r\n\r\n" + big};
+  });
+  auto serve = start_serve(dir, ServeConfig(receiver.url()), {"--log-level", "info"});
+  ASSERT_EQ(HttpTestClient(serve.url).post("/events", ecs_event(1)).status, 202u);
+  const auto delivered = serve.process->wait_stderr("\"msg\":\"delivered\"", 10s);
+  ASSERT_TRUE(delivered) << serve.process->stderr_text();
+  EXPECT_THAT(*delivered, HasSubstr("\"status\":200"));
+  // Retries are 50 ms apart: a second request would have come by now.
+  EXPECT_FALSE(receiver.wait_requests(2, 500ms));
+  EXPECT_THAT(serve.process->stderr_text(), ::testing::Not(HasSubstr("retrying")));
+}
+
+// outbound.deny is checked on the addresses a name resolves to: nothing is sent there.
+TEST(Delivery, ADestinationResolvingToADeniedAddressIsRefusedAndGetsNothing) {
+  TempDir dir;
+  auto sink = start_sink();
+  auto serve = start_serve(dir, ServeConfig("http://localhost:" + port_of(sink.url))
+                                    .set(&ServeConfig::outbound, "{deny: [loopback]}")
+                                    .set(&ServeConfig::retry, "{schedule: [50ms], jitter: 0}"));
+  ASSERT_EQ(HttpTestClient(serve.url).post("/events", ecs_event(1)).status, 202u);
+  const auto refused = serve.process->wait_stderr("refused by outbound.deny (loopback)", 10s);
+  ASSERT_TRUE(refused) << serve.process->stderr_text();
+  EXPECT_THAT(*refused, ::testing::ContainsRegex("destination address (127\\.0\\.0\\.1|::1) refused"));
+  EXPECT_TRUE(serve.process->wait_stderr("now a dead letter", 10s));
+  EXPECT_FALSE(sink.process->stdout_line(300ms));
+}
+
 // A self-signed certificate for `host` (also its own CA) in `dir`: {cert, key}.
 std::pair<std::string, std::string> make_certificate(const TempDir& dir, const std::string& name,
                                                      const std::string& host) {
@@ -63,8 +100,6 @@ std::pair<std::string, std::string> make_certificate(const TempDir& dir, const s
   if (r.exit_code != 0) throw std::runtime_error("openssl: " + r.err);
   return {cert, key};
 }
-
-std::string port_of(const std::string& url) { return url.substr(url.rfind(':') + 1); }
 
 TEST(Delivery, TlsOnBothSidesWithVerifiedHostNames) {
   TempDir dir;

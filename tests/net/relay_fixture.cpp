@@ -31,7 +31,7 @@ std::string ServeConfig::yaml() const {
          "ingress:\n"
          "  auth: " +
          auth + "\n" + ingress + "delivery: " + delivery + "\n" + (store.empty() ? "" : "store: " + store + "\n") +
-         (admin.empty() ? "" : "admin: " + admin + "\n") +
+         (admin.empty() ? "" : "admin: " + admin + "\n") + (outbound.empty() ? "" : "outbound: " + outbound + "\n") +
          "destinations:\n"
          "  webhook:\n"
          "    url: " +

@@ -45,6 +45,7 @@ struct ServeConfig {
   std::string retry = "{schedule: [50ms, 50ms, 50ms, 50ms, 50ms], jitter: 0}";
   std::string store;  // start_serve puts the outbox in its TempDir when empty
   std::string admin;  // e.g. "{token: t0k}"; no admin API when empty
+  std::string outbound;  // e.g. "{deny: [loopback]}"; the default when empty
   std::string more_routes;  // route entries after the "ecs" one ("  - {...}\n" each)
   std::string yaml() const;
 };
