@@ -1,0 +1,54 @@
+// A pattern and an event (fields: pattern JSON, event JSON). A pattern the parser accepts
+// compiles; matching the event's text and its parsed value give the same verdict, and for
+// small inputs the same verdict as the reference matcher of the pattern tests.
+#include "relay/pattern/matcher.hpp"
+#include "tests/fuzz/fuzz_input.hpp"
+#include "tests/pattern/reference_matcher.hpp"
+
+#include <boost/json/parse.hpp>
+
+#include <algorithm>
+
+namespace json = boost::json;
+using namespace relay::pattern;
+
+namespace {
+
+constexpr std::uint32_t kId = 7;
+
+// The reference backtracks over wildcards and rescans the event for `exists: false`:
+// ask it only where that stays cheap.
+bool reference_is_cheap(std::string_view pattern, std::string_view event) {
+  return event.size() <= 1024 && std::count(pattern.begin(), pattern.end(), '*') <= 2;
+}
+
+}  // namespace
+
+extern "C" int LLVMFuzzerTestOneInput(const unsigned char* data, std::size_t size) {
+  const auto parts = relay::fuzz::fields(relay::fuzz::as_text(data, size), 2);
+  const std::string_view pattern_text = parts[0], event_text = parts[1];
+
+  MatcherBuilder builder;
+  const auto error = builder.add(kId, pattern_text);
+  if (error) RELAY_FUZZ_CHECK(!error->problem.empty());
+  const Matcher matcher = std::move(builder).build();
+  RELAY_FUZZ_CHECK(matcher.empty() == error.has_value());
+
+  std::vector<std::uint32_t> from_text;
+  const bool read = matcher.match_json(event_text, from_text);
+  RELAY_FUZZ_CHECK(from_text.empty() || from_text == std::vector<std::uint32_t>{kId});
+  if (!read) RELAY_FUZZ_CHECK(from_text.empty());
+
+  boost::system::error_code ec;
+  const json::value event = json::parse(event_text, ec);
+  if (ec || !read) return 0;  // the two readers may draw the line of valid JSON differently
+  std::vector<std::uint32_t> from_value;
+  matcher.match(event, from_value);
+  RELAY_FUZZ_CHECK(from_value == from_text);
+
+  if (!error && reference_is_cheap(pattern_text, event_text)) {
+    const bool expected = relay::pattern::testing::reference_matches(json::parse(pattern_text), event);
+    RELAY_FUZZ_CHECK(expected == !from_value.empty());
+  }
+  return 0;
+}
