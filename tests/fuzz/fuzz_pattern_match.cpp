@@ -1,11 +1,12 @@
 // A pattern and an event (fields: pattern JSON, event JSON). A pattern the parser accepts
-// compiles; matching the event's text and its parsed value give the same verdict, and for
-// small inputs the same verdict as the reference matcher of the pattern tests.
+// compiles; matching the parsed event and its JSON text give the same verdict, and for small
+// inputs the same verdict as the reference matcher of the pattern tests.
 #include "relay/pattern/matcher.hpp"
 #include "tests/fuzz/fuzz_input.hpp"
 #include "tests/pattern/reference_matcher.hpp"
 
 #include <boost/json/parse.hpp>
+#include <boost/json/serialize.hpp>
 
 #include <algorithm>
 
@@ -41,10 +42,18 @@ extern "C" int LLVMFuzzerTestOneInput(const unsigned char* data, std::size_t siz
 
   boost::system::error_code ec;
   const json::value event = json::parse(event_text, ec);
-  if (ec || !read) return 0;  // the two readers may draw the line of valid JSON differently
+  if (ec) return 0;
   std::vector<std::uint32_t> from_value;
   matcher.match(event, from_value);
-  RELAY_FUZZ_CHECK(from_value == from_text);
+  // Against the value's own text: the fuzzed text may repeat a key, which the two readers
+  // resolve differently, or spell a number Boost.JSON reads a unit in the last place off.
+  // (Boost writes an infinite double as Infinity, which is not JSON: no text to compare.)
+  const std::string canonical = json::serialize(event);
+  std::vector<std::uint32_t> from_canonical_text;
+  if (canonical.find("Infinity") == std::string::npos) {
+    RELAY_FUZZ_CHECK(matcher.match_json(canonical, from_canonical_text));
+    RELAY_FUZZ_CHECK(from_value == from_canonical_text);
+  }
 
   if (!error && reference_is_cheap(pattern_text, event_text)) {
     const bool expected = relay::pattern::testing::reference_matches(json::parse(pattern_text), event);
