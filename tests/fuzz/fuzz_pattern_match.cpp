@@ -47,10 +47,11 @@ extern "C" int LLVMFuzzerTestOneInput(const unsigned char* data, std::size_t siz
   matcher.match(event, from_value);
   // Against the value's own text: the fuzzed text may repeat a key, which the two readers
   // resolve differently, or spell a number Boost.JSON reads a unit in the last place off.
-  // (Boost writes an infinite double as Infinity, which is not JSON: no text to compare.)
+  // Boost writes a double beyond range as Infinity, and reads 0e400 as NaN and writes it so:
+  // neither is JSON, so there is no text to compare.
   const std::string canonical = json::serialize(event);
   std::vector<std::uint32_t> from_canonical_text;
-  if (canonical.find("Infinity") == std::string::npos) {
+  if (canonical.find("Infinity") == std::string::npos && canonical.find("NaN") == std::string::npos) {
     RELAY_FUZZ_CHECK(matcher.match_json(canonical, from_canonical_text));
     RELAY_FUZZ_CHECK(from_value == from_canonical_text);
   }
