@@ -56,9 +56,11 @@ extern "C" int LLVMFuzzerTestOneInput(const unsigned char* data, std::size_t siz
     RELAY_FUZZ_CHECK(from_value == from_canonical_text);
   }
 
-  if (!error && reference_is_cheap(pattern_text, event_text)) {
-    const bool expected = relay::pattern::testing::reference_matches(json::parse(pattern_text), event);
-    RELAY_FUZZ_CHECK(expected == !from_value.empty());
-  }
+  if (error || !reference_is_cheap(pattern_text, event_text)) return 0;
+  // The reference reads the pattern with Boost.JSON, which refuses some numbers relay
+  // reads (an exponent past its range on a zero): those it cannot judge.
+  const json::value pattern = json::parse(pattern_text, ec);
+  if (ec) return 0;
+  RELAY_FUZZ_CHECK(relay::pattern::testing::reference_matches(pattern, event) == !from_value.empty());
   return 0;
 }
