@@ -129,10 +129,7 @@ void normalise(json::value& v) {
     return;
   }
   // An empty id is no id: kept, every such event would share one dedupe key.
-  if (string_or_empty(o, "id").empty()) {
-    o.erase("id");
-    o["id"] = content_id({"envelope", json::serialize(v)});
-  }
+  if (string_or_empty(o, "id").empty()) o["id"] = content_id({"envelope", json::serialize(v)});
 }
 
 InputError syntax_error(std::string_view body, std::size_t offset, const boost::system::error_code& ec) {

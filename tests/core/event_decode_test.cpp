@@ -65,13 +65,14 @@ TEST(DecodeEvents, DerivesAStableIdWhenMissing) {
 TEST(DecodeEvents, DerivesAnIdWhenEmpty) {
   EventDecoder decoder;
   std::vector<boost::json::value> out;
-  ASSERT_FALSE(decoder.decode(R"({"id":"","source":"my.app","detail-type":"Thing","detail":{"n":1}})", out));
+  const std::string body = R"({"id":"","source":"my.app","detail-type":"Thing","detail":{"n":1}})";
+  ASSERT_FALSE(decoder.decode(body, out));
+  ASSERT_FALSE(decoder.decode(body, out));
   ASSERT_FALSE(decoder.decode(R"([{"id":"","source":"my.app","detail-type":"Thing","detail":{"n":2}}])", out));
-  ASSERT_FALSE(decoder.decode(R"({"source":"my.app","detail-type":"Thing","detail":{"n":1}})", out));
   ASSERT_EQ(out.size(), 3u);
   EXPECT_EQ(Event::view(out[0]).id.size(), 36u);
-  EXPECT_NE(Event::view(out[0]).id, Event::view(out[1]).id);
-  EXPECT_EQ(Event::view(out[0]).id, Event::view(out[2]).id) << "an empty id is the same as none";
+  EXPECT_EQ(Event::view(out[0]).id, Event::view(out[1]).id) << "a redelivery gets the same id";
+  EXPECT_NE(Event::view(out[0]).id, Event::view(out[2]).id);
 }
 
 TEST(DecodeEvents, ReadsAnArray) {
