@@ -3,7 +3,7 @@ BUILD ?= build
 CONFIG_ARGS ?=
 RUN_ARGS ?=
 
-.PHONY: all deps configure build run test test-sanitize bench clean
+.PHONY: all deps configure build run test test-sanitize fuzz bench clean
 
 all: build
 
@@ -27,8 +27,16 @@ test: build
 test-sanitize:
 	$(MAKE) test BUILD=build-asan CONFIG_ARGS="-DRELAY_SANITIZE=ON -DRELAY_BENCH=OFF -DCMAKE_BUILD_TYPE=Debug"
 
+# libFuzzer targets under ASan + UBSan (clang-15); scripts/fuzz-smoke.sh runs them.
+FUZZ_BUILD ?= build-fuzz
+$(FUZZ_BUILD)/build.ninja: | deps
+	CC=clang-15 CXX=clang++-15 cmake -S . -B $(FUZZ_BUILD) -G Ninja -DRELAY_FUZZ=ON -DRELAY_BENCH=OFF -DRELAY_TESTS=OFF
+
+fuzz: $(FUZZ_BUILD)/build.ninja
+	cmake --build $(FUZZ_BUILD) --target relay_fuzzers
+
 bench: build
 	$(BUILD)/bench/relay_bench_pipeline
 
 clean:
-	rm -rf build build-asan
+	rm -rf build build-asan build-fuzz

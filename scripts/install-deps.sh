@@ -3,12 +3,13 @@
 set -euo pipefail
 # Build: compiler, CMake, Ninja, ccache and the libraries. Tests: python3, openssl (the
 # TLS tests make their certificates with it), node and npm (signatures are cross-checked
-# against the standardwebhooks package).
+# against the standardwebhooks package). Fuzzing (make fuzz): clang-15 and libFuzzer.
 packages=(
   g++ cmake ninja-build ccache pkg-config make python3 openssl
   libboost1.81-dev libboost-json1.81-dev libboost-url1.81-dev
   libssl-dev libsqlite3-dev libpq-dev libyaml-cpp-dev libcli11-dev
   libgtest-dev libgmock-dev libbenchmark-dev
+  clang-15 libfuzzer-15-dev
 )
 missing=()
 for p in "${packages[@]}"; do

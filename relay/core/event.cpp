@@ -128,7 +128,8 @@ void normalise(json::value& v) {
     v = envelope_from_alarm_action(o);
     return;
   }
-  if (!o.contains("id")) o["id"] = content_id({"envelope", json::serialize(v)});
+  // An empty id is no id: kept, every such event would share one dedupe key.
+  if (string_or_empty(o, "id").empty()) o["id"] = content_id({"envelope", json::serialize(v)});
 }
 
 InputError syntax_error(std::string_view body, std::size_t offset, const boost::system::error_code& ec) {

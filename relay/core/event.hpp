@@ -42,7 +42,7 @@ class EventDecoder {
   // Parses a body holding one envelope, one CloudWatch alarm-action object, or a JSON
   // array of those, and appends one normalised envelope per event to `out`, allocated from
   // `sp`. Alarm actions become "CloudWatch Alarm State Change" envelopes whose detail is the
-  // alarmData; an event without an id gets one derived from its content. On failure returns
+  // alarmData; an event without an id (or with an empty one) gets one derived from its content. On failure returns
   // the first problem and appends nothing.
   std::optional<InputError> decode(std::string_view body, std::vector<boost::json::value>& out,
                                    boost::json::storage_ptr sp = {});

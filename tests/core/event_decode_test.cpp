@@ -61,6 +61,20 @@ TEST(DecodeEvents, DerivesAStableIdWhenMissing) {
   EXPECT_NE(Event::view(out[0]).id, Event::view(out[2]).id);
 }
 
+// An empty id kept as it came would make every such event one event to the dedupe window.
+TEST(DecodeEvents, DerivesAnIdWhenEmpty) {
+  EventDecoder decoder;
+  std::vector<boost::json::value> out;
+  const std::string body = R"({"id":"","source":"my.app","detail-type":"Thing","detail":{"n":1}})";
+  ASSERT_FALSE(decoder.decode(body, out));
+  ASSERT_FALSE(decoder.decode(body, out));
+  ASSERT_FALSE(decoder.decode(R"([{"id":"","source":"my.app","detail-type":"Thing","detail":{"n":2}}])", out));
+  ASSERT_EQ(out.size(), 3u);
+  EXPECT_EQ(Event::view(out[0]).id.size(), 36u);
+  EXPECT_EQ(Event::view(out[0]).id, Event::view(out[1]).id) << "a redelivery gets the same id";
+  EXPECT_NE(Event::view(out[0]).id, Event::view(out[2]).id);
+}
+
 TEST(DecodeEvents, ReadsAnArray) {
   EventDecoder decoder;
   std::vector<boost::json::value> out;
