@@ -73,6 +73,7 @@ void ValueIndex::add(const ValueTest& test, std::uint32_t id) {
                                   [&](bool b) { (b ? trues_ : falses_).push_back(id); },
                                   [&](double d) { numbers_[d].push_back(id); },
                                   [&](const std::string& s) { strings_[s].push_back(id); },
+                                  [&](const NumberSpelling& n) { spelled_numbers_[n.text].push_back(id); },
                               },
                               t.value);
                  },
@@ -103,6 +104,7 @@ void ValueIndex::find(const FieldValue& value, Ids& out, std::string& scratch) c
       append_found(numbers_, value.number, out);
       numeric_.find(value.number, out);
       break;
+    case ValueKind::spelled_number: append_found(spelled_numbers_, value.text, out); break;
     case ValueKind::true_value: append(trues_, out); break;
     case ValueKind::false_value: append(falses_, out); break;
     case ValueKind::null: append(nulls_, out); break;

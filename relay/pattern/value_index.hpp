@@ -58,6 +58,7 @@ class ValueIndex {
 
   StringMap<Ids> strings_;
   std::unordered_map<double, Ids> numbers_;
+  StringMap<Ids> spelled_numbers_;
   Ids trues_, falses_, nulls_;
   KeysByLength prefixes_, suffixes_;
   KeysByLength folded_prefixes_, folded_suffixes_;

@@ -3,6 +3,7 @@
 #include "relay/pattern/case_fold.hpp"
 #include "relay/pattern/ip_address.hpp"
 #include "relay/pattern/matcher.hpp"
+#include "relay/pattern/number_spelling.hpp"
 #include "relay/pattern/pattern_text.hpp"
 #include "relay/pattern/tally.hpp"
 #include "relay/pattern/wildcard.hpp"
@@ -19,8 +20,9 @@ std::string bytes_of(const IpAddress& a) { return std::string(a.bytes.begin(), a
 
 TEST(IpAddress, ParsesIpv4AndEveryIpv6Form) {
   EXPECT_EQ(bytes_of(*parse_ip("10.1.2.255")), std::string("\x0a\x01\x02\xff", 4));
+  EXPECT_EQ(parse_ip("010.001.002.255"), parse_ip("10.1.2.255"));  // Java reads leading zeros as decimal
   const std::string loopback = std::string(15, '\0') + "\x01";
-  for (const char* text : {"::1", "0:0:0:0:0:0:0:1", "0000:0000::0001", "::0.0.0.1"}) {
+  for (const char* text : {"::1", "0:0:0:0:0:0:0:1", "0000:0000::0001"}) {
     const auto a = parse_ip(text);
     ASSERT_TRUE(a) << text;
     EXPECT_TRUE(a->v6);
@@ -31,8 +33,14 @@ TEST(IpAddress, ParsesIpv4AndEveryIpv6Form) {
   EXPECT_TRUE(parse_ip("::"));
 }
 
+TEST(IpAddress, AnIpv4MappedAddressIsItsIpv4Address) {
+  EXPECT_EQ(parse_ip("::ffff:a00:1"), parse_ip("10.0.0.1"));
+  EXPECT_EQ(parse_ip("0:0:0:0:0:FFFF:0A00:0001"), parse_ip("10.0.0.1"));
+  EXPECT_TRUE(parse_ip("::a00:1")->v6);  // IPv4-compatible addresses stay IPv6
+}
+
 TEST(IpAddress, RefusesMalformedAddresses) {
-  for (const char* text : {"", "1.2.3", "1.2.3.4.5", "256.1.1.1", "01.1.1.1", "1.2.3.-4", " 1.2.3.4", "1:2:3:4:5:6:7:8:9",
+  for (const char* text : {"", "1.2.3", "1.2.3.4.5", "256.1.1.1", "1.2.3.0000000001", "::0.0.0.1", "::ffff:10.0.0.1", "1.2.3.-4", " 1.2.3.4", "1:2:3:4:5:6:7:8:9",
                            "1::2::3", ":::", "12345::", "g::1", "1:2:3:4:5:6:7", "::1.2.3", "1.2.3.4::", "fe80::1%0",
                            "1:2:3:4:5:6:7:8::"}) {
     EXPECT_FALSE(parse_ip(text)) << text;
@@ -46,7 +54,10 @@ TEST(IpAddress, CidrMasksHostBits) {
   EXPECT_EQ(block->network, *parse_ip("192.168.2.0"));
   EXPECT_FALSE(parse_cidr("1.2.3.4/"));
   EXPECT_FALSE(parse_cidr("1.2.3.4/x"));
+  EXPECT_FALSE(parse_cidr("1.2.3.4/32"));
+  EXPECT_EQ(parse_cidr("1.2.3.4/+031")->prefix_bits, 31u);
   EXPECT_TRUE(parse_cidr("::/0"));
+  EXPECT_TRUE(parse_cidr("1.2.3.4/-0"));
 }
 
 TEST(Glob, ParsesPiecesAndEscapes) {
