@@ -26,15 +26,15 @@ struct Exact {
   Scalar value;
 };
 struct Prefix {
-  std::string text;  // folded when ignore_case
+  std::string text;
   bool ignore_case = false;
 };
 struct Suffix {
-  std::string text;  // folded when ignore_case
+  std::string text;
   bool ignore_case = false;
 };
 struct EqualsIgnoreCase {
-  std::string folded;
+  std::string text;
 };
 struct Wildcard {
   Glob glob;

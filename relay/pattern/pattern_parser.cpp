@@ -1,6 +1,5 @@
 #include "relay/pattern/pattern_parser.hpp"
 
-#include "relay/pattern/case_fold.hpp"
 #include "relay/pattern/number_spelling.hpp"
 #include "relay/pattern/pattern_path.hpp"
 
@@ -223,9 +222,12 @@ class PatternParser {
       } else {
         out.emplace_back(ValueTest{Suffix{std::move(text), ignore_case}});
       }
+    } else if (name == "exactly") {
+      if (!arg.is_string()) return fail(arg_where, "expected a string");
+      out.emplace_back(ValueTest{Exact{std::string(arg.get_string())}});
     } else if (name == "equals-ignore-case") {
       if (!arg.is_string()) return fail(arg_where, "expected a string");
-      out.emplace_back(ValueTest{EqualsIgnoreCase{fold_case(arg.get_string())}});
+      out.emplace_back(ValueTest{EqualsIgnoreCase{std::string(arg.get_string())}});
     } else if (name == "wildcard") {
       ValueTest test;
       if (!parse_wildcard(arg, arg_where, test)) return false;
@@ -262,7 +264,7 @@ class PatternParser {
     if (object && object->size() == 1 && object->contains("equals-ignore-case")) {
       const json::value& inner = object->at("equals-ignore-case");
       if (!inner.is_string()) return fail(path_key(where, "equals-ignore-case"), "expected a string");
-      text = fold_case(inner.get_string());
+      text = inner.get_string();
       ignore_case = true;
       return true;
     }
@@ -331,7 +333,7 @@ class PatternParser {
       } else if (name == "suffix") {
         out.excluded.emplace_back(Suffix{std::string(text), false});
       } else if (name == "equals-ignore-case") {
-        out.excluded.emplace_back(EqualsIgnoreCase{fold_case(text)});
+        out.excluded.emplace_back(EqualsIgnoreCase{std::string(text)});
       } else {
         ValueTest test;
         if (!parse_wildcard(*item, item_where, test)) return false;

@@ -88,6 +88,7 @@ const Invalid kInvalid[] = {
     {R"({"a": [{"numeric": 5}]})",
      R"(a[0].numeric: expected a comparison and a number, or two of each, e.g. [">", 0, "<=", 5])"},
     {R"({"a": [{"exists": "yes"}]})", "a[0].exists: expected true or false"},
+    {R"({"a": [{"exactly": 33}]})", "a[0].exactly: expected a string"},
     {R"({"$or": [{"a": ["x"]}]})", "$or: expected a list of at least two objects"},
     {R"({"$or": []})", "$or: expected a list of at least two objects"},
     {R"({"$or": [{"a": ["x"]}, {"b": {"prefix": ["y"]}}]})",

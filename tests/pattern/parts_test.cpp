@@ -88,13 +88,34 @@ TEST(NumberText, ExactWhenNoDigitIsLost) {
   }
 }
 
-TEST(CaseFold, FoldsCapitalsKeepingLengths) {
-  EXPECT_EQ(fold_case("HeLLo 123"), "hello 123");
-  EXPECT_EQ(fold_case("\u00c0\u00de\u00d7\u00df"), "\u00e0\u00fe\u00d7\u00df");
-  EXPECT_EQ(fold_case("\u0100\u0139\u0178\u017d"), "\u0101\u013a\u00ff\u017e");
-  EXPECT_EQ(fold_case("\u0391\u03a9\u0386\u03c2"), "\u03b1\u03c9\u03ac\u03c3");
-  EXPECT_EQ(fold_case("\u0400\u042f"), "\u0450\u044f");
-  EXPECT_EQ(fold_case("\u65e5\u672c"), "\u65e5\u672c");
+TEST(CaseFold, KeysFoldEveryScript) {
+  EXPECT_EQ(case_key("HeLLo 123"), "hello 123");
+  EXPECT_EQ(case_key("\u00c0\u00de\u00d7\u00df"), "\u00e0\u00fe\u00d7ss");
+  EXPECT_EQ(case_key("\u0100\u0139\u0178\u017d"), "\u0101\u013a\u00ff\u017e");
+  EXPECT_EQ(case_key("\u0391\u03a9\u0386\u03c2"), "\u03b1\u03c9\u03ac\u03c3");
+  EXPECT_EQ(case_key("\u0400\u042f"), "\u0450\u044f");
+  EXPECT_EQ(case_key("\u10a0\u13a0\uab70\U00010400"), "\u2d00\uab70\uab70\U00010428");  // Georgian, Cherokee, Deseret
+  EXPECT_EQ(case_key("\u65e5\u672c"), "\u65e5\u672c");
+  EXPECT_EQ(case_key("a\xffB\xc3"), "a\xffb\xc3");  // bytes that are not UTF-8 stay
+}
+
+// Each pattern character stands for Java's lower or upper case of it (EqualsIgnoreCaseParser).
+TEST(CaseFold, APatternCharacterIsItsLowerOrUpperCase) {
+  const CaseInsensitiveText sharp_s("stra\u00dfe");
+  EXPECT_TRUE(sharp_s.matches("STRASSE"));
+  EXPECT_TRUE(sharp_s.matches("Stra\u00dfe"));
+  EXPECT_FALSE(sharp_s.matches("strasse"));  // lower(ß) is ß and upper(ß) is SS: never "ss"
+  EXPECT_FALSE(CaseInsensitiveText("strasse").matches("stra\u00dfe"));
+  const CaseInsensitiveText dotted("\u0130");  // lower "i\u0307", upper itself
+  EXPECT_TRUE(dotted.matches("i\u0307"));
+  EXPECT_FALSE(dotted.matches("i"));
+  EXPECT_TRUE(CaseInsensitiveText("\u01c5").matches("\u01c6"));  // titlecase: lower or upper, not itself
+  EXPECT_FALSE(CaseInsensitiveText("\u01c5").matches("\u01c5"));
+  EXPECT_TRUE(CaseInsensitiveText("\u212a").matches("k"));  // Kelvin sign
+  EXPECT_FALSE(CaseInsensitiveText("\u212a").matches("K"));
+  EXPECT_TRUE(CaseInsensitiveText("ab").is_prefix_of("ABc"));
+  EXPECT_TRUE(CaseInsensitiveText("\u00df").is_suffix_of("maSS"));
+  EXPECT_FALSE(CaseInsensitiveText("\u00df").is_suffix_of("ma"));
 }
 
 // match_json must accept exactly the texts Boost.JSON accepts, whether it reads or skips them.

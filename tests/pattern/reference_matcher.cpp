@@ -97,15 +97,9 @@ bool numeric(const json::array& spec, double x) {
 }
 
 bool affix(const json::value& arg, const std::string& s, bool prefix) {
-  std::string want;
-  std::string have = s;
-  if (arg.is_string()) {
-    want = arg.get_string();
-  } else {
-    want = fold_case(arg.at("equals-ignore-case").get_string());
-    have = fold_case(s);
-  }
-  return prefix ? have.starts_with(want) : have.ends_with(want);
+  if (arg.is_string()) return prefix ? s.starts_with(arg.get_string()) : s.ends_with(arg.get_string());
+  const CaseInsensitiveText want(arg.at("equals-ignore-case").get_string());
+  return prefix ? want.is_prefix_of(s) : want.is_suffix_of(s);
 }
 
 bool cidr(std::string_view block_text, const std::string& s) {
@@ -119,9 +113,10 @@ bool passes(std::string_view name, const json::value& arg, const json::value& e)
   if (name == "numeric") return e.is_number() && exact(e) && numeric(arg.get_array(), number(e));
   if (!e.is_string()) return false;
   const std::string s(e.get_string());
+  if (name == "exactly") return s == arg.get_string();
   if (name == "prefix") return affix(arg, s, true);
   if (name == "suffix") return affix(arg, s, false);
-  if (name == "equals-ignore-case") return fold_case(s) == fold_case(arg.get_string());
+  if (name == "equals-ignore-case") return CaseInsensitiveText(arg.get_string()).matches(s);
   if (name == "wildcard") return wildcard(arg.get_string(), s);
   return cidr(arg.get_string(), s);
 }
