@@ -1,8 +1,11 @@
 #include "relay/pattern/event_reader.hpp"
 
 #include "relay/pattern/json_scanner.hpp"
+#include "relay/pattern/number_spelling.hpp"
 
 #include <boost/json.hpp>
+
+#include <cmath>
 
 namespace relay::pattern {
 namespace {
@@ -56,7 +59,13 @@ class TextReader : FieldCollector {
       default: {
         std::string_view token;
         if (!scanner_.read_number(token)) return false;
-        if (tested) emit(node, held_by, ValueKind::number, number_value(token), {});
+        if (!tested) return true;
+        const double value = number_value(token);
+        if (number_is_exact(token, value)) {
+          emit(node, held_by, ValueKind::number, value, {});
+        } else {
+          emit(node, held_by, ValueKind::spelled_number, 0, token);
+        }
         return true;
       }
     }
@@ -112,6 +121,27 @@ class ValueReader : FieldCollector {
  public:
   using FieldCollector::FieldCollector;
 
+ private:
+  // An integer beyond 2^53 may have no double of its own: then it is matched by its digits.
+  template <class Integer>
+  void emit_integer(std::uint32_t node, std::size_t held_by, Integer i) {
+    if (number_is_exact(i)) {
+      emit(node, held_by, ValueKind::number, static_cast<double>(i), {});
+    } else {
+      emit(node, held_by, ValueKind::spelled_number, 0, out_.spellings.emplace_back(std::to_string(i)));
+    }
+  }
+
+  // A number too large for a double was parsed as infinity: no number compares with it.
+  void emit_double(std::uint32_t node, std::size_t held_by, double d) {
+    if (std::isfinite(d)) {
+      emit(node, held_by, ValueKind::number, d, {});
+    } else {
+      emit(node, held_by, ValueKind::spelled_number, 0, out_.spellings.emplace_back(d > 0 ? "inf" : "-inf"));
+    }
+  }
+
+ public:
   void read(const boost::json::value& event) { read_value(event, FieldTree::kRoot, 0, 0); }
 
  private:
@@ -138,9 +168,9 @@ class ValueReader : FieldCollector {
     if (tree_.field(node) == FieldTree::kNone) return;
     switch (value.kind()) {
       case boost::json::kind::string: emit(node, held_by, ValueKind::string, 0, value.get_string()); break;
-      case boost::json::kind::int64: emit(node, held_by, ValueKind::number, static_cast<double>(value.get_int64()), {}); break;
-      case boost::json::kind::uint64: emit(node, held_by, ValueKind::number, static_cast<double>(value.get_uint64()), {}); break;
-      case boost::json::kind::double_: emit(node, held_by, ValueKind::number, value.get_double(), {}); break;
+      case boost::json::kind::int64: emit_integer(node, held_by, value.get_int64()); break;
+      case boost::json::kind::uint64: emit_integer(node, held_by, value.get_uint64()); break;
+      case boost::json::kind::double_: emit_double(node, held_by, value.get_double()); break;
       case boost::json::kind::bool_: emit(node, held_by, value.get_bool() ? ValueKind::true_value : ValueKind::false_value, 0, {}); break;
       default: emit(node, held_by, ValueKind::null, 0, {}); break;
     }

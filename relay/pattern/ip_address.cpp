@@ -1,42 +1,37 @@
 #include "relay/pattern/ip_address.hpp"
 
+#include <algorithm>
 #include <charconv>
 #include <vector>
 
 namespace relay::pattern {
 namespace {
 
+// Java's reading (InetAddress): decimal parts, leading zeros allowed, 15 characters at most.
 bool parse_v4(std::string_view text, std::uint8_t* out) {
+  if (text.size() > 15) return false;
   for (int part = 0; part < 4; ++part) {
     if (part > 0) {
       if (text.empty() || text.front() != '.') return false;
       text.remove_prefix(1);
     }
     std::size_t digits = 0;
-    while (digits < text.size() && digits < 4 && text[digits] >= '0' && text[digits] <= '9') ++digits;
-    if (digits == 0 || digits > 3 || (digits > 1 && text[0] == '0')) return false;
+    while (digits < text.size() && text[digits] >= '0' && text[digits] <= '9') ++digits;
+    if (digits == 0) return false;
     unsigned value = 0;
-    std::from_chars(text.data(), text.data() + digits, value);
-    if (value > 255) return false;
+    if (std::from_chars(text.data(), text.data() + digits, value).ec != std::errc{} || value > 255) return false;
     out[part] = static_cast<std::uint8_t>(value);
     text.remove_prefix(digits);
   }
   return text.empty();
 }
 
-// Parses colon-separated hex groups (a possible dotted IPv4 tail counts as two groups).
+// Parses colon-separated hex groups.
 bool parse_groups(std::string_view text, std::vector<std::uint16_t>& groups) {
   if (text.empty()) return true;
   for (;;) {
     const auto colon = text.find(':');
     const std::string_view group = text.substr(0, colon);
-    if (colon == std::string_view::npos && group.find('.') != std::string_view::npos) {
-      std::uint8_t v4[4];
-      if (!parse_v4(group, v4)) return false;
-      groups.push_back(static_cast<std::uint16_t>(v4[0] << 8 | v4[1]));
-      groups.push_back(static_cast<std::uint16_t>(v4[2] << 8 | v4[3]));
-      return true;
-    }
     if (group.empty() || group.size() > 4) return false;
     std::uint16_t value = 0;
     const auto [end, ec] = std::from_chars(group.data(), group.data() + group.size(), value, 16);
@@ -57,8 +52,6 @@ bool parse_v6(std::string_view text, std::uint8_t* out) {
     if (after.find("::") != std::string_view::npos) return false;
     if (!parse_groups(text.substr(0, gap), head) || !parse_groups(after, tail)) return false;
     if (head.size() + tail.size() > 7) return false;
-    // A dotted tail is only allowed at the very end, never before the gap.
-    if (text.substr(0, gap).find('.') != std::string_view::npos) return false;
   }
   std::uint16_t all[8] = {};
   for (std::size_t i = 0; i < head.size(); ++i) all[i] = head[i];
@@ -77,6 +70,12 @@ std::optional<IpAddress> parse_ip(std::string_view text) {
   address.v6 = text.find(':') != std::string_view::npos;
   const bool ok = address.v6 ? parse_v6(text, address.bytes.data()) : parse_v4(text, address.bytes.data());
   if (!ok) return std::nullopt;
+  constexpr std::uint8_t kMappedV4[12] = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xFF, 0xFF};
+  if (address.v6 && std::equal(kMappedV4, kMappedV4 + 12, address.bytes.begin())) {
+    std::copy(address.bytes.begin() + 12, address.bytes.end(), address.bytes.begin());
+    std::fill(address.bytes.begin() + 4, address.bytes.end(), 0);
+    address.v6 = false;
+  }
   return address;
 }
 
@@ -96,13 +95,16 @@ std::optional<CidrBlock> parse_cidr(std::string_view text) {
   const auto slash = text.find('/');
   if (slash == std::string_view::npos) return std::nullopt;
   const auto address = parse_ip(text.substr(0, slash));
-  const std::string_view length = text.substr(slash + 1);
-  if (!address || length.empty() || length.size() > 3 || (length.size() > 1 && length[0] == '0')) {
-    return std::nullopt;
-  }
+  std::string_view length = text.substr(slash + 1);
+  // Java's Integer.parseInt: a sign, then decimal digits.
+  const bool negative = !length.empty() && length.front() == '-';
+  if (!length.empty() && (length.front() == '+' || negative)) length.remove_prefix(1);
+  if (!address || length.empty() || length.size() > 9) return std::nullopt;
   std::size_t bits = 0;
   const auto [end, ec] = std::from_chars(length.data(), length.data() + length.size(), bits);
-  if (ec != std::errc{} || end != length.data() + length.size() || bits > address->bits()) return std::nullopt;
+  // event-ruler refuses the full length: /32 and /128 (CIDR.java, "mask bits must be < 32").
+  if (ec != std::errc{} || end != length.data() + length.size() || bits >= address->bits()) return std::nullopt;
+  if (negative && bits != 0) return std::nullopt;
   return CidrBlock{masked(*address, bits), bits};
 }
 

@@ -1,9 +1,12 @@
 #pragma once
 // IPv4 and IPv6 addresses and CIDR blocks for the `cidr` operator.
 //
-// An IPv4 address is four decimal parts without leading zeros; an IPv6 address is any RFC 4291
-// text form (upper or lower case, leading zeros, one "::", a trailing dotted IPv4 part) without
-// a zone. The two families never match each other: "::ffff:10.0.0.1" is an IPv6 address.
+// Read as event-ruler does, through Java's InetAddress after its own regular expressions
+// (CIDR.java, Constants.java): an IPv4 address is four decimal parts (leading zeros allowed, 15
+// characters at most); an IPv6 address is hex groups and colons (upper or lower case, leading
+// zeros, one "::"), with no dotted IPv4 part and no zone. An IPv4-mapped IPv6 address
+// (::ffff:a00:1) is the IPv4 address it maps (Java's rule); other IPv6 addresses never match
+// IPv4 blocks.
 #include <array>
 #include <cstdint>
 #include <optional>
@@ -31,7 +34,8 @@ struct CidrBlock {
   bool operator==(const CidrBlock&) const = default;
 };
 
-// "10.0.0.0/24", "2001:db8::/32"; host bits may be set and are cleared.
+// "10.0.0.0/24", "2001:db8::/32"; host bits may be set and are cleared. The prefix length is
+// below the address's length (event-ruler refuses /32 and /128).
 std::optional<CidrBlock> parse_cidr(std::string_view text);
 
 }  // namespace relay::pattern

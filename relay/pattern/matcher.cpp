@@ -253,9 +253,10 @@ struct MatcherBuilder::Impl {
   Limits limits;
   Matcher::Impl compiled;
 
-  std::optional<PatternError> add(std::uint32_t id, const boost::json::value& pattern) {
+  std::optional<PatternError> add(std::uint32_t id, const boost::json::value& pattern,
+                                  const NumberSpellings& spellings = {}) {
     Disjunction parsed;
-    if (auto error = parse_pattern(pattern, limits, parsed)) return error;
+    if (auto error = parse_pattern(pattern, spellings, limits, parsed)) return error;
     compiled.add(id, parsed);
     return std::nullopt;
   }
@@ -279,8 +280,9 @@ MatcherBuilder& MatcherBuilder::operator=(MatcherBuilder&&) noexcept = default;
 std::optional<PatternError> MatcherBuilder::add(std::uint32_t id, std::string_view pattern_json) {
   if (auto error = too_long(pattern_json.size(), impl_->limits)) return error;
   boost::json::value pattern;
-  if (auto error = read_pattern_text(pattern_json, pattern)) return error;
-  return impl_->add(id, pattern);
+  NumberSpellings spellings;
+  if (auto error = read_pattern_text(pattern_json, pattern, spellings)) return error;
+  return impl_->add(id, pattern, spellings);
 }
 
 std::optional<PatternError> MatcherBuilder::add(std::uint32_t id, const boost::json::value& pattern) {

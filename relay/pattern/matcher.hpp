@@ -6,17 +6,21 @@
 // - Fields are ANDed and the values in a list ORed; an event array matches when any element
 //   does, and fields under one event array must be satisfied by the same element. A key is
 //   one key: {"a.b": [...]} does not reach {"a": {"b": ...}}.
-// - Comparison is typed: "5" is not 5, "null" is not null, "" is not null. Numbers are IEEE
-//   doubles compared by value (300 = 3e2 = 300.0), with no range limit. A pattern number is
-//   refused when writing it lost digits (see pattern_text.hpp); an event number beyond a
-//   double is +-infinity.
+// - Comparison is typed: "5" is not 5, "null" is not null, "" is not null. Numbers a double
+//   holds are compared by value (300 = 3e2 = 300.0), with no range limit; a number a double
+//   cannot hold matches only the same spelling and never numeric (number_spelling.hpp). A
+//   parsed event keeps the digits of integers only.
 // - anything-but holds for a scalar value that no excluded test passes (so anything-but
 //   "x" holds for 5, true and null, and anything-but {"prefix": "x"} for 5); a missing field,
 //   [] or an object has no value and fails it.
 // - exists: true holds for any scalar, null included; exists: false holds when the path
 //   holds no scalar anywhere in the event (missing, [], or an object).
-// - equals-ignore-case folds ASCII, Latin-1, Latin Extended-A, Greek and Cyrillic.
-// - cidr: IPv4 blocks hold IPv4 addresses and IPv6 blocks IPv6 ones, in any text form.
+// - equals-ignore-case: each pattern character stands for its Java lower or upper case
+//   (case_fold.hpp).
+// - $or: a list of two or more objects naming fields, else "$or" is an ordinary key; a later
+//   condition on a path replaces an earlier one in a branch (pattern_parser.hpp).
+// - cidr: IPv4 blocks hold IPv4 addresses and IPv6 blocks IPv6 ones, read as Java reads them
+//   (ip_address.hpp).
 // - Limits (limits.hpp) bound pattern size, stars per wildcard and $or expansion.
 #include "relay/pattern/limits.hpp"
 

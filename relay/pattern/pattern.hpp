@@ -13,22 +13,28 @@ struct Null {
   bool operator==(const Null&) const = default;
 };
 
-// A JSON scalar of an event or a pattern; numbers are compared as doubles.
-using Scalar = std::variant<Null, bool, double, std::string>;
+// A pattern number a double cannot hold exactly (12345678901234567890, 0.30000000000000001,
+// 1e400): like event-ruler, it matches only an event number written the same way.
+struct NumberSpelling {
+  std::string text;
+};
+
+// A JSON scalar of a pattern; numbers a double holds are compared as doubles.
+using Scalar = std::variant<Null, bool, double, std::string, NumberSpelling>;
 
 struct Exact {
   Scalar value;
 };
 struct Prefix {
-  std::string text;  // folded when ignore_case
+  std::string text;
   bool ignore_case = false;
 };
 struct Suffix {
-  std::string text;  // folded when ignore_case
+  std::string text;
   bool ignore_case = false;
 };
 struct EqualsIgnoreCase {
-  std::string folded;
+  std::string text;
 };
 struct Wildcard {
   Glob glob;

@@ -1,10 +1,11 @@
 #include "relay/pattern/pattern_parser.hpp"
 
-#include "relay/pattern/case_fold.hpp"
+#include "relay/pattern/number_spelling.hpp"
 #include "relay/pattern/pattern_path.hpp"
 
 #include <boost/json.hpp>
 
+#include <algorithm>
 #include <charconv>
 #include <cmath>
 #include <limits>
@@ -16,6 +17,29 @@ namespace json = boost::json;
 
 std::string quoted(std::string_view s) { return "\"" + std::string(s) + "\""; }
 
+// Keys that cannot name a field inside a `$or` member (event-ruler's
+// RESERVED_FIELD_NAMES_IN_OR_RELATIONSHIP, Constants.java).
+bool reserved_in_or(std::string_view key) {
+  static constexpr std::string_view kReserved[] = {
+      "exactly", "equals-ignore-case", "prefix", "suffix", "anything-but", "exists", "wildcard", "numeric", "cidr",
+      "=", "<", "<=", ">", ">=", "regex", "not-wildcard", "not-equals-ignore-case", "date-after",
+      "date-on-or-after", "date-before", "date-on-or-before", "in-date-range", "ip-address-in-range",
+      "ip-address-not-in-range"};
+  return std::find(std::begin(kReserved), std::end(kReserved), key) != std::end(kReserved);
+}
+
+// A later condition on a path replaces an earlier one in the same conjunction (event-ruler
+// keeps one list of patterns per path and branch, the last one written).
+void put(Conjunction& conjunction, const FieldConditions& field) {
+  for (FieldConditions& existing : conjunction.fields) {
+    if (existing.path == field.path) {
+      existing = field;
+      return;
+    }
+  }
+  conjunction.fields.push_back(field);
+}
+
 std::string number_text(double d) {
   char buffer[32];
   return std::string(buffer, std::to_chars(buffer, buffer + sizeof buffer, d).ptr);
@@ -23,11 +47,12 @@ std::string number_text(double d) {
 
 class PatternParser {
  public:
-  explicit PatternParser(const Limits& limits) : limits_(limits) {}
+  PatternParser(const Limits& limits, const NumberSpellings& spellings, bool or_is_keyword)
+      : limits_(limits), spellings_(spellings), or_is_keyword_(or_is_keyword) {}
 
   std::optional<PatternError> parse(const json::value& pattern, Disjunction& out) {
     if (!pattern.is_object()) return PatternError{"", "a pattern must be a JSON object"};
-    if (!parse_object(pattern.get_object(), {}, "", out)) return error_;
+    if (!parse_object(pattern.get_object(), {}, "", false, out)) return error_;
     return std::nullopt;
   }
 
@@ -47,34 +72,37 @@ class PatternParser {
     for (const auto& left : into) {
       for (const auto& right : with) {
         Conjunction& both = product.emplace_back(left);
-        both.fields.insert(both.fields.end(), right.fields.begin(), right.fields.end());
+        for (const FieldConditions& field : right.fields) put(both, field);
       }
     }
     into = std::move(product);
     return true;
   }
 
+  // `in_or`: inside a `$or` member, where operator names cannot be field names.
   bool parse_object(const json::object& object, const std::vector<std::string>& keys, const std::string& where,
-                    Disjunction& out) {
+                    bool in_or, Disjunction& out) {
     if (object.empty()) return fail(where, "empty object");
     Disjunction result(1);
     for (const auto& member : object) {
       const std::string key(member.key());
       const std::string member_where = path_key(where, key);
       const json::value& value = member.value();
-      if (key == "$or") {
+      if (key == "$or" && or_is_keyword_) {
         if (!parse_or(value, keys, member_where, result)) return false;
+      } else if (in_or && reserved_in_or(key)) {
+        return fail(member_where, quoted(key) + " is an operator, not a field name, inside $or");
       } else if (value.is_object()) {
         std::vector<std::string> inner = keys;
         inner.push_back(key);
         Disjunction nested;
-        if (!parse_object(value.get_object(), inner, member_where, nested)) return false;
+        if (!parse_object(value.get_object(), inner, member_where, in_or, nested)) return false;
         if (!multiply(result, nested, member_where)) return false;
       } else if (value.is_array()) {
         FieldConditions field{keys, {}};
         field.path.push_back(key);
         if (!parse_leaf(value.get_array(), member_where, field.any_of)) return false;
-        for (auto& conjunction : result) conjunction.fields.push_back(field);
+        for (auto& conjunction : result) put(conjunction, field);
       } else {
         return fail(member_where, "expected a list of values or an object");
       }
@@ -92,7 +120,7 @@ class PatternParser {
       const std::string item_where = path_index(where, i);
       if (!items[i].is_object()) return fail(item_where, "expected an object");
       Disjunction branch;
-      if (!parse_object(items[i].get_object(), keys, item_where, branch)) return false;
+      if (!parse_object(items[i].get_object(), keys, item_where, true, branch)) return false;
       alternatives.insert(alternatives.end(), branch.begin(), branch.end());
     }
     return multiply(result, alternatives, where);
@@ -124,34 +152,55 @@ class PatternParser {
       out = Null{};
     } else {
       double d = 0;
-      if (!parse_number(value, where, d)) return false;
-      out = d;
+      std::string spelling;
+      if (!parse_number(value, where, d, spelling)) return false;
+      if (spelling.empty()) {
+        out = d;
+      } else {
+        out = NumberSpelling{std::move(spelling)};
+      }
     }
     return true;
   }
 
-  bool parse_number(const json::value& value, const std::string& where, double& out) {
-    bool exact = true;
-    std::string text;
+  // Sets `inexact` to how the number was written when a double cannot hold it, else clears it.
+  bool parse_number(const json::value& value, const std::string& where, double& out, std::string& inexact) {
+    inexact.clear();
     if (value.is_int64()) {
       const auto i = value.get_int64();
       out = static_cast<double>(i);
-      exact = out < 0x1p63 && static_cast<std::int64_t>(out) == i;
-      text = std::to_string(i);
+      if (!number_is_exact(i)) inexact = std::to_string(i);
     } else if (value.is_uint64()) {
       const auto u = value.get_uint64();
       out = static_cast<double>(u);
-      exact = out < 0x1p64 && static_cast<std::uint64_t>(out) == u;
-      text = std::to_string(u);
+      if (!number_is_exact(u)) inexact = std::to_string(u);
     } else if (value.is_double()) {
       out = value.get_double();
-      exact = std::isfinite(out);
-      text = number_text(out);
+      if (!std::isfinite(out)) inexact = number_text(out);
     } else {
       return fail(where, "expected a number");
     }
-    if (!exact) return fail(where, "number " + text + " is not exactly representable as a double");
+    if (const auto spelled = spellings_.find(where); spelled != spellings_.end()) inexact = spelled->second;
     if (out == 0) out = 0;  // -0 and 0 are one value
+    return true;
+  }
+
+  // Where only a number a double holds will do: numeric bounds and anything-but.
+  bool parse_exact_number(const json::value& value, const std::string& where, double& out) {
+    std::string inexact;
+    if (!parse_number(value, where, out, inexact)) return false;
+    if (!inexact.empty()) return fail(where, "number " + inexact + " is not exactly representable as a double");
+    return true;
+  }
+
+  bool parse_excluded_scalar(const json::value& value, const std::string& where, Scalar& out) {
+    if (value.is_string()) {
+      out = std::string(value.get_string());
+      return true;
+    }
+    double d = 0;
+    if (!parse_exact_number(value, where, d)) return false;
+    out = d;
     return true;
   }
 
@@ -173,9 +222,12 @@ class PatternParser {
       } else {
         out.emplace_back(ValueTest{Suffix{std::move(text), ignore_case}});
       }
+    } else if (name == "exactly") {
+      if (!arg.is_string()) return fail(arg_where, "expected a string");
+      out.emplace_back(ValueTest{Exact{std::string(arg.get_string())}});
     } else if (name == "equals-ignore-case") {
       if (!arg.is_string()) return fail(arg_where, "expected a string");
-      out.emplace_back(ValueTest{EqualsIgnoreCase{fold_case(arg.get_string())}});
+      out.emplace_back(ValueTest{EqualsIgnoreCase{std::string(arg.get_string())}});
     } else if (name == "wildcard") {
       ValueTest test;
       if (!parse_wildcard(arg, arg_where, test)) return false;
@@ -212,7 +264,7 @@ class PatternParser {
     if (object && object->size() == 1 && object->contains("equals-ignore-case")) {
       const json::value& inner = object->at("equals-ignore-case");
       if (!inner.is_string()) return fail(path_key(where, "equals-ignore-case"), "expected a string");
-      text = fold_case(inner.get_string());
+      text = inner.get_string();
       ignore_case = true;
       return true;
     }
@@ -230,7 +282,7 @@ class PatternParser {
   bool parse_anything_but(const json::value& arg, const std::string& where, AnythingBut& out) {
     if (arg.is_string() || arg.is_number()) {
       Scalar scalar;
-      if (!parse_scalar(arg, where, scalar)) return false;
+      if (!parse_excluded_scalar(arg, where, scalar)) return false;
       out.excluded.emplace_back(Exact{std::move(scalar)});
       return true;
     }
@@ -242,7 +294,7 @@ class PatternParser {
         if (!item.is_string() && !item.is_number()) return fail(item_where, "expected a string or a number");
         if (item.is_string() != (*list)[0].is_string()) return fail(where, "a list mixes strings and numbers");
         Scalar scalar;
-        if (!parse_scalar(item, item_where, scalar)) return false;
+        if (!parse_excluded_scalar(item, item_where, scalar)) return false;
         out.excluded.emplace_back(Exact{std::move(scalar)});
       }
       return true;
@@ -275,12 +327,13 @@ class PatternParser {
     for (const auto& [item, item_where] : items) {
       if (!item->is_string()) return fail(item_where, "expected a string");
       const std::string_view text = item->get_string();
+      if (text.empty() && (name == "prefix" || name == "suffix")) return fail(item_where, "an empty " + std::string(name) + " is not allowed");
       if (name == "prefix") {
         out.excluded.emplace_back(Prefix{std::string(text), false});
       } else if (name == "suffix") {
         out.excluded.emplace_back(Suffix{std::string(text), false});
       } else if (name == "equals-ignore-case") {
-        out.excluded.emplace_back(EqualsIgnoreCase{fold_case(text)});
+        out.excluded.emplace_back(EqualsIgnoreCase{std::string(text)});
       } else {
         ValueTest test;
         if (!parse_wildcard(*item, item_where, test)) return false;
@@ -305,7 +358,7 @@ class PatternParser {
       if (!op_value.is_string()) return fail(op_where, "expected a comparison (=, <, <=, >, >=)");
       const std::string_view op = op_value.get_string();
       double bound = 0;
-      if (!parse_number((*list)[i + 1], path_index(where, i + 1), bound)) return false;
+      if (!parse_exact_number((*list)[i + 1], path_index(where, i + 1), bound)) return false;
       if (op == "=") {
         if (list->size() != 2) return fail(op_where, "\"=\" cannot be combined with another comparison");
         out = NumericRange{bound, bound, true, true};
@@ -333,13 +386,18 @@ class PatternParser {
   }
 
   const Limits& limits_;
+  const NumberSpellings& spellings_;
+  const bool or_is_keyword_;
   PatternError error_;
 };
 
 }  // namespace
 
-std::optional<PatternError> parse_pattern(const json::value& pattern, const Limits& limits, Disjunction& out) {
-  return PatternParser(limits).parse(pattern, out);
+std::optional<PatternError> parse_pattern(const json::value& pattern, const NumberSpellings& spellings,
+                                          const Limits& limits, Disjunction& out) {
+  auto error = PatternParser(limits, spellings, true).parse(pattern, out);
+  if (error && !PatternParser(limits, spellings, false).parse(pattern, out)) return std::nullopt;
+  return error;
 }
 
 }  // namespace relay::pattern

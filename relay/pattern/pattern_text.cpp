@@ -1,62 +1,17 @@
 #include "relay/pattern/pattern_text.hpp"
 
 #include "relay/pattern/json_scanner.hpp"
+#include "relay/pattern/number_spelling.hpp"
 #include "relay/pattern/pattern_path.hpp"
 
 #include <boost/json.hpp>
 
-#include <charconv>
-#include <cmath>
-
 namespace relay::pattern {
 namespace {
 
-// A decimal number as 0.DIGITS x 10^exponent with no leading or trailing zeros in DIGITS, so
-// that two spellings of one value compare equal ("300", "3e2", "300.0" -> "3", 3).
-struct Decimal {
-  bool negative = false;
-  std::string digits;
-  long exponent = 0;
-  bool operator==(const Decimal&) const = default;
-};
-
-Decimal decimal_of(std::string_view token) {
-  Decimal d;
-  std::size_t i = 0;
-  if (token[i] == '-') {
-    d.negative = true;
-    ++i;
-  }
-  long integer_digits = 0;
-  bool after_point = false;
-  for (; i < token.size() && token[i] != 'e' && token[i] != 'E'; ++i) {
-    if (token[i] == '.') {
-      after_point = true;
-    } else {
-      d.digits += token[i];
-      if (!after_point) ++integer_digits;
-    }
-  }
-  long exponent = 0;
-  if (i < token.size()) {
-    std::string_view e = token.substr(i + 1);
-    if (e.front() == '+') e.remove_prefix(1);
-    // Exponents beyond a long's range are absurd for a double; clamp instead of failing.
-    if (std::from_chars(e.data(), e.data() + e.size(), exponent).ec != std::errc{}) {
-      exponent = e.front() == '-' ? -100000 : 100000;
-    }
-  }
-  const auto first = d.digits.find_first_not_of('0');
-  if (first == std::string::npos) return Decimal{};  // every zero is the same zero
-  d.digits.erase(0, first);
-  d.digits.erase(d.digits.find_last_not_of('0') + 1);
-  d.exponent = integer_digits - static_cast<long>(first) + exponent;
-  return d;
-}
-
 class PatternTextReader {
  public:
-  explicit PatternTextReader(std::string_view text) : scanner_(text) {}
+  PatternTextReader(std::string_view text, NumberSpellings& spellings) : scanner_(text), spellings_(spellings) {}
 
   std::optional<PatternError> read(boost::json::value& out) {
     if (!read_value(out, "")) return error_;
@@ -81,11 +36,9 @@ class PatternTextReader {
       default: {
         std::string_view token;
         if (!scanner_.read_number(token)) return fail_syntax();
-        if (!number_is_exact(token)) {
-          error_ = path_error(path, "number " + std::string(token) + " is not exactly representable as a double");
-          return false;
-        }
-        out = number_value(token);
+        const double value = number_value(token);
+        if (!number_is_exact(token, value)) spellings_[path] = std::string(token);
+        out = value;
         return true;
       }
     }
@@ -124,24 +77,16 @@ class PatternTextReader {
   std::string syntax_error() const { return "not valid JSON (at offset " + std::to_string(scanner_.offset()) + ")"; }
 
   JsonScanner scanner_;
+  NumberSpellings& spellings_;
   std::string scratch_;
   PatternError error_;
 };
 
 }  // namespace
 
-bool number_is_exact(std::string_view token) {
-  const double value = number_value(token);
-  if (!std::isfinite(value)) return false;
-  char shortest[32];
-  const auto end = std::to_chars(shortest, shortest + sizeof shortest, value).ptr;
-  Decimal written = decimal_of(token);
-  Decimal held = decimal_of(std::string_view(shortest, static_cast<std::size_t>(end - shortest)));
-  return written == held;
-}
-
-std::optional<PatternError> read_pattern_text(std::string_view text, boost::json::value& out) {
-  return PatternTextReader(text).read(out);
+std::optional<PatternError> read_pattern_text(std::string_view text, boost::json::value& out,
+                                              NumberSpellings& spellings) {
+  return PatternTextReader(text, spellings).read(out);
 }
 
 }  // namespace relay::pattern

@@ -1,6 +1,5 @@
 #include "relay/pattern/value_index.hpp"
 
-#include "relay/pattern/case_fold.hpp"
 
 #include <algorithm>
 
@@ -73,12 +72,25 @@ void ValueIndex::add(const ValueTest& test, std::uint32_t id) {
                                   [&](bool b) { (b ? trues_ : falses_).push_back(id); },
                                   [&](double d) { numbers_[d].push_back(id); },
                                   [&](const std::string& s) { strings_[s].push_back(id); },
+                                  [&](const NumberSpelling& n) { spelled_numbers_[n.text].push_back(id); },
                               },
                               t.value);
                  },
-                 [&](const Prefix& t) { (t.ignore_case ? folded_prefixes_ : prefixes_).add(t.text, id); },
-                 [&](const Suffix& t) { (t.ignore_case ? folded_suffixes_ : suffixes_).add(t.text, id); },
-                 [&](const EqualsIgnoreCase& t) { folded_strings_[t.folded].push_back(id); },
+                 [&](const Prefix& t) {
+                   if (t.ignore_case) {
+                     add_caseless(t.text, Anchor::start, id);
+                   } else {
+                     prefixes_.add(t.text, id);
+                   }
+                 },
+                 [&](const Suffix& t) {
+                   if (t.ignore_case) {
+                     add_caseless(t.text, Anchor::end, id);
+                   } else {
+                     suffixes_.add(t.text, id);
+                   }
+                 },
+                 [&](const EqualsIgnoreCase& t) { add_caseless(t.text, Anchor::whole, id); },
                  [&](const NumericRange& t) { numeric_.add(t, id); },
                  [&](const Cidr& t) { cidrs_.add(t.block, id); },
                  [&](const Wildcard& t) {
@@ -103,6 +115,7 @@ void ValueIndex::find(const FieldValue& value, Ids& out, std::string& scratch) c
       append_found(numbers_, value.number, out);
       numeric_.find(value.number, out);
       break;
+    case ValueKind::spelled_number: append_found(spelled_numbers_, value.text, out); break;
     case ValueKind::true_value: append(trues_, out); break;
     case ValueKind::false_value: append(falses_, out); break;
     case ValueKind::null: append(nulls_, out); break;
@@ -113,14 +126,38 @@ void ValueIndex::find_string(std::string_view s, Ids& out, std::string& scratch)
   append_found(strings_, s, out);
   prefixes_.find_prefixes(s, out);
   suffixes_.find_suffixes(s, out);
-  if (!folded_prefixes_.empty() || !folded_suffixes_.empty() || !folded_strings_.empty()) {
-    fold_case(s, scratch);
-    append_found(folded_strings_, std::string_view(scratch), out);
-    folded_prefixes_.find_prefixes(scratch, out);
-    folded_suffixes_.find_suffixes(scratch, out);
-  }
+  if (!caseless_.empty()) find_caseless(s, out, scratch);
   if (!globs_.empty()) find_globs(s, out);
   if (!cidrs_.empty()) cidrs_.find(s, out);
+}
+
+void ValueIndex::add_caseless(std::string_view text, Anchor anchor, std::uint32_t id) {
+  const auto at = static_cast<std::uint32_t>(caseless_.size());
+  caseless_.push_back({CaseInsensitiveText(text), anchor, id});
+  const std::string& key = caseless_.back().text.key();
+  switch (anchor) {
+    case Anchor::whole: caseless_whole_[key].push_back(at); break;
+    case Anchor::start: caseless_starts_.add(key, at); break;
+    case Anchor::end: caseless_ends_.add(key, at); break;
+  }
+}
+
+void ValueIndex::find_caseless(std::string_view s, Ids& out, std::string& scratch) const {
+  // Candidates are appended to `out`, then replaced in place by the ids of those that match.
+  const std::size_t first = out.size();
+  case_key(s, scratch);
+  append_found(caseless_whole_, std::string_view(scratch), out);
+  caseless_starts_.find_prefixes(scratch, out);
+  caseless_ends_.find_suffixes(scratch, out);
+  std::size_t kept = first;
+  for (std::size_t i = first; i < out.size(); ++i) {
+    const Caseless& test = caseless_[out[i]];
+    const bool holds = test.anchor == Anchor::whole   ? test.text.matches(s)
+                       : test.anchor == Anchor::start ? test.text.is_prefix_of(s)
+                                                      : test.text.is_suffix_of(s);
+    if (holds) out[kept++] = test.id;
+  }
+  out.resize(kept);
 }
 
 void ValueIndex::find_globs(std::string_view s, Ids& out) const {

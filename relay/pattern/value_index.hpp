@@ -3,6 +3,7 @@
 // trying them one by one: hash maps for exact values, hash maps per length for prefixes,
 // suffixes and CIDR blocks, a piece table for numeric ranges, and wildcards filed under their
 // literal start or end.
+#include "relay/pattern/case_fold.hpp"
 #include "relay/pattern/event_fields.hpp"
 #include "relay/pattern/numeric_index.hpp"
 #include "relay/pattern/pattern.hpp"
@@ -44,6 +45,8 @@ class CidrIndex {
 };
 
 class ValueIndex {
+  enum class Anchor : std::uint8_t { whole, start, end };  // of a case-insensitive test
+
  public:
   // `id` is reported for each value that passes `test`.
   void add(const ValueTest& test, std::uint32_t id);
@@ -55,13 +58,24 @@ class ValueIndex {
  private:
   void find_string(std::string_view s, Ids& out, std::string& scratch) const;
   void find_globs(std::string_view s, Ids& out) const;
+  void add_caseless(std::string_view text, Anchor anchor, std::uint32_t id);
+  void find_caseless(std::string_view s, Ids& out, std::string& scratch) const;
 
   StringMap<Ids> strings_;
   std::unordered_map<double, Ids> numbers_;
+  StringMap<Ids> spelled_numbers_;
   Ids trues_, falses_, nulls_;
   KeysByLength prefixes_, suffixes_;
-  KeysByLength folded_prefixes_, folded_suffixes_;
-  StringMap<Ids> folded_strings_;
+  // Case-insensitive tests are filed under their case key; the ids found there index
+  // caseless_, whose tests then decide.
+  struct Caseless {
+    CaseInsensitiveText text;
+    Anchor anchor;
+    std::uint32_t id;
+  };
+  std::vector<Caseless> caseless_;
+  StringMap<Ids> caseless_whole_;
+  KeysByLength caseless_starts_, caseless_ends_;
   NumericIndex numeric_;
   // Wildcards are filed under their literal start, else their literal end, else tried on
   // every string; the ids found there index globs_.

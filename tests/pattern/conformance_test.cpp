@@ -20,6 +20,9 @@ struct Case {
   std::string event;    // JSON text
   bool match;
   std::string note;
+  // The verdict rests on how a number is written, which a parsed event does not keep: only
+  // match_json, which reads the text, is held to it.
+  bool spelling;
 };
 
 void PrintTo(const Case& c, std::ostream* os) { *os << c.note; }
@@ -36,7 +39,7 @@ std::vector<Case> load_cases() {
   for (const auto& entry : table.as_array()) {
     const auto& o = entry.as_object();
     cases.push_back({cases.size(), text_of(o.at("pattern")), text_of(o.at("event")), o.at("match").as_bool(),
-                     std::string(o.at("note").as_string())});
+                     std::string(o.at("note").as_string()), o.contains("spelling")});
   }
   return cases;
 }
@@ -60,6 +63,7 @@ TEST_P(Conformance, VerdictFromTextValueAndReference) {
   ASSERT_TRUE(matcher.match_json(c.event, out));
   EXPECT_EQ(out == std::vector<std::uint32_t>{7}, c.match) << "match_json";
   EXPECT_EQ(out.empty(), !c.match);
+  if (c.spelling) return;
 
   const json::value event = json::parse(c.event);
   matcher.match(event, out);
@@ -74,18 +78,21 @@ INSTANTIATE_TEST_SUITE_P(Table, Conformance, ::testing::ValuesIn(all_cases()),
 TEST(ConformanceTable, HasAtLeast150Cases) { EXPECT_GE(all_cases().size(), 150u); }
 
 // Compiled together, patterns must not disturb each other: every event's matches are
-// exactly the patterns the reference says hold for it.
+// exactly the patterns the reference says hold for it (spelling cases stay out: the
+// reference sees parsed numbers).
 TEST(ConformanceTable, OneMatcherForAllPatternsAgreesWithTheReference) {
   const auto& cases = all_cases();
   MatcherBuilder builder;
   std::vector<json::value> patterns;
   for (const Case& c : cases) {
+    if (c.spelling) continue;
     ASSERT_FALSE(builder.add(static_cast<std::uint32_t>(patterns.size()), c.pattern));
     patterns.push_back(json::parse(c.pattern));
   }
   const Matcher matcher = std::move(builder).build();
   std::vector<std::uint32_t> out;
   for (const Case& c : cases) {
+    if (c.spelling) continue;
     const json::value event = json::parse(c.event);
     std::vector<std::uint32_t> expected;
     for (std::uint32_t i = 0; i < patterns.size(); ++i) {

@@ -64,7 +64,12 @@ const Invalid kInvalid[] = {
     {R"({"a": [{"cidr": "10.0.0.0/33"}]})", R"(a[0].cidr: malformed CIDR "10.0.0.0/33")"},
     {R"({"a": [{"cidr": "10.0.0/8"}]})", R"(a[0].cidr: malformed CIDR "10.0.0/8")"},
     {R"({"a": [{"cidr": "10.0.0.0"}]})", R"(a[0].cidr: malformed CIDR "10.0.0.0")"},
-    {R"({"a": [{"cidr": "10.0.0.0/08"}]})", R"(a[0].cidr: malformed CIDR "10.0.0.0/08")"},
+    {R"({"a": [{"cidr": "10.0.0.1/32"}]})", R"(a[0].cidr: malformed CIDR "10.0.0.1/32")"},
+    {R"({"a": [{"cidr": "::1/128"}]})", R"(a[0].cidr: malformed CIDR "::1/128")"},
+    {R"({"a": [{"cidr": "::ffff:a00:0/104"}]})", R"(a[0].cidr: malformed CIDR "::ffff:a00:0/104")"},
+    {R"({"a": [{"cidr": "::ffff:10.0.0.0/120"}]})", R"(a[0].cidr: malformed CIDR "::ffff:10.0.0.0/120")"},
+    {R"({"a": [{"cidr": "10.0.0.0/-8"}]})", R"(a[0].cidr: malformed CIDR "10.0.0.0/-8")"},
+    {R"({"a": [{"cidr": "10.0.0.0/8/"}]})", R"(a[0].cidr: malformed CIDR "10.0.0.0/8/")"},
     {R"({"a": [{"cidr": "2001:db8:::/32"}]})", R"(a[0].cidr: malformed CIDR "2001:db8:::/32")"},
     {R"({"a": [{"cidr": "::/129"}]})", R"(a[0].cidr: malformed CIDR "::/129")"},
     {R"({"a": [{"cidr": "1:2:3:4:5:6:7:8:9/64"}]})", R"(a[0].cidr: malformed CIDR "1:2:3:4:5:6:7:8:9/64")"},
@@ -83,15 +88,26 @@ const Invalid kInvalid[] = {
     {R"({"a": [{"numeric": 5}]})",
      R"(a[0].numeric: expected a comparison and a number, or two of each, e.g. [">", 0, "<=", 5])"},
     {R"({"a": [{"exists": "yes"}]})", "a[0].exists: expected true or false"},
+    {R"({"a": [{"exactly": 33}]})", "a[0].exactly: expected a string"},
     {R"({"$or": [{"a": ["x"]}]})", "$or: expected a list of at least two objects"},
-    {R"({"$or": {"a": ["x"]}})", "$or: expected a list of at least two objects"},
+    {R"({"$or": []})", "$or: expected a list of at least two objects"},
+    {R"({"$or": [{"a": ["x"]}, {"b": {"prefix": ["y"]}}]})",
+     R"($or[1].b.prefix: "prefix" is an operator, not a field name, inside $or)"},
+    {R"({"$or": [{"numeric": [">", 0]}, {"b": ["x"]}]})",
+     R"($or[0].numeric: "numeric" is an operator, not a field name, inside $or)"},
+    {R"({"a": [{"anything-but": {"prefix": ""}}]})", "a[0].anything-but.prefix: an empty prefix is not allowed"},
+    {R"({"a": [{"anything-but": {"suffix": ["x", ""]}}]})", "a[0].anything-but.suffix[1]: an empty suffix is not allowed"},
     {R"({"$or": [{"a": ["x"]}, "b"]})", "$or[1]: expected an object"},
     {R"({"$or": [{"a": ["x"]}, {}]})", "$or[1]: empty object"},
     {R"({"detail": {"$or": [{"a": ["x"]}, {"b": [{"prefx": 1}]}]}})", R"(detail.$or[1].b[0]: unknown operator "prefx")"},
     {nested_ors(11), "k10: $or expands to more than 1024 alternatives"},
-    {R"({"a": [0.30000000000000001]})", "a[0]: number 0.30000000000000001 is not exactly representable as a double"},
-    {R"({"a": [9007199254740993]})", "a[0]: number 9007199254740993 is not exactly representable as a double"},
-    {R"({"a": [1e400]})", "a[0]: number 1e400 is not exactly representable as a double"},
+    {R"({"a": [{"numeric": ["=", 0.30000000000000001]}]})",
+     "a[0].numeric[1]: number 0.30000000000000001 is not exactly representable as a double"},
+    {R"({"a": [{"numeric": ["<", 9007199254740993]}]})",
+     "a[0].numeric[1]: number 9007199254740993 is not exactly representable as a double"},
+    {R"({"a": [{"numeric": [">", 0, "<", 1e400]}]})", "a[0].numeric[3]: number 1e400 is not exactly representable as a double"},
+    {R"({"a": [{"anything-but": [1, 0.30000000000000001]}]})",
+     "a[0].anything-but[1]: number 0.30000000000000001 is not exactly representable as a double"},
     {R"({"a": [{"numeric": [">", 1e-400]}]})", "a[0].numeric[1]: number 1e-400 is not exactly representable as a double"},
     {R"({"a": [{"anything-but": 12345678901234567890}]})",
      "a[0].anything-but: number 12345678901234567890 is not exactly representable as a double"},
@@ -125,10 +141,11 @@ TEST(InvalidPattern, AddsNothing) {
 
 TEST(InvalidPattern, ParsedValueWithAnInexactInteger) {
   MatcherBuilder builder;
-  const boost::json::value pattern = {{"a", boost::json::array{9007199254740993LL}}};
-  EXPECT_EQ(builder.add(1, pattern).value().message(), "a[0]: number 9007199254740993 is not exactly representable as a double");
-  const boost::json::value exact = {{"a", boost::json::array{9007199254740992LL, 2.5}}};
-  EXPECT_FALSE(builder.add(1, exact));
+  const boost::json::value bound = {{"a", {{{"numeric", boost::json::array{">", 9007199254740993LL}}}}}};
+  EXPECT_EQ(builder.add(1, bound).value().message(),
+            "a[0].numeric[1]: number 9007199254740993 is not exactly representable as a double");
+  const boost::json::value spelled = {{"a", boost::json::array{9007199254740993LL, 2.5}}};
+  EXPECT_FALSE(builder.add(1, spelled));
 }
 
 TEST(InvalidPattern, ParsedValueOverTheLimit) {

@@ -3,6 +3,7 @@
 #include "relay/pattern/case_fold.hpp"
 #include "relay/pattern/ip_address.hpp"
 #include "relay/pattern/matcher.hpp"
+#include "relay/pattern/number_spelling.hpp"
 #include "relay/pattern/pattern_text.hpp"
 #include "relay/pattern/tally.hpp"
 #include "relay/pattern/wildcard.hpp"
@@ -19,8 +20,9 @@ std::string bytes_of(const IpAddress& a) { return std::string(a.bytes.begin(), a
 
 TEST(IpAddress, ParsesIpv4AndEveryIpv6Form) {
   EXPECT_EQ(bytes_of(*parse_ip("10.1.2.255")), std::string("\x0a\x01\x02\xff", 4));
+  EXPECT_EQ(parse_ip("010.001.002.255"), parse_ip("10.1.2.255"));  // Java reads leading zeros as decimal
   const std::string loopback = std::string(15, '\0') + "\x01";
-  for (const char* text : {"::1", "0:0:0:0:0:0:0:1", "0000:0000::0001", "::0.0.0.1"}) {
+  for (const char* text : {"::1", "0:0:0:0:0:0:0:1", "0000:0000::0001"}) {
     const auto a = parse_ip(text);
     ASSERT_TRUE(a) << text;
     EXPECT_TRUE(a->v6);
@@ -31,8 +33,14 @@ TEST(IpAddress, ParsesIpv4AndEveryIpv6Form) {
   EXPECT_TRUE(parse_ip("::"));
 }
 
+TEST(IpAddress, AnIpv4MappedAddressIsItsIpv4Address) {
+  EXPECT_EQ(parse_ip("::ffff:a00:1"), parse_ip("10.0.0.1"));
+  EXPECT_EQ(parse_ip("0:0:0:0:0:FFFF:0A00:0001"), parse_ip("10.0.0.1"));
+  EXPECT_TRUE(parse_ip("::a00:1")->v6);  // IPv4-compatible addresses stay IPv6
+}
+
 TEST(IpAddress, RefusesMalformedAddresses) {
-  for (const char* text : {"", "1.2.3", "1.2.3.4.5", "256.1.1.1", "01.1.1.1", "1.2.3.-4", " 1.2.3.4", "1:2:3:4:5:6:7:8:9",
+  for (const char* text : {"", "1.2.3", "1.2.3.4.5", "256.1.1.1", "1.2.3.0000000001", "::0.0.0.1", "::ffff:10.0.0.1", "1.2.3.-4", " 1.2.3.4", "1:2:3:4:5:6:7:8:9",
                            "1::2::3", ":::", "12345::", "g::1", "1:2:3:4:5:6:7", "::1.2.3", "1.2.3.4::", "fe80::1%0",
                            "1:2:3:4:5:6:7:8::"}) {
     EXPECT_FALSE(parse_ip(text)) << text;
@@ -46,7 +54,10 @@ TEST(IpAddress, CidrMasksHostBits) {
   EXPECT_EQ(block->network, *parse_ip("192.168.2.0"));
   EXPECT_FALSE(parse_cidr("1.2.3.4/"));
   EXPECT_FALSE(parse_cidr("1.2.3.4/x"));
+  EXPECT_FALSE(parse_cidr("1.2.3.4/32"));
+  EXPECT_EQ(parse_cidr("1.2.3.4/+031")->prefix_bits, 31u);
   EXPECT_TRUE(parse_cidr("::/0"));
+  EXPECT_TRUE(parse_cidr("1.2.3.4/-0"));
 }
 
 TEST(Glob, ParsesPiecesAndEscapes) {
@@ -77,13 +88,34 @@ TEST(NumberText, ExactWhenNoDigitIsLost) {
   }
 }
 
-TEST(CaseFold, FoldsCapitalsKeepingLengths) {
-  EXPECT_EQ(fold_case("HeLLo 123"), "hello 123");
-  EXPECT_EQ(fold_case("\u00c0\u00de\u00d7\u00df"), "\u00e0\u00fe\u00d7\u00df");
-  EXPECT_EQ(fold_case("\u0100\u0139\u0178\u017d"), "\u0101\u013a\u00ff\u017e");
-  EXPECT_EQ(fold_case("\u0391\u03a9\u0386\u03c2"), "\u03b1\u03c9\u03ac\u03c3");
-  EXPECT_EQ(fold_case("\u0400\u042f"), "\u0450\u044f");
-  EXPECT_EQ(fold_case("\u65e5\u672c"), "\u65e5\u672c");
+TEST(CaseFold, KeysFoldEveryScript) {
+  EXPECT_EQ(case_key("HeLLo 123"), "hello 123");
+  EXPECT_EQ(case_key("\u00c0\u00de\u00d7\u00df"), "\u00e0\u00fe\u00d7ss");
+  EXPECT_EQ(case_key("\u0100\u0139\u0178\u017d"), "\u0101\u013a\u00ff\u017e");
+  EXPECT_EQ(case_key("\u0391\u03a9\u0386\u03c2"), "\u03b1\u03c9\u03ac\u03c3");
+  EXPECT_EQ(case_key("\u0400\u042f"), "\u0450\u044f");
+  EXPECT_EQ(case_key("\u10a0\u13a0\uab70\U00010400"), "\u2d00\uab70\uab70\U00010428");  // Georgian, Cherokee, Deseret
+  EXPECT_EQ(case_key("\u65e5\u672c"), "\u65e5\u672c");
+  EXPECT_EQ(case_key("a\xff" "B\xc3"), "a\xff" "b\xc3");  // bytes that are not UTF-8 stay
+}
+
+// Each pattern character stands for Java's lower or upper case of it (EqualsIgnoreCaseParser).
+TEST(CaseFold, APatternCharacterIsItsLowerOrUpperCase) {
+  const CaseInsensitiveText sharp_s("stra\u00dfe");
+  EXPECT_TRUE(sharp_s.matches("STRASSE"));
+  EXPECT_TRUE(sharp_s.matches("Stra\u00dfe"));
+  EXPECT_FALSE(sharp_s.matches("strasse"));  // lower(ß) is ß and upper(ß) is SS: never "ss"
+  EXPECT_FALSE(CaseInsensitiveText("strasse").matches("stra\u00dfe"));
+  const CaseInsensitiveText dotted("\u0130");  // lower "i\u0307", upper itself
+  EXPECT_TRUE(dotted.matches("i\u0307"));
+  EXPECT_FALSE(dotted.matches("i"));
+  EXPECT_TRUE(CaseInsensitiveText("\u01c5").matches("\u01c6"));  // titlecase: lower or upper, not itself
+  EXPECT_FALSE(CaseInsensitiveText("\u01c5").matches("\u01c5"));
+  EXPECT_TRUE(CaseInsensitiveText("\u212a").matches("k"));  // Kelvin sign
+  EXPECT_FALSE(CaseInsensitiveText("\u212a").matches("K"));
+  EXPECT_TRUE(CaseInsensitiveText("ab").is_prefix_of("ABc"));
+  EXPECT_TRUE(CaseInsensitiveText("\u00df").is_suffix_of("maSS"));
+  EXPECT_FALSE(CaseInsensitiveText("\u00df").is_suffix_of("ma"));
 }
 
 // match_json must accept exactly the texts Boost.JSON accepts, whether it reads or skips them.

@@ -1,5 +1,6 @@
 #pragma once
-// A slow, direct reading of the pattern semantics, for checking the compiled matcher: walks
+// A slow, direct reading of the pattern semantics, for checking the compiled matcher: for
+// each choice of `$or` alternatives (a later leaf on a path overriding an earlier one), walks
 // the pattern and the event together. A pattern object meeting an event array holds when it
 // holds for one element (so fields under one array are satisfied by the same element, those
 // of a `$or` alternative included), a leaf tests the scalars at its key (nested arrays
