@@ -6,6 +6,7 @@
 #include <cctype>
 
 #include "relay/core/hmac_timestamp.hpp"
+#include "relay/core/utf8.hpp"
 
 namespace relay::net {
 
@@ -121,8 +122,9 @@ std::vector<std::string> Admitted::event_ids() const {
 }
 
 Answer error_answer(unsigned status, std::string_view error, std::string_view where) {
-  json::object body{{"error", error}};
-  if (!where.empty()) body["where"] = where;
+  // Messages may quote the request (a route name from the target): keep the body JSON.
+  json::object body{{"error", core::valid_utf8(error)}};
+  if (!where.empty()) body["where"] = core::valid_utf8(where);
   return {status, json::serialize(body), std::nullopt};
 }
 

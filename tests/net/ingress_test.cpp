@@ -62,6 +62,14 @@ TEST_F(IngressTest, AdmitsAnEventWithSignedDeliveries) {
   EXPECT_EQ(ts->value, "2025-01-01T00:00:00.000Z");
 }
 
+TEST_F(IngressTest, AnEchoedRouteNameThatIsNotUtf8StaysJson) {
+  auto r = request(ecs_);
+  r.target = "/events/team\xff\xc0";
+  const Answer answer = refused(r);
+  EXPECT_EQ(answer.status, 404u);
+  EXPECT_EQ(json::parse(answer.body).at("error").as_string(), "no route is named \"team\xef\xbf\xbd\xef\xbf\xbd\"");
+}
+
 TEST_F(IngressTest, RefusalsCarryAJsonError) {
   auto r = request(ecs_);
   r.target = "/other";
