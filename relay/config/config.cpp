@@ -36,7 +36,10 @@ std::string secret_at(ObjectReader& r, std::string_view key, bool required) {
 std::optional<HttpUrl> destination_url(std::string_view text, const std::vector<DenyRule>& deny, std::string& error) {
   auto url = parse_http_url(text, error);
   if (!url || !url->host_is_ip) return url;
-  if (const DenyRule* rule = refused_by(deny, *pattern::parse_ip(url->host))) {
+  // A literal the address reader does not take (a dotted IPv6 tail) is judged when dialled.
+  const auto ip = pattern::parse_ip(url->host);
+  if (!ip) return url;
+  if (const DenyRule* rule = refused_by(deny, *ip)) {
     error = refusal(url->host, *rule);
     return std::nullopt;
   }

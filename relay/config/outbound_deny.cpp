@@ -2,14 +2,26 @@
 
 #include <algorithm>
 #include <initializer_list>
+#include <string>
 
 namespace relay::config {
 
 namespace {
 
+// A CIDR block as patterns write it, or one address with its full prefix length (/32, /128),
+// which the `cidr` operator refuses as event-ruler does but a deny list needs.
+std::optional<pattern::CidrBlock> deny_block(std::string_view text) {
+  if (auto block = pattern::parse_cidr(text)) return block;
+  const auto slash = text.find('/');
+  if (slash == std::string_view::npos) return std::nullopt;
+  const auto address = pattern::parse_ip(text.substr(0, slash));
+  if (!address || text.substr(slash + 1) != std::to_string(address->bits())) return std::nullopt;
+  return pattern::CidrBlock{*address, address->bits()};
+}
+
 DenyRule named(std::string name, std::initializer_list<std::string_view> cidrs) {
   DenyRule rule{std::move(name), {}};
-  for (const auto cidr : cidrs) rule.blocks.push_back(*pattern::parse_cidr(cidr));
+  for (const auto cidr : cidrs) rule.blocks.push_back(deny_block(cidr).value());
   return rule;
 }
 
@@ -35,7 +47,7 @@ std::optional<DenyRule> parse_deny_rule(std::string_view text) {
     return named("private", {"10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16", "100.64.0.0/10", "fc00::/7"});
   // 0.0.0.0 and :: reach the local host on Linux.
   if (text == "loopback") return named("loopback", {"127.0.0.0/8", "::1/128", "0.0.0.0/8", "::/128"});
-  auto block = pattern::parse_cidr(text);
+  auto block = deny_block(text);
   if (!block) return std::nullopt;
   return DenyRule{std::string(text), {*block}};
 }
