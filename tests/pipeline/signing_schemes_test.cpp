@@ -8,6 +8,10 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <fcntl.h>
+#include <sys/file.h>
+#include <unistd.h>
+
 #include <filesystem>
 
 namespace relay::pipeline {
@@ -15,15 +19,20 @@ namespace {
 
 namespace json = boost::json;
 
-// The standardwebhooks package, installed once per build tree.
+// The standardwebhooks package, installed once per build tree. CTest runs tests in parallel
+// processes: the first installs while holding a lock on the directory, the others wait for it.
 std::string standardwebhooks_dir() {
   const std::string dir = RELAY_BINARY_DIR "/test-npm";
+  std::filesystem::create_directories(dir);
+  const int lock = ::open((dir + "/.install-lock").c_str(), O_CREAT | O_RDWR | O_CLOEXEC, 0600);
+  EXPECT_GE(lock, 0);
+  EXPECT_EQ(::flock(lock, LOCK_EX), 0);
   if (!std::filesystem::exists(dir + "/node_modules/standardwebhooks")) {
-    std::filesystem::create_directories(dir);
     auto r = testing::run_process({"npm", "install", "--prefix", dir, "--no-audit", "--no-fund", "--silent",
                                    "standardwebhooks@1.1.1"});
     EXPECT_EQ(r.exit_code, 0) << r.err;
   }
+  ::close(lock);
   return dir;
 }
 
