@@ -88,8 +88,13 @@ TEST(YamlJson, BoundsAliasExpansionAndNesting) {
 TEST(ConfigCheck, RefusesABillionLaughsQuicklyInLittleMemory) {
   testing::TempDir dir;
   const auto path = dir.write("laughs.yaml", billion_laughs());
+#if defined(__SANITIZE_ADDRESS__)
+  // AddressSanitizer reserves terabytes of address space, so no limit on it can hold here.
+  auto r = testing::run_process({RELAY_BINARY, "config", "check", path});
+#else
   // 256 MiB of address space: the expanded document would need gigabytes.
   auto r = testing::run_process({"/usr/bin/prlimit", "--as=268435456", RELAY_BINARY, "config", "check", path});
+#endif
   EXPECT_EQ(r.exit_code, 2) << r.err;
   EXPECT_THAT(r.err, ::testing::HasSubstr("aliases expand the document beyond 100396 values"));
 }

@@ -153,7 +153,12 @@ TEST(Durable, EveryAcknowledgedEventArrivesAcrossKills) {
   std::this_thread::sleep_for(1s);
   stop = true;
   for (auto& t : clients) t.join();
-  ASSERT_GT(acked.size(), 1000u) << "too few events to mean something";
+#if defined(__SANITIZE_ADDRESS__)
+  constexpr std::size_t kEnough = 200;  // the sanitizers slow relay several times over
+#else
+  constexpr std::size_t kEnough = 1000;
+#endif
+  ASSERT_GT(acked.size(), kEnough) << "too few events to mean something";
 
   // Deliveries leased by a killed process are due again when their lease (9 s) ends.
   const bool all = received.wait_until(
