@@ -41,6 +41,8 @@ class ObjectReader {
 
   std::string path_of(std::string_view key) const;
   std::size_t error_count() const { return errors_.size(); }
+  // Where problems go: for readers of nested mappings.
+  std::vector<std::string>& errors() { return errors_; }
   void error(std::string_view key, std::string_view what);
 
  private:

@@ -1,7 +1,6 @@
 #include "relay/pipeline/pipeline.hpp"
 
 #include "handlers/registry.hpp"
-#include "relay/core/content_id.hpp"
 #include "relay/pattern/matcher.hpp"
 
 #include <boost/json/parse.hpp>
@@ -145,10 +144,6 @@ std::optional<Request> Pipeline::request_for(const DeliveryKey& key, std::string
 
 bool Pipeline::has_route(std::string_view name) const {
   return std::any_of(impl_->routes.begin(), impl_->routes.end(), [&](const Route& r) { return r.name == name; });
-}
-
-std::string message_id(const DeliveryKey& key) {
-  return "msg_" + core::content_id({key.event_id, key.route, key.destination});
 }
 
 void zero_config(std::string url, std::string secret, std::vector<DestinationSpec>& destinations,

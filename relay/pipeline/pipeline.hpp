@@ -2,6 +2,7 @@
 // Routes events: match every route's pattern at once, run each matching route's handler
 // once, sign the body for each of the route's destinations. Pure: the signing time is an
 // argument; nothing here sends anything.
+#include "relay/core/delivery_key.hpp"
 #include "relay/core/event.hpp"
 #include "relay/pattern/limits.hpp"
 #include "relay/pipeline/signer.hpp"
@@ -43,15 +44,8 @@ struct RequestScope {
   std::function<std::string_view(std::string_view name)> header;
 };
 
-// Names one delivery: the event it comes from and where it goes. Its message id (Standard
-// Webhooks' webhook-id) is derived from these, so every retry carries the same one.
-struct DeliveryKey {
-  std::string_view event_id;
-  std::string_view route;
-  std::string_view destination;
-};
-
-std::string message_id(const DeliveryKey& key);
+using core::DeliveryKey;
+using core::message_id;
 
 struct Request {
   std::string method;
