@@ -1,5 +1,6 @@
 #include "relay/destination/eventbridge.hpp"
 
+#include "relay/aws/credential_config.hpp"
 #include "relay/destination/event_bus.hpp"
 #include "relay/destination/put_events_answer.hpp"
 #include "relay/destination/put_events_entry.hpp"
@@ -183,8 +184,7 @@ std::unique_ptr<Destination> make_eventbridge(KindArgs& args) {
   }
   s.source = r.string("source");
   s.detail_type = r.string("detail_type");
-  // TODO(creds): read_credential_source(r, "credentials") once wt/creds lands.
-  r.value("credentials");
+  s.credentials = aws::read_credential_source(r, "credentials");
   s.credentials.region = region;
   read_batch(r, s.batching);
   read_transport(r, transport);

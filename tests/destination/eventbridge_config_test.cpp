@@ -116,6 +116,8 @@ TEST(EventBridgeConfig, BadSettingsAreErrorsWithTheirPath) {
        {"destinations.ops.batch.max_entries: expected a whole number from 1 to 10",
         "destinations.ops.batch.flush_after: at most 1m: deliveries wait that long for a batch to fill",
         "destinations.ops.batch.size: unknown key (known: max_entries, flush_after)"}},
+      {R"({"type": "eventbridge", "event_bus": "ops", "region": "us-east-1", "credentials": {"access_key_id": "AK"}})",
+       {"destinations.ops.credentials.secret_access_key: missing: access_key_id and secret_access_key go together"}},
       {R"({"type": "eventbridge", "event_bus": "ops", "region": "us-east-1", "source": "", "url": "http://x"})",
        {"destinations.ops.source: expected a non-empty string",
         "destinations.ops.url: unknown key (known: type, event_bus, region, endpoint, source, detail_type, "
