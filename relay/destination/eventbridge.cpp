@@ -1,6 +1,7 @@
 #include "relay/destination/eventbridge.hpp"
 
 #include "relay/aws/credential_config.hpp"
+#include "relay/aws/sigv4.hpp"
 #include "relay/destination/event_bus.hpp"
 #include "relay/destination/put_events_answer.hpp"
 #include "relay/destination/put_events_entry.hpp"
@@ -9,6 +10,7 @@
 
 #include <algorithm>
 #include <array>
+#include <cctype>
 #include <cstdlib>
 
 namespace relay::destination {
@@ -77,17 +79,25 @@ class EventBridge final : public Destination {
     return size;
   }
 
+  // Signed when context.credentials is set (the caller waits for them to be resolved).
   Request request(std::span<const Item> items, const SendContext& context) const override {
-    (void)context;
     std::vector<PutEventsEntry> entries;
     entries.reserve(items.size());
     for (const auto& item : items) entries.push_back(std::get<PutEventsEntry>(make_entry(item, defaults())));
-    Request r;
-    r.url = transport().shown_url;
-    r.body = put_events_body(entries, s_.bus.name_or_arn);
-    r.headers = {{"host", transport().url.host_header()},
-                 {"content-type", "application/x-amz-json-1.1"},
-                 {"x-amz-target", "AWSEvents.PutEvents"}};
+    aws::HttpRequest call{"POST",
+                          transport().url.target,
+                          {{"host", transport().url.host_header()},
+                           {"content-type", "application/x-amz-json-1.1"},
+                           {"x-amz-target", "AWSEvents.PutEvents"}},
+                          put_events_body(entries, s_.bus.name_or_arn)};
+    if (context.credentials) aws::sign_request(call, *context.credentials, s_.credentials.region, "events", context.now);
+    Request r{call.method, transport().shown_url, {}, std::move(call.body)};
+    for (auto& [name, value] : call.headers) {
+      std::string lower = name;
+      std::transform(lower.begin(), lower.end(), lower.begin(), [](unsigned char c) { return std::tolower(c); });
+      const bool secret = lower == "authorization" || lower == "x-amz-security-token";
+      r.headers.push_back({std::move(lower), std::move(value), secret});
+    }
     return r;
   }
 

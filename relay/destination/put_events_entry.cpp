@@ -95,21 +95,22 @@ std::string put_events_body(std::span<const PutEventsEntry> entries, std::string
   w.begin_object();
   w.key("Entries");
   w.begin_array();
-  // Members in the order the AWS SDK for JavaScript writes them, so bodies compare byte for byte.
+  // Members in the order the AWS SDK for JavaScript writes them (the PutEventsRequestEntry
+  // shape's), so that bodies compare byte for byte.
   for (const auto& e : entries) {
     w.begin_object();
-    w.field("Detail", e.detail);
-    w.field("DetailType", e.detail_type);
-    w.field("EventBusName", event_bus);
-    w.key("Resources");
-    w.begin_array();
-    for (const auto& r : e.resources) w.string(r);
-    w.end_array();
-    w.field("Source", e.source);
     if (e.time) {
       w.key("Time");
       write_epoch_seconds(w, *e.time);
     }
+    w.field("Source", e.source);
+    w.key("Resources");
+    w.begin_array();
+    for (const auto& r : e.resources) w.string(r);
+    w.end_array();
+    w.field("DetailType", e.detail_type);
+    w.field("Detail", e.detail);
+    w.field("EventBusName", event_bus);
     w.end_object();
   }
   w.end_array();

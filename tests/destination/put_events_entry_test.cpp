@@ -99,11 +99,10 @@ TEST(PutEventsEntry, TheBodyIsPutEventsJson) {
       {"aws.ecs", "ECS", "{}", {"arn:a", "relay:idempotency-key:msg_2"}, core::parse_utc("2024-05-01T10:20:30.250Z")}};
   EXPECT_EQ(put_events_body(entries, "arn:aws:events:us-east-1:123456789012:event-bus/ops"),
             R"({"Entries":[)"
-            R"({"Detail":"{\"a\": \"x\\\"y\"}","DetailType":"Incident",)"
-            R"("EventBusName":"arn:aws:events:us-east-1:123456789012:event-bus/ops",)"
-            R"("Resources":["relay:idempotency-key:msg_1"],"Source":"relay.incidents"},)"
-            R"({"Detail":"{}","DetailType":"ECS","EventBusName":"arn:aws:events:us-east-1:123456789012:event-bus/ops",)"
-            R"("Resources":["arn:a","relay:idempotency-key:msg_2"],"Source":"aws.ecs","Time":1714558830.25}]})");
+            R"({"Source":"relay.incidents","Resources":["relay:idempotency-key:msg_1"],"DetailType":"Incident",)"
+            R"("Detail":"{\"a\": \"x\\\"y\"}","EventBusName":"arn:aws:events:us-east-1:123456789012:event-bus/ops"},)"
+            R"({"Time":1714558830.25,"Source":"aws.ecs","Resources":["arn:a","relay:idempotency-key:msg_2"],)"
+            R"("DetailType":"ECS","Detail":"{}","EventBusName":"arn:aws:events:us-east-1:123456789012:event-bus/ops"}]})");
   entries[1].time = core::parse_utc("2024-05-01T10:20:30Z");
   const auto body = json::parse(put_events_body(entries, "ops"));
   EXPECT_EQ(body.at("Entries").at(1).at("Time"), json::value(1714558830));

@@ -2,39 +2,19 @@
 // package (installed with npm into the build tree on first use) and Python's hmac.
 #include "relay/core/hmac_timestamp.hpp"
 #include "relay/pipeline/pipeline.hpp"
+#include "tests/support/npm_packages.hpp"
 #include "tests/support/run_process.hpp"
 
 #include <boost/json/parse.hpp>
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
-#include <fcntl.h>
-#include <sys/file.h>
-#include <unistd.h>
-
-#include <filesystem>
-
 namespace relay::pipeline {
 namespace {
 
 namespace json = boost::json;
 
-// The standardwebhooks package, installed once per build tree. CTest runs tests in parallel
-// processes: the first installs while holding a lock on the directory, the others wait for it.
-std::string standardwebhooks_dir() {
-  const std::string dir = RELAY_BINARY_DIR "/test-npm";
-  std::filesystem::create_directories(dir);
-  const int lock = ::open((dir + "/.install-lock").c_str(), O_CREAT | O_RDWR | O_CLOEXEC, 0600);
-  EXPECT_GE(lock, 0);
-  EXPECT_EQ(::flock(lock, LOCK_EX), 0);
-  if (!std::filesystem::exists(dir + "/node_modules/standardwebhooks")) {
-    auto r = testing::run_process({"npm", "install", "--prefix", dir, "--no-audit", "--no-fund", "--silent",
-                                   "standardwebhooks@1.1.1"});
-    EXPECT_EQ(r.exit_code, 0) << r.err;
-  }
-  ::close(lock);
-  return dir;
-}
+std::string standardwebhooks_dir() { return testing::npm_packages({"standardwebhooks@1.1.1"}); }
 
 Outcome deliver(DestinationSpec destination, const std::string& timestamp) {
   std::vector<std::string> errors;
@@ -61,7 +41,7 @@ std::string standardwebhooks_verify(const std::string& secret, const Request& r)
   const auto body = dir.write("body", r.body);
   auto node = testing::run_process(
       {"node", "-e",
-       "const {Webhook} = require(process.argv[1] + '/node_modules/standardwebhooks');\n"
+       "const {Webhook} = require(process.argv[1] + '/standardwebhooks');\n"
        "const fs = require('fs');\n"
        "const body = fs.readFileSync(process.argv[3], 'utf8');\n"
        "const headers = {'webhook-id': process.argv[4], 'webhook-timestamp': process.argv[5],"
