@@ -261,7 +261,8 @@ awaitable<void> DeliveryScheduler::record(std::shared_ptr<DeliveryScheduler> sel
       auto recorded = outbox.finish_all(finishes);
       BacklogCounts gone;
       for (std::size_t i = 0; i < batch->size(); ++i)
-        if (recorded[i] && (*batch)[i].finish.verdict != store::Verdict::retry) {
+        if (recorded[i] && (*batch)[i].finish.verdict != store::Verdict::retry &&
+            (*batch)[i].finish.verdict != store::Verdict::postpone) {
           ++gone.count;
           gone.bytes += (*batch)[i].bytes;
         }
