@@ -60,6 +60,8 @@ awaitable<SendResult> Deliverer::send(const destination::Destination& destinatio
     out.attempt = co_await ConnectionPool::send(std::move(pool), request);
   }
   out.outcomes = destination.classify({out.attempt.status, out.attempt.error, out.attempt.excerpt}, items.size());
+  if (out.outcomes.size() != items.size())  // a kind's bug must not lose deliveries
+    out.outcomes.assign(items.size(), {destination::Verdict::retry, "no verdict for this delivery", {}});
   co_return out;
 }
 
