@@ -1,6 +1,7 @@
 #include "relay/destination/registry.hpp"
 
 #include "relay/destination/eventbridge.hpp"
+#include "relay/destination/webhook.hpp"
 
 #include <boost/json/value.hpp>
 
@@ -12,6 +13,7 @@ namespace relay::destination {
 namespace {
 
 constexpr std::array kKinds = {
+    KindInfo{"webhook", make_webhook},
     KindInfo{"eventbridge", make_eventbridge},
 };
 
