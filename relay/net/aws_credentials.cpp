@@ -20,6 +20,7 @@ namespace {
 
 using namespace std::chrono_literals;
 using Outcome = std::variant<aws::Credentials, std::string>;
+using Headers = std::vector<std::pair<std::string, std::string>>;
 
 constexpr auto kLocalTimeout = 1s;  // the container endpoint and instance metadata
 constexpr auto kStsTimeout = 5s;
@@ -64,9 +65,8 @@ std::optional<std::string> read_trimmed(const std::string& path, std::string& er
   return text;
 }
 
-awaitable<FetchResult> fetch_url(Context& c, std::string method, const config::HttpUrl& url,
-                                 std::vector<std::pair<std::string, std::string>> headers, std::string body,
-                                 std::chrono::milliseconds timeout) {
+awaitable<FetchResult> fetch_url(Context& c, std::string method, const config::HttpUrl& url, Headers headers,
+                                 std::string body, std::chrono::milliseconds timeout) {
   FetchRequest request{std::move(method), url, std::move(headers), std::move(body), timeout};
   co_return co_await fetch(c.io, request, url.tls ? c.tls() : nullptr);
 }
@@ -206,7 +206,7 @@ awaitable<Step> from_container(Context& c) {
   }
   if (token.find_first_of("\r\n") != std::string::npos)
     co_return Failed{"container credentials: the authorization token spans lines"};
-  std::vector<std::pair<std::string, std::string>> headers;
+  Headers headers;
   if (!token.empty()) headers.emplace_back("authorization", token);
   const FetchResult r = co_await fetch_url(c, "GET", *url, std::move(headers), {}, kLocalTimeout);
   const std::string where = "container credentials at " + url->host_header();
@@ -230,23 +230,24 @@ awaitable<Step> from_instance_metadata(Context& c) {
   if (!token_url) co_return Failed{"instance metadata: AWS_EC2_METADATA_SERVICE_ENDPOINT: " + error};
   const std::string where = "instance metadata at " + token_url->host_header();
 
-  const FetchResult token =
-      co_await fetch_url(c, "PUT", *token_url, {{"x-aws-ec2-metadata-token-ttl-seconds", "21600"}}, {}, kLocalTimeout);
+  // Headers are built before each co_await: g++ 12 miscompiles array temporaries inside one.
+  Headers ask_token{{"x-aws-ec2-metadata-token-ttl-seconds", "21600"}};
+  const FetchResult token = co_await fetch_url(c, "PUT", *token_url, std::move(ask_token), {}, kLocalTimeout);
   if (token.status == 0) co_return NotSetUp{where + ": " + token.error};
   if (token.status != 200 || token.body.empty() || token.body.find_first_of("\r\n") != std::string::npos)
     co_return NotSetUp{where + ": the IMDSv2 token request was answered " + std::to_string(token.status)};
 
   const std::string roles_path = "/latest/meta-data/iam/security-credentials/";
-  const FetchResult roles =
-      co_await fetch_url(c, "GET", *url_of(roles_path), {{"x-aws-ec2-metadata-token", token.body}}, {}, kLocalTimeout);
+  const Headers with_token{{"x-aws-ec2-metadata-token", token.body}};
+  const auto roles_url = url_of(roles_path);
+  const FetchResult roles = co_await fetch_url(c, "GET", *roles_url, with_token, {}, kLocalTimeout);
   if (roles.status == 404) co_return NotSetUp{where + ": the instance has no IAM role"};
   if (roles.status != 200) co_return Failed{where + ": listing roles: " + (roles.status ? "answered " + std::to_string(roles.status) : roles.error)};
   const std::string role = roles.body.substr(0, roles.body.find_first_of("\r\n"));
   const auto role_url = role.find_first_of("/?#% ") == std::string::npos ? url_of(roles_path + role) : std::nullopt;
   if (role.empty() || !role_url) co_return Failed{where + ": no usable role name in the answer"};
 
-  const FetchResult answer =
-      co_await fetch_url(c, "GET", *role_url, {{"x-aws-ec2-metadata-token", token.body}}, {}, kLocalTimeout);
+  const FetchResult answer = co_await fetch_url(c, "GET", *role_url, with_token, {}, kLocalTimeout);
   if (answer.status != 200)
     co_return Failed{where + ": role " + role + ": " + (answer.status ? "answered " + std::to_string(answer.status) : answer.error)};
   auto got = aws::parse_endpoint_credentials(answer.body);

@@ -254,7 +254,7 @@ TEST(AwsCredentials, WebIdentityAgainstATestSts) {
   AwsEnvironment env;
   const auto expiration = std::chrono::system_clock::now() + 1h;
   HttpTestServer sts([&](const HttpTestServer::Request& r) -> HttpTestServer::Response {
-    const auto form = form_fields(r.body);
+    auto form = form_fields(r.body);
     if (r.method != "POST" || form["Action"] != "AssumeRoleWithWebIdentity" || form["Version"] != "2011-06-15" ||
         !r.header("authorization").empty())
       return {400, "<ErrorResponse><Error><Code>InvalidAction</Code><Message>unexpected call</Message></Error></ErrorResponse>"};

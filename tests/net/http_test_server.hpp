@@ -35,8 +35,9 @@ class HttpTestServer {
   std::string url() const { return "http://127.0.0.1:" + std::to_string(port_); }
   std::vector<Request> requests() const;
 
+  struct Impl;  // the serving coroutines' state (in the .cpp)
+
  private:
-  struct Impl;
   std::unique_ptr<Impl> impl_;
   unsigned short port_ = 0;
   std::thread thread_;
