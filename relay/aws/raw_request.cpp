@@ -1,5 +1,7 @@
 #include "relay/aws/raw_request.hpp"
 
+#include "relay/aws/header_text.hpp"
+
 #include <algorithm>
 #include <charconv>
 #include <optional>
@@ -8,28 +10,11 @@ namespace relay::aws {
 
 namespace {
 
-bool is_token_char(char c) {
-  return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
-         std::string_view("!#$%&'*+-.^_`|~").find(c) != std::string_view::npos;
-}
-
 bool is_token(std::string_view s) { return !s.empty() && std::all_of(s.begin(), s.end(), is_token_char); }
 
 // Control characters other than tab have no place in a request line or header value.
 bool has_control(std::string_view s) {
   return std::any_of(s.begin(), s.end(), [](char c) { return (static_cast<unsigned char>(c) < 0x20 && c != '\t') || c == 0x7f; });
-}
-
-std::string_view trim(std::string_view s) {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
-  return s;
-}
-
-bool iequals(std::string_view a, std::string_view b) {
-  return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
-           return (x >= 'A' && x <= 'Z' ? x - 'A' + 'a' : x) == (y >= 'A' && y <= 'Z' ? y - 'A' + 'a' : y);
-         });
 }
 
 core::InputError at_line(std::size_t line, std::string what) { return {"line " + std::to_string(line), std::move(what)}; }
@@ -87,7 +72,7 @@ std::variant<HttpRequest, core::InputError> parse_raw_request(std::string_view t
     if (line->empty()) break;
     if (line->front() == ' ' || line->front() == '\t') {
       if (request.headers.empty()) return at_line(lines.number(), "a folded line before any header");
-      const auto more = trim(*line);
+      const auto more = trim_ows(*line);
       if (has_control(more)) return at_line(lines.number(), "the header value holds a control character");
       if (!more.empty()) (request.headers.back().second += ' ') += more;
       continue;
@@ -95,7 +80,7 @@ std::variant<HttpRequest, core::InputError> parse_raw_request(std::string_view t
     const auto colon = line->find(':');
     if (colon == std::string_view::npos) return at_line(lines.number(), "expected a header line: Name: value");
     const auto name = line->substr(0, colon);
-    const auto value = trim(line->substr(colon + 1));
+    const auto value = trim_ows(line->substr(colon + 1));
     if (!is_token(name)) return at_line(lines.number(), "the header name \"" + std::string(name) + "\" is not a token");
     if (has_control(value)) return at_line(lines.number(), "the value of " + std::string(name) + " holds a control character");
     if (iequals(name, "transfer-encoding"))

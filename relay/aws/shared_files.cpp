@@ -118,42 +118,44 @@ std::variant<Profiles, std::string> parse_shared_file(const SharedFile& file, bo
   return profiles;
 }
 
-std::variant<ProfileCredentials, std::string> resolve_profile(const SharedFile& credentials, const SharedFile& config,
-                                                              std::string_view profile) {
+std::variant<ProfileCredentials, ProfileProblem> resolve_profile(const SharedFile& credentials, const SharedFile& config,
+                                                                 std::string_view profile) {
   auto credential_profiles = parse_shared_file(credentials, false);
-  if (auto* e = std::get_if<std::string>(&credential_profiles)) return std::move(*e);
+  if (auto* e = std::get_if<std::string>(&credential_profiles)) return ProfileProblem{std::move(*e)};
   auto config_profiles = parse_shared_file(config, true);
-  if (auto* e = std::get_if<std::string>(&config_profiles)) return std::move(*e);
+  if (auto* e = std::get_if<std::string>(&config_profiles)) return ProfileProblem{std::move(*e)};
   const auto& in_credentials = std::get<Profiles>(credential_profiles);
   const auto& in_config = std::get<Profiles>(config_profiles);
   const std::string name(profile);
 
   const auto settings = settings_of(in_credentials, in_config, name);
-  if (!settings) return "profile " + name + " is in neither " + where(credentials, config);
+  if (!settings) return ProfileProblem{"profile " + name + " is in neither " + where(credentials, config), true};
   for (std::string_view unsupported : {"credential_process", "credential_source", "sso_session", "sso_start_url",
                                        "web_identity_token_file"})
     if (settings->contains(unsupported))
-      return "profile " + name + ": " + std::string(unsupported) + " is not supported (use static keys, or role_arn with source_profile)";
+      return ProfileProblem{"profile " + name + ": " + std::string(unsupported) +
+                            " is not supported (use static keys, or role_arn with source_profile)"};
 
   ProfileCredentials out;
   out.region = setting(*settings, "region");
   const std::string_view role_arn = setting(*settings, "role_arn");
   if (role_arn.empty()) {
     auto keys = static_keys(*settings, name);
-    if (auto* e = std::get_if<std::string>(&keys)) return std::move(*e);
+    if (auto* e = std::get_if<std::string>(&keys)) return ProfileProblem{std::move(*e)};
     out.keys = std::get<Credentials>(std::move(keys));
     return out;
   }
 
   const std::string source(setting(*settings, "source_profile"));
-  if (source.empty()) return "profile " + name + ": role_arn needs source_profile";
+  if (source.empty()) return ProfileProblem{"profile " + name + ": role_arn needs source_profile"};
   const auto source_settings = source == name ? settings : settings_of(in_credentials, in_config, source);
   if (!source_settings)
-    return "profile " + name + ": its source_profile " + source + " is in neither " + where(credentials, config);
+    return ProfileProblem{"profile " + name + ": its source_profile " + source + " is in neither " + where(credentials, config)};
   if (source != name && source_settings->contains("role_arn"))
-    return "profile " + name + ": its source_profile " + source + " assumes a role too (chained roles are not supported)";
+    return ProfileProblem{"profile " + name + ": its source_profile " + source +
+                          " assumes a role too (chained roles are not supported)"};
   auto keys = static_keys(*source_settings, source);
-  if (auto* e = std::get_if<std::string>(&keys)) return std::move(*e);
+  if (auto* e = std::get_if<std::string>(&keys)) return ProfileProblem{std::move(*e)};
   out.keys = std::get<Credentials>(std::move(keys));
 
   ProfileRole role;
@@ -164,7 +166,7 @@ std::variant<ProfileCredentials, std::string> resolve_profile(const SharedFile& 
     long seconds = 0;
     const auto [end, ec] = std::from_chars(d.data(), d.data() + d.size(), seconds);
     if (ec != std::errc() || end != d.data() + d.size() || seconds < 900 || seconds > 43200)
-      return "profile " + name + ": duration_seconds must be a whole number from 900 to 43200";
+      return ProfileProblem{"profile " + name + ": duration_seconds must be a whole number from 900 to 43200"};
     role.duration = std::chrono::seconds(seconds);
   }
   out.role = std::move(role);

@@ -56,9 +56,15 @@ struct ProfileCredentials {
   std::string region;               // the profile's region setting, empty when none
 };
 
+// Why a profile gives no credentials. Never quotes a secret.
+struct ProfileProblem {
+  std::string why;
+  bool missing = false;  // neither file has the profile (the rest: it is there but unusable)
+};
+
 // What `profile` in the two files gives, or why nothing (the profile is missing from both,
-// has no keys, is malformed, or uses a source relay does not support). Never quotes a secret.
-std::variant<ProfileCredentials, std::string> resolve_profile(const SharedFile& credentials, const SharedFile& config,
-                                                              std::string_view profile);
+// has no keys, a file is malformed, or it uses a source relay does not support).
+std::variant<ProfileCredentials, ProfileProblem> resolve_profile(const SharedFile& credentials, const SharedFile& config,
+                                                                 std::string_view profile);
 
 }  // namespace relay::aws

@@ -1,5 +1,6 @@
 #include "relay/aws/sigv4.hpp"
 
+#include "relay/aws/header_text.hpp"
 #include "relay/core/hmac.hpp"
 
 #include <algorithm>
@@ -14,16 +15,10 @@ constexpr std::string_view kAlgorithm = "AWS4-HMAC-SHA256";
 
 bool is_space(char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == '\v' || c == '\f'; }
 
-char lower(char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c; }
-
 std::string lower(std::string_view s) {
   std::string out(s);
-  for (auto& c : out) c = lower(c);
+  for (auto& c : out) c = ascii_lower(c);
   return out;
-}
-
-bool iequals(std::string_view a, std::string_view b) {
-  return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) { return lower(x) == lower(y); });
 }
 
 // Headers proxies, browsers and HTTP stacks add or rewrite in transit.
@@ -173,7 +168,7 @@ void remove_headers(HttpRequest& request, std::string_view name) {
 
 std::string payload_hash(const HttpRequest& request) {
   if (const auto* given = find_header(request, "x-amz-content-sha256")) return *given;
-  return hex(core::sha256(request.body));
+  return hex_sha256(request.body);
 }
 
 }  // namespace
@@ -220,6 +215,8 @@ std::vector<std::string> signable_headers(const HttpRequest& request) {
   return names;
 }
 
+std::string hex_sha256(std::string_view bytes) { return hex(core::sha256(bytes)); }
+
 std::string credential_scope(std::string_view date, std::string_view region, std::string_view service) {
   std::string out(date);
   out.push_back('/');
@@ -237,7 +234,7 @@ std::string string_to_sign(std::string_view amz_date, std::string_view scope, st
   out.push_back('\n');
   out += scope;
   out.push_back('\n');
-  out += hex(core::sha256(canonical_request));
+  out += hex_sha256(canonical_request);
   return out;
 }
 

@@ -41,6 +41,9 @@ std::string canonical_request(const HttpRequest& request, std::span<const std::s
 // The lower-case names sign_request signs: every header present but the unsignable ones, sorted.
 std::vector<std::string> signable_headers(const HttpRequest& request);
 
+// Lower-case hex SHA-256 of the bytes (a payload hash).
+std::string hex_sha256(std::string_view bytes);
+
 // "20150830/us-east-1/service/aws4_request" for `date` "20150830".
 std::string credential_scope(std::string_view date, std::string_view region, std::string_view service);
 

@@ -15,14 +15,14 @@ SharedFile file(std::string path, std::optional<std::string> text) { return {std
 
 ProfileCredentials resolved(const SharedFile& credentials, const SharedFile& config, std::string_view profile) {
   auto got = resolve_profile(credentials, config, profile);
-  if (auto* e = std::get_if<std::string>(&got)) ADD_FAILURE() << *e;
+  if (auto* e = std::get_if<ProfileProblem>(&got)) ADD_FAILURE() << e->why;
   return std::holds_alternative<ProfileCredentials>(got) ? std::get<ProfileCredentials>(got) : ProfileCredentials{};
 }
 
 std::string refused(const SharedFile& credentials, const SharedFile& config, std::string_view profile) {
   auto got = resolve_profile(credentials, config, profile);
-  EXPECT_TRUE(std::holds_alternative<std::string>(got)) << profile;
-  return std::holds_alternative<std::string>(got) ? std::get<std::string>(got) : "";
+  EXPECT_TRUE(std::holds_alternative<ProfileProblem>(got)) << profile;
+  return std::holds_alternative<ProfileProblem>(got) ? std::get<ProfileProblem>(got).why : "";
 }
 
 TEST(SharedFiles, PathsFromTheEnvironmentOrHome) {
@@ -64,6 +64,8 @@ TEST(SharedFiles, ConfigFileProfilesAndTheCredentialsFileWins) {
   EXPECT_EQ(p.region, "us-east-2");
   EXPECT_EQ(refused(creds, config, "default"), "profile default has no aws_access_key_id and aws_secret_access_key");
   EXPECT_EQ(refused(creds, config, "x"), "profile x is in neither /c and /cfg");
+  EXPECT_TRUE(std::get<ProfileProblem>(resolve_profile(creds, config, "x")).missing);
+  EXPECT_FALSE(std::get<ProfileProblem>(resolve_profile(creds, config, "default")).missing);
 }
 
 TEST(SharedFiles, RoleWithSourceProfile) {
