@@ -18,8 +18,6 @@ namespace {
 
 namespace json = boost::json;
 
-std::string standardwebhooks_dir() { return testing::npm_packages({"standardwebhooks@1.1.1"}); }
-
 using destination::Request;
 using destination::Signer;
 using destination::SigningScheme;
@@ -56,15 +54,15 @@ std::string standardwebhooks_verify(const std::string& secret, const Request& r)
   const auto body = dir.write("body", r.body);
   auto node = testing::run_process(
       {"node", "-e",
-       "const {Webhook} = require(process.argv[1] + '/standardwebhooks');\n"
+       "const {Webhook} = require(process.argv[1] + '/node_modules/standardwebhooks');\n"
        "const fs = require('fs');\n"
        "const body = fs.readFileSync(process.argv[3], 'utf8');\n"
        "const headers = {'webhook-id': process.argv[4], 'webhook-timestamp': process.argv[5],"
        " 'webhook-signature': process.argv[6]};\n"
        "try { new Webhook(process.argv[2]).verify(body, headers); process.stdout.write('ok'); }\n"
        "catch (e) { process.stdout.write(String(e.message)); }",
-       standardwebhooks_dir(), secret, body, header(r, "webhook-id"), header(r, "webhook-timestamp"),
-       header(r, "webhook-signature")});
+       testing::npm_packages({"standardwebhooks@1.1.1"}), secret, body, header(r, "webhook-id"),
+       header(r, "webhook-timestamp"), header(r, "webhook-signature")});
   EXPECT_EQ(node.exit_code, 0) << node.err;
   return node.out;
 }

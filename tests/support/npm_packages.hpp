@@ -1,14 +1,15 @@
 #pragma once
-// npm packages the tests cross-check against (standardwebhooks, @smithy/signature-v4, the
-// AWS SDK), installed with npm into the build tree on first use.
+// npm packages the tests check relay against (reference signers, verifiers), installed on
+// first use into one directory of the build tree, shared by every test binary.
 #include <string>
 #include <vector>
 
 namespace relay::testing {
 
-// Installs whichever of `specs` ("name@version") are missing and returns the node_modules
-// directory. CTest runs tests in parallel processes: the first installs while holding a
-// lock on the directory, the others wait for it. Installing fails the calling test.
-std::string npm_packages(const std::vector<std::string>& specs);
+// Installs the packages ("name@version") missing from the shared directory and returns that
+// directory (require(dir + '/node_modules/NAME')). CTest runs test processes in parallel: the
+// install happens under a lock on the directory, so the others wait for a complete copy.
+// Throws std::runtime_error when npm fails.
+std::string npm_packages(const std::vector<std::string>& packages);
 
 }  // namespace relay::testing

@@ -24,7 +24,8 @@ json::object with_keys(json::object script) {
 
 std::string eventbridge_npm_modules() {
   return npm_packages({"@smithy/signature-v4@5.7.5", "@smithy/protocol-http@5.6.2", "@smithy/hash-node@4.5.2",
-                       "@aws-sdk/client-eventbridge@3.1169.0"});
+                       "@aws-sdk/client-eventbridge@3.1169.0"}) +
+         "/node_modules";
 }
 
 json::array EventBridgeCall::entries() const {
