@@ -56,8 +56,17 @@ awaitable<SendResult> Deliverer::send(const destination::Destination& destinatio
   if (!pool) {
     out.attempt.error = "no destination named " + destination.name();
   } else {
-    const destination::Request request = destination.request(items, {std::chrono::system_clock::now(), nullptr});
-    out.attempt = co_await ConnectionPool::send(std::move(pool), request);
+    std::optional<aws::Credentials> credentials;
+    if (const auto& provider = pool->endpoint().aws) {
+      auto got = co_await provider->get();
+      if (auto* why = std::get_if<std::string>(&got)) out.attempt.error = "AWS credentials: " + *why;
+      else credentials = std::move(std::get<aws::Credentials>(got));
+    }
+    if (out.attempt.error.empty()) {
+      const destination::Request request = destination.request(
+          items, {std::chrono::system_clock::now(), credentials ? &*credentials : nullptr});
+      out.attempt = co_await ConnectionPool::send(std::move(pool), request);
+    }
   }
   out.outcomes = destination.classify({out.attempt.status, out.attempt.error, out.attempt.excerpt}, items.size());
   if (out.outcomes.size() != items.size())  // a kind's bug must not lose deliveries
