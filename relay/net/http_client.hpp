@@ -13,6 +13,7 @@
 #include "relay/destination/destination.hpp"
 #include "relay/net/asio.hpp"
 #include "relay/net/async_semaphore.hpp"
+#include "relay/net/aws_credentials.hpp"
 
 namespace relay::net {
 
@@ -21,6 +22,7 @@ struct Endpoint {
   const destination::Destination* destination;  // owned by the config's pipeline
   std::vector<config::DenyRule> deny;            // outbound.deny
   std::shared_ptr<ssl::context> tls;             // set for https
+  std::shared_ptr<CredentialProvider> credentials;  // set for kinds that sign with AWS credentials
 
   const std::string& name() const { return destination->name(); }
   const destination::Transport& transport() const { return destination->transport(); }
