@@ -7,7 +7,7 @@
 #include "relay/core/hmac_timestamp.hpp"
 #include "relay/core/standard_webhooks.hpp"
 #include "relay/core/utc_time.hpp"
-#include "relay/pipeline/signer.hpp"
+#include "relay/destination/webhook_signing.hpp"
 
 #include <CLI/CLI.hpp>
 
@@ -29,9 +29,9 @@ struct VerifyOptions {
 };
 
 // Whether `signature` is right for `body` under one secret.
-bool valid_for(pipeline::SigningScheme scheme, const std::string& secret, const VerifyOptions& opt,
+bool valid_for(destination::SigningScheme scheme, const std::string& secret, const VerifyOptions& opt,
                const std::string& body) {
-  using pipeline::SigningScheme;
+  using destination::SigningScheme;
   if (scheme == SigningScheme::standard_webhooks) {
     auto key = core::standard_webhooks_key(secret);
     std::int64_t ts = 0;
@@ -79,9 +79,9 @@ int run_aws_sigv4(const VerifyOptions& opt) {
 }
 
 int run_verify(const VerifyOptions& opt) {
-  using pipeline::SigningScheme;
+  using destination::SigningScheme;
   if (opt.scheme == "aws-sigv4") return run_aws_sigv4(opt);
-  const auto scheme = pipeline::parse_signing_scheme(opt.scheme);
+  const auto scheme = destination::parse_signing_scheme(opt.scheme);
   if (!scheme || *scheme == SigningScheme::bearer || *scheme == SigningScheme::none) {
     std::cerr << "relay verify: --scheme: expected hmac-timestamp, standard-webhooks, hmac-sha256-hex or aws-sigv4\n";
     return 2;
@@ -108,7 +108,7 @@ int run_verify(const VerifyOptions& opt) {
     if (!secret) return 2;
     secrets.push_back(std::move(*secret));
   }
-  if (auto problem = pipeline::Signer::check(*scheme, secrets)) {
+  if (auto problem = destination::Signer::check(*scheme, secrets)) {
     std::cerr << "relay verify: --secret: " << *problem << "\n";
     return 2;
   }

@@ -10,38 +10,34 @@
 #include <vector>
 
 #include "relay/config/config.hpp"
-#include "relay/config/http_url.hpp"
+#include "relay/destination/destination.hpp"
 #include "relay/net/asio.hpp"
 #include "relay/net/async_semaphore.hpp"
-#include "relay/pipeline/pipeline.hpp"
 
 namespace relay::net {
 
-// A destination as every thread sees it: parsed once, then read-only.
+// A destination as every thread sees it: built once, then read-only.
 struct Endpoint {
-  std::string name;
-  config::HttpUrl url;
-  config::DestinationOptions options;
-  std::vector<config::DenyRule> deny;  // outbound.deny
-  std::shared_ptr<ssl::context> tls;  // set for https
+  const destination::Destination* destination;  // owned by the config's pipeline
+  std::vector<config::DenyRule> deny;            // outbound.deny
+  std::shared_ptr<ssl::context> tls;             // set for https
+
+  const std::string& name() const { return destination->name(); }
+  const destination::Transport& transport() const { return destination->transport(); }
 };
 
 // A TLS client context: TLS 1.2+, verify_peer, the system CA store and `ca_file` when given.
 // Throws std::runtime_error naming the file it cannot load.
 std::shared_ptr<ssl::context> client_tls_context(const std::optional<std::string>& ca_file);
 
-// How much of a response body an attempt keeps for the delivery log.
-inline constexpr std::size_t kResponseExcerptBytes = 4096;
-
-// Every destination of `config`, in order; throws std::runtime_error for a URL it cannot
-// use (never quoting it) or a CA file it cannot load.
+// Every destination of `config`, in order; throws std::runtime_error for a CA file it cannot load.
 std::vector<Endpoint> endpoints_from(const config::Config& config);
 
 struct AttemptResult {
   unsigned status = 0;  // the final (non-1xx) status; 0: no answer (see error)
   std::string error;    // why there is no answer; with a status, what went wrong reading its body
   std::optional<std::chrono::milliseconds> retry_after;
-  std::string excerpt;  // the first kResponseExcerptBytes of the response body
+  std::string excerpt;  // the first transport().max_answer_bytes of the response body
 };
 
 class ConnectionPool {
@@ -51,11 +47,11 @@ class ConnectionPool {
 
   const Endpoint& endpoint() const { return endpoint_; }
 
-  // Sends `request`'s bytes as they are (the pipeline signed them) and reads the answer,
+  // Sends `request`'s bytes as they are (its destination signed them) and reads the answer,
   // skipping interim 1xx answers (101 fails the attempt). Waits for a free unit first; the
   // total timeout counts from when it has one; resolving and connecting share connect_timeout.
   // A connection goes back to the pool only after a clean exchange with nothing left unread.
-  static awaitable<AttemptResult> send(std::shared_ptr<ConnectionPool> pool, const pipeline::Request& request);
+  static awaitable<AttemptResult> send(std::shared_ptr<ConnectionPool> pool, const destination::Request& request);
 
  private:
   struct Connection;
