@@ -17,7 +17,8 @@ bool AwsSigV4Options::any() const {
 
 void add_aws_sigv4_options(CLI::App& cmd, AwsSigV4Options& opt, bool session_token,
                            const std::string& region_service_help) {
-  cmd.add_option("--access-key-id", opt.access_key_id, "aws-sigv4: the access key id: the value, env:NAME or file:PATH");
+  cmd.add_option("--access-key-id", opt.access_key_id,
+                 "aws-sigv4: the access key id: the value, env:NAME or file:PATH");
   cmd.add_option("--secret-access-key", opt.secret_access_key,
                  "aws-sigv4: the secret access key: the value, env:NAME or file:PATH");
   if (session_token)
@@ -29,7 +30,8 @@ void add_aws_sigv4_options(CLI::App& cmd, AwsSigV4Options& opt, bool session_tok
 }
 
 std::optional<aws::Credentials> aws_credentials_from_options(std::string_view command, const AwsSigV4Options& opt) {
-  for (auto [value, name] : {std::pair{&opt.access_key_id, "--access-key-id"}, {&opt.secret_access_key, "--secret-access-key"}})
+  for (auto [value, name] :
+       {std::pair{&opt.access_key_id, "--access-key-id"}, {&opt.secret_access_key, "--secret-access-key"}})
     if (value->empty()) {
       std::cerr << command << ": " << name << " is required for aws-sigv4\n";
       return std::nullopt;

@@ -47,7 +47,8 @@ int run_hmac_timestamp(const SignOptions& opt) {
 
 int run_aws_sigv4(const SignOptions& opt) {
   if (!opt.secret.empty() || !opt.timestamp.empty()) {
-    std::cerr << "relay sign: aws-sigv4 takes --access-key-id, --secret-access-key and --time, not --secret or --timestamp\n";
+    std::cerr
+        << "relay sign: aws-sigv4 takes --access-key-id, --secret-access-key and --time, not --secret or --timestamp\n";
     return 2;
   }
   if (opt.aws.region.empty() || opt.aws.service.empty()) {
@@ -82,7 +83,8 @@ void add_sign_command(CLI::App& app, int& exit_code) {
   cmd->add_option("file", opt->file,
                   "File holding the exact body bytes (aws-sigv4: the raw request: request line, headers, blank line, "
                   "body); - is stdin (default)");
-  cmd->callback([opt, &exit_code] { exit_code = opt->scheme == "aws-sigv4" ? run_aws_sigv4(*opt) : run_hmac_timestamp(*opt); });
+  cmd->callback(
+      [opt, &exit_code] { exit_code = opt->scheme == "aws-sigv4" ? run_aws_sigv4(*opt) : run_hmac_timestamp(*opt); });
 }
 
 }  // namespace relay::cli

@@ -125,7 +125,8 @@ void add_verify_command(CLI::App& app, int& exit_code) {
   auto opt = std::make_shared<VerifyOptions>();
   auto* cmd = app.add_subcommand("verify", "Check a received signature (exit 0 valid, 1 invalid, 2 usage error)");
   cmd->add_option("--scheme", opt->scheme, "hmac-timestamp (default), standard-webhooks, hmac-sha256-hex or aws-sigv4");
-  cmd->add_option("--secret", opt->secrets, "Secret: the value, env:NAME or file:PATH; repeat to accept any of several");
+  cmd->add_option("--secret", opt->secrets,
+                  "Secret: the value, env:NAME or file:PATH; repeat to accept any of several");
   cmd->add_option("--timestamp", opt->timestamp,
                   "x-amzn-event-timestamp (hmac-timestamp) or webhook-timestamp (standard-webhooks)");
   cmd->add_option("--signature", opt->signature,

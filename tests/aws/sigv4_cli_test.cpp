@@ -21,8 +21,8 @@ const std::string kRequest =
     "Param1=value1";
 
 std::vector<std::string> sign_args(std::vector<std::string> more) {
-  std::vector<std::string> args = {RELAY_BINARY, "sign", "--scheme", "aws-sigv4", "--region", "us-east-1",
-                                   "--service", "service"};
+  std::vector<std::string> args = {RELAY_BINARY, "sign",      "--scheme",  "aws-sigv4",
+                                   "--region",   "us-east-1", "--service", "service"};
   args.insert(args.end(), more.begin(), more.end());
   return args;
 }
@@ -36,8 +36,8 @@ std::vector<std::string> verify_args(std::vector<std::string> more) {
 TEST(RelaySignAwsSigV4, PrintsThePublishedExampleSigned) {
   testing::TempDir dir;
   const auto file = dir.write("request.http", kRequest);
-  const auto r = run_process(sign_args({"--access-key-id", kKeyId, "--secret-access-key", kSecret, "--time",
-                                        "2015-08-30T12:36:00Z", file}));
+  const auto r = run_process(
+      sign_args({"--access-key-id", kKeyId, "--secret-access-key", kSecret, "--time", "2015-08-30T12:36:00Z", file}));
   ASSERT_EQ(r.exit_code, 0) << r.err;
   EXPECT_EQ(r.out,
             "POST / HTTP/1.1\r\n"
@@ -62,19 +62,18 @@ TEST(RelaySignAwsSigV4, SignThenVerifyThroughFilesAndStdin) {
   EXPECT_THAT(signed_.out, HasSubstr("SignedHeaders=content-type;host;x-amz-date;x-amz-security-token,"));
   const auto signed_file = dir.write("signed.http", signed_.out);
 
-  const auto from_file = run_process(verify_args({"--access-key-id", kKeyId, "--secret-access-key", kSecret, "--time",
-                                                  "2015-08-30T12:40:00Z", signed_file}));
+  const auto from_file = run_process(verify_args(
+      {"--access-key-id", kKeyId, "--secret-access-key", kSecret, "--time", "2015-08-30T12:40:00Z", signed_file}));
   EXPECT_EQ(from_file.exit_code, 0) << from_file.err;
   EXPECT_EQ(from_file.out, "valid\n");
-  const auto from_stdin = run_process(
-      verify_args({"--access-key-id", kKeyId, "--secret-access-key", kSecret, "--time", "2015-08-30T12:36:00Z",
-                   "--region", "us-east-1", "--service", "service"}),
-      signed_.out);
+  const auto from_stdin =
+      run_process(verify_args({"--access-key-id", kKeyId, "--secret-access-key", kSecret, "--time",
+                               "2015-08-30T12:36:00Z", "--region", "us-east-1", "--service", "service"}),
+                  signed_.out);
   EXPECT_EQ(from_stdin.exit_code, 0) << from_stdin.err;
 
   // Without --time both use the clock.
-  const auto now_signed =
-      run_process(sign_args({"--access-key-id", kKeyId, "--secret-access-key", kSecret, file}));
+  const auto now_signed = run_process(sign_args({"--access-key-id", kKeyId, "--secret-access-key", kSecret, file}));
   ASSERT_EQ(now_signed.exit_code, 0) << now_signed.err;
   const auto now_verified =
       run_process(verify_args({"--access-key-id", kKeyId, "--secret-access-key", kSecret}), now_signed.out);
@@ -104,7 +103,9 @@ TEST(RelayVerifyAwsSigV4, AnInvalidRequestExitsOneAndSaysWhy) {
       {tampered, kSecret, {}, "relay verify: the signature does not match"},
       {signed_.out, "another-secret", {}, "relay verify: the signature does not match"},
       {signed_.out, kSecret, {"--region", "eu-west-1"}, "relay verify: signed for region us-east-1, not eu-west-1\n"},
-      {signed_.out.substr(0, signed_.out.find("Authorization:")) + "\r\nParam1=value1", kSecret, {},
+      {signed_.out.substr(0, signed_.out.find("Authorization:")) + "\r\nParam1=value1",
+       kSecret,
+       {},
        "relay verify: no Authorization header\n"},
   };
   for (const auto& c : cases) {
@@ -115,9 +116,9 @@ TEST(RelayVerifyAwsSigV4, AnInvalidRequestExitsOneAndSaysWhy) {
   }
 
   // Valid, but 20 minutes after it was signed: outside the 15-minute window.
-  const auto late = run_process(verify_args({"--access-key-id", kKeyId, "--secret-access-key", kSecret, "--time",
-                                             "2015-08-30T12:56:00Z"}),
-                                signed_.out);
+  const auto late = run_process(
+      verify_args({"--access-key-id", kKeyId, "--secret-access-key", kSecret, "--time", "2015-08-30T12:56:00Z"}),
+      signed_.out);
   EXPECT_EQ(late.exit_code, 1);
   EXPECT_EQ(late.err,
             "relay verify: signed at 2015-08-30T12:36:00.000Z, more than 15 minutes from 2015-08-30T12:56:00.000Z\n");
@@ -140,10 +141,9 @@ TEST(RelaySignAwsSigV4, TakesKeysFromEnvAndFile) {
   EXPECT_EQ(b.exit_code, 0) << b.err;
   EXPECT_EQ(a.out, b.out);
 
-  const auto verified = run_process(
-      verify_args({"--access-key-id", "env:RELAY_TEST_AWS_KEY_ID", "--secret-access-key", "env:RELAY_TEST_AWS_SECRET",
-                   "--time", "2015-08-30T12:36:00Z"}),
-      a.out, {"RELAY_TEST_AWS_KEY_ID=" + kKeyId, "RELAY_TEST_AWS_SECRET=" + kSecret});
+  const auto verified = run_process(verify_args({"--access-key-id", "env:RELAY_TEST_AWS_KEY_ID", "--secret-access-key",
+                                                 "env:RELAY_TEST_AWS_SECRET", "--time", "2015-08-30T12:36:00Z"}),
+                                    a.out, {"RELAY_TEST_AWS_KEY_ID=" + kKeyId, "RELAY_TEST_AWS_SECRET=" + kSecret});
   EXPECT_EQ(verified.exit_code, 0) << verified.err;
 }
 
@@ -161,22 +161,31 @@ TEST(RelaySignAwsSigV4, UsageErrorsExitTwoWithOneLine) {
     std::vector<std::string> env;
     std::string err;
   } cases[] = {
-      {with_keys({RELAY_BINARY, "sign", "--scheme", "aws-sigv4", "--service", "s"}, {}), {},
+      {with_keys({RELAY_BINARY, "sign", "--scheme", "aws-sigv4", "--service", "s"}, {}),
+       {},
        "relay sign: --region and --service are required for aws-sigv4\n"},
       {sign_args({"--access-key-id", kKeyId}), {}, "relay sign: --secret-access-key is required for aws-sigv4\n"},
-      {with_keys(sign_args({"--time", "yesterday"}), {}), {},
+      {with_keys(sign_args({"--time", "yesterday"}), {}),
+       {},
        "relay sign: --time: expected YYYY-MM-DDTHH:MM:SSZ, got \"yesterday\"\n"},
-      {with_keys(sign_args({"--secret", "s"}), {}), {},
+      {with_keys(sign_args({"--secret", "s"}), {}),
+       {},
        "relay sign: aws-sigv4 takes --access-key-id, --secret-access-key and --time, not --secret or --timestamp\n"},
       {sign_args({"--access-key-id", kKeyId, "--secret-access-key", "env:RELAY_NO_SUCH_VAR"}),
        {"RELAY_NO_SUCH_VAR="},
        "relay sign: --secret-access-key: environment variable RELAY_NO_SUCH_VAR is not set\n"},
       {with_keys(sign_args({}), {bad}), {}, "relay sign: " + bad + ": line 3: expected a header line: Name: value\n"},
-      {with_keys(verify_args({}), {bad}), {}, "relay verify: " + bad + ": line 3: expected a header line: Name: value\n"},
-      {with_keys(sign_args({}), {"-"}), {}, "relay sign: standard input: line 1: expected a request line, found nothing\n"},
-      {with_keys({RELAY_BINARY, "sign", "--region", "r", "--service", "s"}, {}), {},
+      {with_keys(verify_args({}), {bad}),
+       {},
+       "relay verify: " + bad + ": line 3: expected a header line: Name: value\n"},
+      {with_keys(sign_args({}), {"-"}),
+       {},
+       "relay sign: standard input: line 1: expected a request line, found nothing\n"},
+      {with_keys({RELAY_BINARY, "sign", "--region", "r", "--service", "s"}, {}),
+       {},
        "relay sign: the aws-sigv4 options need --scheme aws-sigv4\n"},
-      {with_keys(verify_args({"--signature", "x"}), {}), {},
+      {with_keys(verify_args({"--signature", "x"}), {}),
+       {},
        "relay verify: aws-sigv4 takes --access-key-id, --secret-access-key and --time, not --secret, --signature, "
        "--timestamp or --id\n"},
   };

@@ -25,9 +25,15 @@ std::pair<std::string, std::string> canonical_target(std::string target) {
 
 TEST(SignRequest, NormalisesThePathAsEveryServiceButS3) {
   const std::pair<std::string, std::string> cases[] = {
-      {"/", "/"},           {"/a/.", "/a"},          {"/..", "/"},
-      {"//", "/"},          {"/a/b/../c/", "/a/c/"}, {"/a//b/./", "/a/b/"},
-      {"/%2F", "/%252F"},   {"/a b", "/a%20b"},      {"/ü", "/%C3%BC"},
+      {"/", "/"},
+      {"/a/.", "/a"},
+      {"/..", "/"},
+      {"//", "/"},
+      {"/a/b/../c/", "/a/c/"},
+      {"/a//b/./", "/a/b/"},
+      {"/%2F", "/%252F"},
+      {"/a b", "/a%20b"},
+      {"/ü", "/%C3%BC"},
       {"/-_.~!*'()", "/-_.~%21%2A%27%28%29"},
   };
   for (const auto& [target, path] : cases) EXPECT_EQ(canonical_target(target).first, path) << target;
@@ -36,9 +42,9 @@ TEST(SignRequest, NormalisesThePathAsEveryServiceButS3) {
 TEST(SignRequest, SortsAndReencodesTheQuery) {
   const std::pair<std::string, std::string> cases[] = {
       {"/?b=2&a=1&a=0", "a=0&a=1&b=2"},
-      {"/?k&&j=", "j=&k="},                        // a name alone has an empty value; empty parts go
+      {"/?k&&j=", "j=&k="},                          // a name alone has an empty value; empty parts go
       {"/?a=%zz&b=+&c=%2b", "a=%25zz&b=%2B&c=%2B"},  // a stray % is a character; + is not a space
-      {"/?a-=1&a=2", "a=2&a-=1"},                   // by name first, then by value
+      {"/?a-=1&a=2", "a=2&a-=1"},                    // by name first, then by value
       {"/?X-Amz-Signature=abc&x=1", "x=1"},
       {"/?%41=%e6%97%a5", "A=%E6%97%A5"},
   };

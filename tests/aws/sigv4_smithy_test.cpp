@@ -43,21 +43,23 @@ class Generator {
         e.request.headers.back().second.empty())
       e.request.headers.back().second = hex_sha256(e.request.body);
     e.credentials.access_key_id = "AKIA" + word("ABCDEFGHIJKLMNOPQRSTUVWXYZ234567", 16);
-    e.credentials.secret_access_key =
-        word("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/", 40);
-    if (chance(0.3)) e.credentials.session_token = word("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/=", 120);
+    e.credentials.secret_access_key = word("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/", 40);
+    if (chance(0.3))
+      e.credentials.session_token = word("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/=", 120);
     e.region = pick({"us-east-1", "eu-west-1", "ap-southeast-2", "us-gov-west-1", "cn-north-1"});
     e.service = pick({"events", "sts", "sqs", "execute-api", "service"});
     using namespace std::chrono;
-    e.time = system_clock::time_point(milliseconds(std::uniform_int_distribution<std::int64_t>(946684800000, 1893456000000)(rng_)));
+    e.time = system_clock::time_point(
+        milliseconds(std::uniform_int_distribution<std::int64_t>(946684800000, 1893456000000)(rng_)));
     return e;
   }
 
  private:
   std::string path() {
     static const std::vector<std::string> segments = {
-        "a", "b", "events", ".", "..", "", "", "with space", "ü", "日本", "ሴ", "%20", "%2F", "%2e%2E", "a%41",
-        "~user", "x!y", "(p)", "*", "'q'", "seg+plus", "a=b", "semi;colon", "@at", "-_.~", "%E1%88%B4", "%25"};
+        "a",    "b",   "events",   ".",   "..",         "",     "",      "with space", "ü",
+        "日本", "ሴ",   "%20",      "%2F", "%2e%2E",     "a%41", "~user", "x!y",        "(p)",
+        "*",    "'q'", "seg+plus", "a=b", "semi;colon", "@at",  "-_.~",  "%E1%88%B4",  "%25"};
     std::string p;
     const int n = between(0, 5);
     for (int i = 0; i < n; ++i) p += "/" + pick(segments);
@@ -66,10 +68,12 @@ class Generator {
   }
 
   std::string query() {
-    static const std::vector<std::string> names = {"a", "B", "a-", "Param", "param", "%41", "x%20y", "ü", "k+plus",
-                                                   "%E1%88%B4", "X-Amz-Signature", "a b", "%2B", "~", "_z", "Z"};
-    static const std::vector<std::string> values = {"", "1", "2", "10", "v%20w", "a b", "%2B", "+", "ü", "=", "a=b",
-                                                    "%26", "%3D%25", "-_.~", "日本", "%E6%97%A5", "!*'()"};
+    static const std::vector<std::string> names = {"a",     "B", "a-",     "Param",     "param",           "%41",
+                                                   "x%20y", "ü", "k+plus", "%E1%88%B4", "X-Amz-Signature", "a b",
+                                                   "%2B",   "~", "_z",     "Z"};
+    static const std::vector<std::string> values = {"",       "1",    "2",    "10",        "v%20w", "a b",
+                                                    "%2B",    "+",    "ü",    "=",         "a=b",   "%26",
+                                                    "%3D%25", "-_.~", "日本", "%E6%97%A5", "!*'()"};
     if (chance(0.3)) return "";
     std::string q = "?";
     const int n = between(0, 6);
@@ -83,19 +87,29 @@ class Generator {
 
   std::vector<std::pair<std::string, std::string>> headers() {
     static const std::vector<std::string> names = {
-        "X-Custom", "x-custom", "Content-Type", "X-Amz-Target", "My-Header1", "a-header", "Zeta", "Accept",
-        "User-Agent", "X-Amzn-Trace-Id", "Proxy-Foo", "Sec-Fetch-Mode", "Cache-Control", "Expect", "X-Amz-Meta-N",
-        "Content-Length", "Authorization", "X-Amz-Date"};
-    static const std::vector<std::string> values = {
-        "v", "  padded  ", "\tpadded tab\t", "a   b\t\tc", "multi\r\n  line\r\n\tfolded", "ü ß 日本", "",
-        "with,comma", "quote\"d", "application/x-amz-json-1.1", "AWSEvents.PutEvents", "100-continue", "  "};
+        "X-Custom",      "x-custom", "Content-Type", "X-Amz-Target",    "My-Header1",    "a-header",
+        "Zeta",          "Accept",   "User-Agent",   "X-Amzn-Trace-Id", "Proxy-Foo",     "Sec-Fetch-Mode",
+        "Cache-Control", "Expect",   "X-Amz-Meta-N", "Content-Length",  "Authorization", "X-Amz-Date"};
+    static const std::vector<std::string> values = {"v",
+                                                    "  padded  ",
+                                                    "\tpadded tab\t",
+                                                    "a   b\t\tc",
+                                                    "multi\r\n  line\r\n\tfolded",
+                                                    "ü ß 日本",
+                                                    "",
+                                                    "with,comma",
+                                                    "quote\"d",
+                                                    "application/x-amz-json-1.1",
+                                                    "AWSEvents.PutEvents",
+                                                    "100-continue",
+                                                    "  "};
     std::vector<std::pair<std::string, std::string>> h;
     const int n = between(0, 7);
     const int host_at = between(0, n);
     for (int i = 0; i <= n; ++i) {
       if (i == host_at)
-        h.emplace_back(pick({"Host", "host", "HOST"}), pick({"example.amazonaws.com", " events.us-east-1.amazonaws.com ",
-                                                              "127.0.0.1:4010"}));
+        h.emplace_back(pick({"Host", "host", "HOST"}),
+                       pick({"example.amazonaws.com", " events.us-east-1.amazonaws.com ", "127.0.0.1:4010"}));
       else
         h.emplace_back(pick(names), pick(values));
     }
@@ -122,16 +136,17 @@ class Generator {
 json::value to_json(const CorpusEntry& e) {
   json::array headers;
   for (const auto& [n, v] : e.request.headers) headers.push_back(json::array{json::string(n), json::string(v)});
-  return json::object{{"method", e.request.method},
-                      {"target", e.request.target},
-                      {"headers", std::move(headers)},
-                      {"body_base64", core::base64_encode(e.request.body)},
-                      {"access_key_id", e.credentials.access_key_id},
-                      {"secret_access_key", e.credentials.secret_access_key},
-                      {"session_token", e.credentials.session_token},
-                      {"region", e.region},
-                      {"service", e.service},
-                      {"time_ms", std::chrono::duration_cast<std::chrono::milliseconds>(e.time.time_since_epoch()).count()}};
+  return json::object{
+      {"method", e.request.method},
+      {"target", e.request.target},
+      {"headers", std::move(headers)},
+      {"body_base64", core::base64_encode(e.request.body)},
+      {"access_key_id", e.credentials.access_key_id},
+      {"secret_access_key", e.credentials.secret_access_key},
+      {"session_token", e.credentials.session_token},
+      {"region", e.region},
+      {"service", e.service},
+      {"time_ms", std::chrono::duration_cast<std::chrono::milliseconds>(e.time.time_since_epoch()).count()}};
 }
 
 std::string header(const HttpRequest& r, std::string_view name) {
