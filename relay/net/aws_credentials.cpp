@@ -151,23 +151,32 @@ std::optional<aws::SharedFile> shared_file(const std::string& path, std::string&
   return aws::SharedFile{path, std::move(*text)};
 }
 
-awaitable<Step> from_shared_files(Context& c) {
+// The profile the shared files hold (`from` names it), or the step's answer when they give none.
+std::variant<aws::ProfileCredentials, Step> profile_from_files(const Context& c, std::string& from) {
   const auto paths = aws::shared_file_paths(std::getenv("AWS_SHARED_CREDENTIALS_FILE"), std::getenv("AWS_CONFIG_FILE"),
                                             std::getenv("HOME"));
   std::string profile = c.source.profile.empty() ? env("AWS_PROFILE") : c.source.profile;
   const bool named = !profile.empty();  // a profile asked for by name must be there
   if (profile.empty()) profile = "default";
+  from = "profile " + profile;
   std::string error;
   const auto credentials = shared_file(paths.credentials, error);
-  const auto config = credentials ? shared_file(paths.config, error) : std::nullopt;
-  if (!credentials || !config) co_return Failed{"shared files: " + error};
+  if (!credentials) return Failed{"shared files: " + error};
+  const auto config = shared_file(paths.config, error);
+  if (!config) return Failed{"shared files: " + error};
   auto got = aws::resolve_profile(*credentials, *config, profile);
   if (auto* problem = std::get_if<aws::ProfileProblem>(&got)) {
-    if (problem->missing && !named) co_return NotSetUp{"shared files: " + problem->why};
-    co_return Failed{"shared files: " + problem->why};
+    if (problem->missing && !named) return NotSetUp{"shared files: " + problem->why};
+    return Failed{"shared files: " + problem->why};
   }
-  auto& found = std::get<aws::ProfileCredentials>(got);
-  const std::string from = "profile " + profile;
+  return std::get<aws::ProfileCredentials>(std::move(got));
+}
+
+awaitable<Step> from_shared_files(Context& c) {
+  std::string from;
+  auto profile = profile_from_files(c, from);
+  if (auto* step = std::get_if<Step>(&profile)) co_return std::move(*step);
+  auto& found = std::get<aws::ProfileCredentials>(profile);
   if (!found.role) co_return Found{std::move(found.keys), from};
   aws::AssumeRoleParams params{found.role->role_arn, found.role->session_name, found.role->external_id,
                                found.role->duration.value_or(3600s)};

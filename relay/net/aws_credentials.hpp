@@ -30,7 +30,8 @@
 namespace relay::net {
 
 // One per destination, shared by every server thread: get() may be called from coroutines of
-// any io_context that one thread runs. The environment and files are read when resolving.
+// any io_context that one thread runs; the provider outlives every get(). The environment and
+// files are read at each resolution, not at construction.
 class CredentialProvider {
  public:
   explicit CredentialProvider(aws::CredentialSource source);

@@ -57,16 +57,18 @@ awaitable<SendResult> Deliverer::send(const destination::Destination& destinatio
     out.attempt.error = "no destination named " + destination.name();
   } else {
     std::optional<aws::Credentials> credentials;
-    if (const auto& provider = pool->endpoint().aws) {
+    if (const auto& provider = pool->endpoint().credentials) {
       auto got = co_await provider->get();
-      if (auto* why = std::get_if<std::string>(&got)) out.attempt.error = "AWS credentials: " + *why;
-      else credentials = std::move(std::get<aws::Credentials>(got));
+      if (auto* missing = std::get_if<std::string>(&got)) {
+        out.postponed = true;
+        out.attempt.error = std::move(*missing);
+        out.outcomes.assign(items.size(), {destination::Verdict::retry, out.attempt.error, {}});
+        co_return out;
+      }
+      credentials = std::get<aws::Credentials>(std::move(got));
     }
-    if (out.attempt.error.empty()) {
-      const destination::Request request = destination.request(
-          items, {std::chrono::system_clock::now(), credentials ? &*credentials : nullptr});
-      out.attempt = co_await ConnectionPool::send(std::move(pool), request);
-    }
+    const destination::SendContext context{std::chrono::system_clock::now(), credentials ? &*credentials : nullptr};
+    out.attempt = co_await ConnectionPool::send(std::move(pool), destination.request(items, context));
   }
   out.outcomes = destination.classify({out.attempt.status, out.attempt.error, out.attempt.excerpt}, items.size());
   if (out.outcomes.size() != items.size())  // a kind's bug must not lose deliveries

@@ -197,7 +197,7 @@ std::vector<Endpoint> endpoints_from(const config::Config& config) {
   std::vector<Endpoint> out;
   for (const auto& d : config.pipeline->destinations().all()) {
     const auto& transport = d->transport();
-    const aws::CredentialSource* aws = d->aws_credentials();
+    const auto* aws = d->aws_credentials();
     out.push_back({d.get(), config.outbound.deny, transport.url.tls ? client_tls_context(transport.ca_file) : nullptr,
                    aws ? std::make_shared<CredentialProvider>(*aws) : nullptr});
   }

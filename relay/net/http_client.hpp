@@ -22,7 +22,7 @@ struct Endpoint {
   const destination::Destination* destination;  // owned by the config's pipeline
   std::vector<config::DenyRule> deny;            // outbound.deny
   std::shared_ptr<ssl::context> tls;             // set for https
-  std::shared_ptr<CredentialProvider> aws;       // set for kinds that sign with AWS credentials
+  std::shared_ptr<CredentialProvider> credentials;  // set for kinds that sign with AWS credentials
 
   const std::string& name() const { return destination->name(); }
   const destination::Transport& transport() const { return destination->transport(); }

@@ -12,6 +12,7 @@
 #include <map>
 #include <optional>
 
+#include "relay/aws/sigv4_verify.hpp"
 #include "relay/core/utc_time.hpp"
 #include "tests/net/http_test_server.hpp"
 #include "tests/support/run_process.hpp"
@@ -288,6 +289,14 @@ TEST(AwsCredentials, AssumeRoleWithExternalIdOnTopOfTheChain) {
   AwsEnvironment env;
   const auto expiration = std::chrono::system_clock::now() + 1h;
   HttpTestServer sts([&](const HttpTestServer::Request& r) -> HttpTestServer::Response {
+    // As STS does: the call must be signed with the base credentials for this region and sts.
+    aws::HttpRequest signed_request{r.method, r.target, {r.headers.begin(), r.headers.end()}, r.body};
+    const auto verified = aws::verify_request(signed_request, "AKIDBASE", "base-secret", {"eu-central-1", "sts"});
+    if (const auto* bad = std::get_if<aws::VerifyError>(&verified))
+      return {403, "<ErrorResponse><Error><Code>SignatureDoesNotMatch</Code><Message>" + bad->message +
+                       "</Message></Error></ErrorResponse>"};
+    if (r.header("x-amz-security-token") != "base-token")
+      return {403, "<ErrorResponse><Error><Code>InvalidClientTokenId</Code><Message>no token</Message></Error></ErrorResponse>"};
     auto form = form_fields(r.body);
     if (form["Action"] != "AssumeRole" || form["ExternalId"] != "tenant-42")
       return {403, "<ErrorResponse><Error><Code>AccessDenied</Code><Message>not allowed</Message></Error></ErrorResponse>"};
@@ -295,6 +304,7 @@ TEST(AwsCredentials, AssumeRoleWithExternalIdOnTopOfTheChain) {
   });
   env.set("AWS_ACCESS_KEY_ID", "AKIDBASE");
   env.set("AWS_SECRET_ACCESS_KEY", "base-secret");
+  env.set("AWS_SESSION_TOKEN", "base-token");
   aws::CredentialSource source;
   source.role_arn = "arn:aws:iam::123456789012:role/publisher";
   source.external_id = "tenant-42";
@@ -321,11 +331,68 @@ TEST(AwsCredentials, AssumeRoleWithExternalIdOnTopOfTheChain) {
               AllOf(HasSubstr("AWS4-HMAC-SHA256 Credential=AKIDBASE/"), HasSubstr("/eu-central-1/sts/aws4_request")));
   EXPECT_FALSE(requests[0].header("x-amz-date").empty());
 
+  env.set("AWS_SECRET_ACCESS_KEY", "a-wrong-secret");
+  CredentialProvider wrongly_signed(source);
+  EXPECT_THAT(refusal(get(wrongly_signed)), AllOf(HasSubstr("STS answered 403: SignatureDoesNotMatch"),
+                                                  Not(HasSubstr("a-wrong-secret"))));
+
+  env.set("AWS_SECRET_ACCESS_KEY", "base-secret");
   source.external_id = "someone-else";
   CredentialProvider denied(source);
   EXPECT_EQ(refusal(get(denied)),
             "AssumeRole of arn:aws:iam::123456789012:role/publisher: STS answered 403: AccessDenied: not allowed "
             "(signed with the credentials of the environment)");
+}
+
+TEST(AwsCredentials, AProfileRoleIsAssumedWithItsSourceProfileKeys) {
+  AwsEnvironment env;
+  HttpTestServer sts([&](const HttpTestServer::Request& r) -> HttpTestServer::Response {
+    aws::HttpRequest signed_request{r.method, r.target, {r.headers.begin(), r.headers.end()}, r.body};
+    // No region anywhere but the profile's.
+    if (!std::holds_alternative<aws::VerifiedRequest>(
+            aws::verify_request(signed_request, "AKIDSOURCE", "source-secret", {"ap-southeast-2", "sts"})))
+      return {403, "<ErrorResponse><Error><Code>SignatureDoesNotMatch</Code></Error></ErrorResponse>"};
+    return {200, sts_xml("AssumeRole", "ASIAPROFILEROLE", std::chrono::system_clock::now() + 1h)};
+  });
+  testing::TempDir dir;
+  env.set("AWS_SHARED_CREDENTIALS_FILE", dir.write("creds", "[source]\naws_access_key_id = AKIDSOURCE\n"
+                                                            "aws_secret_access_key = source-secret\n"));
+  env.set("AWS_CONFIG_FILE", dir.write("config", "[profile deploy]\nrole_arn = arn:aws:iam::123456789012:role/deploy\n"
+                                                  "source_profile = source\nexternal_id = ext-7\n"
+                                                  "region = ap-southeast-2\nduration_seconds = 1200\n"));
+  env.set("AWS_ENDPOINT_URL_STS", sts.url());
+  aws::CredentialSource source;
+  source.profile = "deploy";
+  CredentialProvider provider(source);
+  EXPECT_EQ(credentials(get(provider)).access_key_id, "ASIAPROFILEROLE");
+  ASSERT_EQ(sts.requests().size(), 1u);
+  auto form = form_fields(sts.requests()[0].body);
+  EXPECT_EQ(form["RoleArn"], "arn:aws:iam::123456789012:role/deploy");
+  EXPECT_EQ(form["ExternalId"], "ext-7");
+  EXPECT_EQ(form["DurationSeconds"], "1200");
+  EXPECT_EQ(form["RoleSessionName"], "relay");
+}
+
+TEST(AwsCredentials, TheFirstSourceSetUpWins) {
+  AwsEnvironment env;
+  HttpTestServer agent([&](const HttpTestServer::Request&) -> HttpTestServer::Response {
+    return {200, endpoint_json("ASIACONTAINER", std::chrono::system_clock::now() + 1h)};
+  });
+  env.set("AWS_CONTAINER_CREDENTIALS_FULL_URI", agent.url() + "/creds");
+  std::filesystem::create_directories(env.home.path() + "/.aws");
+  env.home.write(".aws/credentials", "[default]\naws_access_key_id = AKIDHOME\naws_secret_access_key = home-secret\n");
+  env.set("AWS_ACCESS_KEY_ID", "AKIDFROMENV");
+  env.set("AWS_SECRET_ACCESS_KEY", "env-secret");
+  CredentialProvider with_env({});
+  EXPECT_EQ(credentials(get(with_env)).access_key_id, "AKIDFROMENV");
+  env.unset("AWS_ACCESS_KEY_ID");
+  env.unset("AWS_SECRET_ACCESS_KEY");
+  CredentialProvider with_files({});
+  EXPECT_EQ(credentials(get(with_files)).access_key_id, "AKIDHOME");
+  EXPECT_TRUE(agent.requests().empty());
+  std::filesystem::remove(env.home.path() + "/.aws/credentials");
+  CredentialProvider with_container({});
+  EXPECT_EQ(credentials(get(with_container)).access_key_id, "ASIACONTAINER");
 }
 
 TEST(AwsCredentials, RenewedWhenLessThanFiveMinutesRemain) {

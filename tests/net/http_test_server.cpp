@@ -9,6 +9,7 @@ namespace http = net::http;
 namespace beast = net::beast;
 
 struct HttpTestServer::Impl {
+  std::optional<net::ssl::context> tls;  // outlives the io_context's pending sessions
   asio::io_context io;
   net::acceptor_t acceptor{io};
   std::function<Response(const Request&)> handle;
@@ -18,17 +19,28 @@ struct HttpTestServer::Impl {
 
 namespace {
 
-net::awaitable<void> session(HttpTestServer::Impl& impl, net::tcp_stream stream);
+template <class Stream>
+net::awaitable<void> session(HttpTestServer::Impl& impl, Stream stream);
+
+net::awaitable<void> handshake_then_serve(HttpTestServer::Impl& impl, net::tcp_stream plain) {
+  net::tls_stream stream(std::move(plain), *impl.tls);
+  auto [ec] = co_await stream.async_handshake(net::ssl::stream_base::server);
+  if (!ec) co_await session(impl, std::move(stream));
+}
 
 net::awaitable<void> serve(HttpTestServer::Impl& impl) {
   for (;;) {
     auto [ec, socket] = co_await impl.acceptor.async_accept();
     if (ec) co_return;
-    asio::co_spawn(impl.io, session(impl, net::tcp_stream(std::move(socket))), asio::detached);
+    if (impl.tls)
+      asio::co_spawn(impl.io, handshake_then_serve(impl, net::tcp_stream(std::move(socket))), asio::detached);
+    else
+      asio::co_spawn(impl.io, session(impl, net::tcp_stream(std::move(socket))), asio::detached);
   }
 }
 
-net::awaitable<void> session(HttpTestServer::Impl& impl, net::tcp_stream stream) {
+template <class Stream>
+net::awaitable<void> session(HttpTestServer::Impl& impl, Stream stream) {
   beast::flat_buffer buffer;
   for (;;) {
     http::request<http::string_body> in;
@@ -62,8 +74,14 @@ std::string HttpTestServer::Request::header(const std::string& name) const {
   return it == headers.end() ? "" : it->second;
 }
 
-HttpTestServer::HttpTestServer(std::function<Response(const Request&)> handle) : impl_(std::make_unique<Impl>()) {
+HttpTestServer::HttpTestServer(std::function<Response(const Request&)> handle, std::optional<Tls> tls)
+    : impl_(std::make_unique<Impl>()), tls_(tls.has_value()) {
   impl_->handle = std::move(handle);
+  if (tls) {
+    impl_->tls.emplace(net::ssl::context::tls_server);
+    impl_->tls->use_certificate_chain_file(tls->cert_file);
+    impl_->tls->use_private_key_file(tls->key_file, net::ssl::context::pem);
+  }
   const net::tcp::endpoint local(asio::ip::make_address("127.0.0.1"), 0);
   impl_->acceptor.open(local.protocol());
   impl_->acceptor.bind(local);

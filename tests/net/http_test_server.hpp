@@ -1,12 +1,13 @@
 #pragma once
-// An HTTP/1.1 server on 127.0.0.1 (a port the system picks) whose answers a test scripts
-// from each parsed request, and which keeps every request for the test to inspect. Serves
-// on its own thread; `handle` runs there.
+// An HTTP/1.1 server on 127.0.0.1 (a port the system picks), HTTPS with a certificate and
+// key when given, whose answers a test scripts from each parsed request, and which keeps
+// every request for the test to inspect. Serves on its own thread; `handle` runs there.
 #include <cstddef>
 #include <functional>
 #include <map>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <thread>
 #include <utility>
@@ -29,16 +30,22 @@ class HttpTestServer {
     std::vector<std::pair<std::string, std::string>> headers;
   };
 
-  explicit HttpTestServer(std::function<Response(const Request&)> handle);
+  struct Tls {
+    std::string cert_file;
+    std::string key_file;
+  };
+
+  explicit HttpTestServer(std::function<Response(const Request&)> handle, std::optional<Tls> tls = std::nullopt);
   ~HttpTestServer();  // stops serving and joins its thread
 
-  std::string url() const { return "http://127.0.0.1:" + std::to_string(port_); }
+  std::string url() const { return (tls_ ? "https" : "http") + std::string("://127.0.0.1:") + std::to_string(port_); }
   std::vector<Request> requests() const;
 
   struct Impl;  // the serving coroutines' state (in the .cpp)
 
  private:
   std::unique_ptr<Impl> impl_;
+  bool tls_ = false;
   unsigned short port_ = 0;
   std::thread thread_;
 };
