@@ -90,7 +90,8 @@ class EventBridge final : public Destination {
                            {"content-type", "application/x-amz-json-1.1"},
                            {"x-amz-target", "AWSEvents.PutEvents"}},
                           put_events_body(entries, s_.bus.name_or_arn)};
-    if (context.credentials) aws::sign_request(call, *context.credentials, s_.credentials.region, "events", context.now);
+    if (context.credentials)
+      aws::sign_request(call, *context.credentials, s_.credentials.region, "events", context.now);
     Request r{call.method, transport().shown_url, {}, std::move(call.body)};
     for (auto& [name, value] : call.headers) {
       std::string lower = name;
@@ -103,11 +104,13 @@ class EventBridge final : public Destination {
 
   std::vector<ItemOutcome> classify(const Answer& answer, std::size_t items) const override {
     if (answer.status == 0)
-      return std::vector<ItemOutcome>(items, {Verdict::retry, answer.error.empty() ? "no answer" : std::string(answer.error)});
+      return std::vector<ItemOutcome>(items,
+                                      {Verdict::retry, answer.error.empty() ? "no answer" : std::string(answer.error)});
     const std::string excerpt(answer.body.substr(0, kResponseExcerptBytes));
     if (answer.status / 100 == 2) {
       auto parsed = parse_put_events_answer(answer.body, items);
-      if (auto* why = std::get_if<std::string>(&parsed)) return std::vector<ItemOutcome>(items, {Verdict::retry, *why, excerpt});
+      if (auto* why = std::get_if<std::string>(&parsed))
+        return std::vector<ItemOutcome>(items, {Verdict::retry, *why, excerpt});
       std::vector<ItemOutcome> out;
       for (auto& result : std::get<std::vector<EntryResult>>(parsed)) out.push_back(entry_outcome(std::move(result)));
       return out;

@@ -84,7 +84,8 @@ std::variant<PutEventsEntry, std::string> make_entry(const Item& item, const Ent
 }
 
 std::size_t entry_size(const PutEventsEntry& entry) {
-  std::size_t size = (entry.time ? kTimeBytes : 0) + entry.source.size() + entry.detail_type.size() + entry.detail.size();
+  std::size_t size =
+      (entry.time ? kTimeBytes : 0) + entry.source.size() + entry.detail_type.size() + entry.detail.size();
   for (const auto& r : entry.resources) size += r.size();
   return size;
 }

@@ -59,8 +59,11 @@ TEST(EventBridgeClassify, WholeCallFailuresDecideEveryEntry) {
               Each(Is(Verdict::retry, "HTTP 403 ExpiredTokenException: The security token expired")));
   EXPECT_THAT(classify(400, R"({"__type": "AccessDeniedException", "Message": "not authorized"})", 2),
               Each(Is(Verdict::dead, "HTTP 400 AccessDeniedException: not authorized")));
-  EXPECT_THAT(classify(400, R"({"__type": "ResourceNotFoundException:http://internal", "message": "Event bus x does not exist."})", 1),
-              Each(Is(Verdict::dead, "HTTP 400 ResourceNotFoundException: Event bus x does not exist.")));
+  EXPECT_THAT(
+      classify(400,
+               R"({"__type": "ResourceNotFoundException:http://internal", "message": "Event bus x does not exist."})",
+               1),
+      Each(Is(Verdict::dead, "HTTP 400 ResourceNotFoundException: Event bus x does not exist.")));
   EXPECT_THAT(classify(404, "<html>not found</html>", 1), Each(Is(Verdict::dead, "HTTP 404")));
   const auto net = ops_bus()->classify({0, "connect: connection refused", {}}, 2);
   EXPECT_THAT(net, Each(Is(Verdict::retry, "connect: connection refused")));
@@ -73,7 +76,8 @@ TEST(EventBridgeClassify, AnAnswerThatIsNotAPutEventsResultRetriesEveryEntry) {
   EXPECT_THAT(classify(200, R"({"FailedEntryCount": 0, "Entries": [{"EventId": "a"}]})", 2),
               Each(Is(Verdict::retry, "the PutEvents answer has 1 entries for 2 sent")));
   EXPECT_THAT(classify(200, "<html>", 1), Each(Is(Verdict::retry, "the PutEvents answer is not JSON (syntax error)")));
-  EXPECT_THAT(classify(200, R"({"Entries": {}})", 1), Each(Is(Verdict::retry, "the PutEvents answer has no Entries list")));
+  EXPECT_THAT(classify(200, R"({"Entries": {}})", 1),
+              Each(Is(Verdict::retry, "the PutEvents answer has no Entries list")));
   EXPECT_THAT(classify(200, R"({"Entries": [{}]})", 1),
               Each(Is(Verdict::retry, "the PutEvents answer's entry 0 has neither EventId nor ErrorCode")));
   EXPECT_THAT(classify(200, R"({"Entries": [7]})", 1),

@@ -134,8 +134,9 @@ TEST(EventBridgeConfig, ARegionInTheEnvironmentMustBeOne) {
   ScopedEnv region("AWS_REGION", "Frankfurt");
   std::vector<std::string> errors;
   EXPECT_FALSE(load(R"({"type": "eventbridge", "event_bus": "ops"})", errors));
-  EXPECT_THAT(errors,
-              ElementsAre("destinations.ops.region: not set, and AWS_REGION (\"Frankfurt\") is not an AWS region name"));
+  EXPECT_THAT(
+      errors,
+      ElementsAre("destinations.ops.region: not set, and AWS_REGION (\"Frankfurt\") is not an AWS region name"));
 }
 
 TEST(EventBridgeConfig, RoutesNeedJsonAndSourceAndDetailTypeUnlessRaw) {

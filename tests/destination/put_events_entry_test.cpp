@@ -64,11 +64,14 @@ TEST(PutEventsEntry, BodiesThatCannotBeAnEntryAreRefusedWithTheReason) {
             "the handler's body is not a JSON object (an EventBridge Detail must be one)");
   EXPECT_EQ(refusal({kKey, "template", "application/json", "{\"a\": "}),
             "the handler's body is not a JSON object (an EventBridge Detail must be one)");
-  EXPECT_EQ(refusal({kKey, "raw", "application/json", "\"x\""}), "the raw handler's body is not a JSON object (an event)");
+  EXPECT_EQ(refusal({kKey, "raw", "application/json", "\"x\""}),
+            "the raw handler's body is not a JSON object (an event)");
   EXPECT_EQ(refusal({kKey, "raw", "application/json", R"({"detail-type": "b"})"}, {}),
             "the event has no source and the destination sets none");
-  EXPECT_EQ(refusal({kKey, "raw", "application/json", R"({"source": 5})"}), "the event's source is not a non-empty string");
-  EXPECT_EQ(refusal({kKey, "raw", "application/json", R"({"detail": [1]})"}), "the event's detail is not a JSON object");
+  EXPECT_EQ(refusal({kKey, "raw", "application/json", R"({"source": 5})"}),
+            "the event's source is not a non-empty string");
+  EXPECT_EQ(refusal({kKey, "raw", "application/json", R"({"detail": [1]})"}),
+            "the event's detail is not a JSON object");
   EXPECT_EQ(refusal({kKey, "raw", "application/json", R"({"resources": "arn:x"})"}),
             "the event's resources is not a list");
   EXPECT_EQ(refusal({kKey, "raw", "application/json", R"({"resources": [1]})"}),
@@ -97,12 +100,13 @@ TEST(PutEventsEntry, TheBodyIsPutEventsJson) {
   std::vector<PutEventsEntry> entries{
       {"relay.incidents", "Incident", R"({"a": "x\"y"})", {"relay:idempotency-key:msg_1"}},
       {"aws.ecs", "ECS", "{}", {"arn:a", "relay:idempotency-key:msg_2"}, core::parse_utc("2024-05-01T10:20:30.250Z")}};
-  EXPECT_EQ(put_events_body(entries, "arn:aws:events:us-east-1:123456789012:event-bus/ops"),
-            R"({"Entries":[)"
-            R"({"Source":"relay.incidents","Resources":["relay:idempotency-key:msg_1"],"DetailType":"Incident",)"
-            R"("Detail":"{\"a\": \"x\\\"y\"}","EventBusName":"arn:aws:events:us-east-1:123456789012:event-bus/ops"},)"
-            R"({"Time":1714558830.25,"Source":"aws.ecs","Resources":["arn:a","relay:idempotency-key:msg_2"],)"
-            R"("DetailType":"ECS","Detail":"{}","EventBusName":"arn:aws:events:us-east-1:123456789012:event-bus/ops"}]})");
+  EXPECT_EQ(
+      put_events_body(entries, "arn:aws:events:us-east-1:123456789012:event-bus/ops"),
+      R"({"Entries":[)"
+      R"({"Source":"relay.incidents","Resources":["relay:idempotency-key:msg_1"],"DetailType":"Incident",)"
+      R"("Detail":"{\"a\": \"x\\\"y\"}","EventBusName":"arn:aws:events:us-east-1:123456789012:event-bus/ops"},)"
+      R"({"Time":1714558830.25,"Source":"aws.ecs","Resources":["arn:a","relay:idempotency-key:msg_2"],)"
+      R"("DetailType":"ECS","Detail":"{}","EventBusName":"arn:aws:events:us-east-1:123456789012:event-bus/ops"}]})");
   entries[1].time = core::parse_utc("2024-05-01T10:20:30Z");
   const auto body = json::parse(put_events_body(entries, "ops"));
   EXPECT_EQ(body.at("Entries").at(1).at("Time"), json::value(1714558830));

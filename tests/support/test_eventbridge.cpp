@@ -59,7 +59,8 @@ std::vector<EventBridgeCall> TestEventBridge::calls_until(std::size_t entries, s
   std::vector<EventBridgeCall> calls;
   std::size_t seen = 0;
   while (seen < entries) {
-    const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
+    const auto left =
+        std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
     if (left.count() <= 0) break;
     auto call = next_call(left);
     if (!call) break;
