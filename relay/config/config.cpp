@@ -127,44 +127,6 @@ void read_ingress(const json::object& o, IngressConfig& in, std::vector<std::str
   r.reject_unknown();
 }
 
-void read_retry(const json::object& o, const std::string& path, RetryPolicy& retry, std::vector<std::string>& errors) {
-  ObjectReader r(o, path, errors);
-  const auto* schedule = r.value("schedule");
-  const auto* exponential = r.object("exponential");
-  if (schedule && exponential) r.error("schedule", "give either schedule or exponential, not both");
-  if (schedule) {
-    retry.schedule.clear();
-    if (!schedule->is_array() || schedule->get_array().empty()) {
-      r.error("schedule", "expected a non-empty list of durations");
-    } else {
-      const auto& items = schedule->get_array();
-      for (std::size_t i = 0; i < items.size(); ++i) {
-        auto d = items[i].is_string() ? core::parse_duration(items[i].get_string()) : std::nullopt;
-        if (!d)
-          r.error("schedule[" + std::to_string(i) + "]", "expected a duration such as 250ms, 5s, 30m or 2h");
-        else
-          retry.schedule.push_back(*d);
-      }
-    }
-  }
-  if (exponential) {
-    ObjectReader e(*exponential, path + ".exponential", errors);
-    const auto initial = e.duration("initial", 1s);
-    const double factor = e.number("factor", 2.0, 1.0, 10.0);
-    const auto max = e.duration("max", 1h);
-    const auto attempts = e.integer("retries", 8, 1, 100);
-    e.reject_unknown();
-    retry.schedule.clear();
-    double next = static_cast<double>(initial.count());
-    for (std::int64_t i = 0; i < attempts; ++i) {
-      retry.schedule.push_back(std::min(max, std::chrono::milliseconds(static_cast<std::int64_t>(next))));
-      next = std::min(next * factor, static_cast<double>(max.count()));
-    }
-  }
-  retry.jitter = r.number("jitter", 0.2, 0.0, 1.0);
-  r.reject_unknown();
-}
-
 // `secret: S`, or `secrets: [current, older...]` during a rotation.
 void read_secrets(ObjectReader& r, pipeline::DestinationSpec& d) {
   const bool needed = d.scheme != pipeline::SigningScheme::none;
@@ -222,11 +184,10 @@ void read_destination(std::string_view name, const json::value& v, Config& cfg, 
       d.headers.push_back({lower, secret_at(h, kv.key(), true), secret});
     }
   }
-  opt.connect_timeout = r.duration("connect_timeout", 5s);
-  opt.timeout = r.duration("timeout", 30s);
-  opt.max_concurrency = static_cast<std::size_t>(r.integer("max_concurrency", 64, 1, 10000));
-  if (r.value("ca_file")) opt.ca_file = r.string("ca_file");
-  if (const auto* retry = r.object("retry")) read_retry(*retry, path + ".retry", opt.retry, errors);
+  destination::Transport t;
+  destination::read_transport(r, t);
+  opt = {t.connect_timeout, t.timeout,  t.max_concurrency,    t.ca_file, {t.retry.schedule, t.retry.jitter},
+         t.proxy,           t.client_certificate, t.rate_limit, t.paused};
   r.reject_unknown();
   cfg.destinations.push_back(std::move(d));
   cfg.destination_options.push_back(std::move(opt));

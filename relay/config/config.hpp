@@ -3,6 +3,7 @@
 // problem is reported at once with its path, unknown keys are errors, secrets are resolved
 // (env:NAME, file:PATH) but never printed.
 #include "relay/config/outbound_deny.hpp"
+#include "relay/destination/transport.hpp"
 #include "relay/pattern/limits.hpp"
 #include "relay/pipeline/pipeline.hpp"
 
@@ -49,6 +50,10 @@ struct DestinationOptions {
   std::size_t max_concurrency = 64;
   std::optional<std::string> ca_file;
   RetryPolicy retry;
+  destination::ProxySetting proxy;
+  std::optional<destination::ClientCertificate> client_certificate;
+  std::optional<destination::RateLimit> rate_limit;
+  bool paused = false;
 };
 
 struct DeliveryConfig {

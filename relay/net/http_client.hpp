@@ -11,8 +11,12 @@
 
 #include "relay/config/config.hpp"
 #include "relay/config/http_url.hpp"
+#include "relay/config/proxy_url.hpp"
+#include "relay/destination/client_certificate.hpp"
+#include "relay/destination/proxy_choice.hpp"
 #include "relay/net/asio.hpp"
 #include "relay/net/async_semaphore.hpp"
+#include "relay/net/rate_limiter.hpp"
 #include "relay/pipeline/pipeline.hpp"
 
 namespace relay::net {
@@ -24,11 +28,21 @@ struct Endpoint {
   config::DestinationOptions options;
   std::vector<config::DenyRule> deny;  // outbound.deny
   std::shared_ptr<ssl::context> tls;  // set for https
+  // The proxy requests go through (CONNECT for https, forwarding for http); outbound.deny
+  // then judges the proxy's addresses, the destination's name being the proxy's to resolve.
+  std::optional<config::ProxyUrl> proxy;
+  std::shared_ptr<RateLimiter> rate;  // null: no rate limit; else shared by every thread
 };
 
-// A TLS client context: TLS 1.2+, verify_peer, the system CA store and `ca_file` when given.
-// Throws std::runtime_error naming the file it cannot load.
-std::shared_ptr<ssl::context> client_tls_context(const std::optional<std::string>& ca_file);
+// A TLS client context: TLS 1.2+, verify_peer, the system CA store and `ca_file` when given,
+// presenting `client` when given (mTLS). Throws std::runtime_error naming a file it cannot load.
+std::shared_ptr<ssl::context> client_tls_context(const std::optional<std::string>& ca_file,
+                                                 const std::optional<destination::ClientCertificate>& client = {});
+
+// The proxy for `url` as `setting` and the process environment choose it; throws
+// std::runtime_error when the environment variable that applies is not a proxy URL.
+std::optional<config::ProxyUrl> proxy_from_environment(const config::HttpUrl& url,
+                                                      const destination::ProxySetting& setting);
 
 // How much of a response body an attempt keeps for the delivery log.
 inline constexpr std::size_t kResponseExcerptBytes = 4096;
@@ -52,8 +66,9 @@ class ConnectionPool {
   const Endpoint& endpoint() const { return endpoint_; }
 
   // Sends `request`'s bytes as they are (the pipeline signed them) and reads the answer,
-  // skipping interim 1xx answers (101 fails the attempt). Waits for a free unit first; the
-  // total timeout counts from when it has one; resolving and connecting share connect_timeout.
+  // skipping interim 1xx answers (101 fails the attempt). Waits for a free unit first, then
+  // for the destination's rate limit; the total timeout counts from then; resolving,
+  // connecting, a proxy's CONNECT and the TLS handshake share connect_timeout.
   // A connection goes back to the pool only after a clean exchange with nothing left unread.
   static awaitable<AttemptResult> send(std::shared_ptr<ConnectionPool> pool, const pipeline::Request& request);
 

@@ -1,5 +1,6 @@
 // The delivery client against receivers that misbehave on the wire, over loopback: interim
-// answers, a close after 100 Continue, 101, trailing bytes, oversized bodies, outbound.deny.
+// answers, a close after 100 Continue, 101, trailing bytes, oversized bodies, outbound.deny;
+// and what it sends to a proxy, and how fast under a rate limit.
 #include "relay/net/http_client.hpp"
 
 #include <gmock/gmock.h>
@@ -28,8 +29,21 @@ Endpoint endpoint_for(const std::string& url_text, std::vector<config::DenyRule>
   config::DestinationOptions options;
   options.connect_timeout = 2s;
   options.timeout = 5s;
-  return {"hook", std::move(*url), options, std::move(deny), nullptr};
+  return {"hook", std::move(*url), options, std::move(deny), nullptr, std::nullopt, nullptr};
 }
+
+// `url_text` through the proxy `proxy_text` (with any credentials in it).
+Endpoint proxied(const std::string& url_text, const std::string& proxy_text,
+                 std::vector<config::DenyRule> deny = config::default_deny()) {
+  Endpoint e = endpoint_for(url_text, std::move(deny));
+  std::string error;
+  e.proxy = config::parse_proxy_url(proxy_text, error);
+  if (!e.proxy) throw std::invalid_argument(error);
+  if (e.url.tls) e.tls = client_tls_context(std::nullopt);
+  return e;
+}
+
+std::string host_port(const std::string& url) { return url.substr(url.find("://") + 3); }
 
 // Sends `count` deliveries one after the other through one pool; their results in order.
 std::vector<AttemptResult> send_in_turn(const Endpoint& endpoint, std::size_t count) {
@@ -133,6 +147,55 @@ TEST(HttpClient, AnAddressOutboundDenyRefusesIsNeverDialled) {
   // The same receiver with the default (link-local) is reached.
   const auto allowed = send_in_turn(endpoint_for(receiver.url_named("localhost")), 1);
   EXPECT_EQ(allowed.at(0).status, 200u) << allowed.at(0).error;
+}
+
+// http through a proxy: the request goes to the proxy, naming the whole URL; the name is the
+// proxy's to resolve (hooks.invalid never resolves here).
+TEST(HttpClientProxy, HttpRequestsAreForwardedInAbsoluteFormWithTheProxysCredentials) {
+  RawReceiver proxy([](std::size_t) { return RawReceiver::Reply{answer(204, "")}; });
+  const auto results =
+      send_in_turn(proxied("http://hooks.invalid:8080", "http://alice:s3cret@" + host_port(proxy.url())), 2);
+  ASSERT_EQ(results.size(), 2u);
+  EXPECT_EQ(results[0].status, 204u) << results[0].error;
+  EXPECT_EQ(results[1].status, 204u) << results[1].error;
+  EXPECT_EQ(proxy.connections(), 1u) << "the connection to the proxy is kept alive";
+  const std::string head = proxy.head(0);
+  EXPECT_THAT(head, ::testing::StartsWith("POST http://hooks.invalid:8080/hooks HTTP/1.1\r\n"));
+  EXPECT_THAT(head, HasSubstr("Host: hooks.invalid:8080\r\n"));
+  EXPECT_THAT(head, HasSubstr("\r\nProxy-Authorization: Basic YWxpY2U6czNjcmV0"));
+}
+
+TEST(HttpClientProxy, ARefusedConnectIsAClearAttemptError) {
+  RawReceiver proxy([](std::size_t) {
+    return RawReceiver::Reply{"HTTP/1.1 407 Proxy Authentication Required\r\nContent-Length: 0\r\n\r\n", true};
+  });
+  const auto results = send_in_turn(proxied("https://hooks.invalid", "http://bob:wrong@" + host_port(proxy.url())), 1);
+  EXPECT_EQ(results.at(0).status, 0u);
+  EXPECT_EQ(results[0].error, "proxy " + proxy.url() +
+                                  " refused CONNECT to hooks.invalid:443: 407 Proxy Authentication Required");
+  EXPECT_THAT(results[0].error, ::testing::Not(HasSubstr("wrong")));
+  EXPECT_THAT(proxy.head(0), ::testing::StartsWith("CONNECT hooks.invalid:443 HTTP/1.1\r\n"));
+  EXPECT_THAT(proxy.head(0), ::testing::EndsWith("\r\nProxy-Authorization: Basic Ym9iOndyb25n"));
+}
+
+TEST(HttpClientProxy, OutboundDenyJudgesTheProxysAddress) {
+  RawReceiver proxy([](std::size_t) { return RawReceiver::Reply{answer(200, "")}; });
+  const auto results = send_in_turn(
+      proxied("http://hooks.invalid", proxy.url(), {*config::parse_deny_rule("loopback")}), 1);
+  EXPECT_EQ(results.at(0).error, "proxy: destination address 127.0.0.1 refused by outbound.deny (loopback)");
+  EXPECT_EQ(proxy.connections(), 0u);
+}
+
+// 20 a second, one at a time: the sixth request goes no sooner than 250 ms after the first.
+TEST(HttpClient, ARateLimitSpacesRequests) {
+  RawReceiver receiver([](std::size_t) { return RawReceiver::Reply{answer(200, "")}; });
+  Endpoint e = endpoint_for(receiver.url());
+  e.rate = std::make_shared<RateLimiter>(20, 1);
+  const auto started = std::chrono::steady_clock::now();
+  const auto results = send_in_turn(e, 6);
+  EXPECT_GE(std::chrono::steady_clock::now() - started, 250ms);
+  ASSERT_EQ(results.size(), 6u);
+  for (const auto& r : results) EXPECT_EQ(r.status, 200u) << r.error;
 }
 
 }  // namespace
