@@ -1,5 +1,6 @@
 #include "relay/config/proxy_url.hpp"
 
+#include "relay/config/http_url.hpp"
 #include "relay/core/base64.hpp"
 
 #include <boost/url/parse.hpp>
@@ -53,7 +54,7 @@ std::optional<ProxyUrl> parse_proxy_url(std::string_view text, std::string& erro
       break;
     case urls::host_type::name:
       out.host = url.host();
-      if (!out.host.empty()) break;
+      if (is_host_name(out.host)) break;
       [[fallthrough]];
     default:
       error = std::string(kExpected);

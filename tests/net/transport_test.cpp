@@ -102,6 +102,18 @@ TEST(Transport, NoProxyAndProxyNoneGoDirect) {
   EXPECT_FALSE(proxy.process->stdout_line(100ms)) << "nothing went through the proxy";
 }
 
+TEST(Transport, AProxyVariableThatIsNotAProxyUrlStopsTheStartNamingIt) {
+  TempDir dir;
+  const auto config = ServeConfig("https://hooks.example").set(&ServeConfig::store, "{path: " + outbox_path(dir) + "}");
+  ChildProcess serve({RELAY_BINARY, "serve", "--config", dir.write("relay.yaml", config.yaml())},
+                     proxy_env({"HTTPS_PROXY=socks5://alice:s3cret@127.0.0.1:1080"}));
+  EXPECT_EQ(serve.wait(10s), 1);
+  const std::string said = serve.stderr_text();
+  EXPECT_THAT(said, HasSubstr("destination webhook: proxy: HTTPS_PROXY (from the environment): expected an http:// "
+                              "proxy URL"));
+  EXPECT_THAT(said, ::testing::Not(HasSubstr("s3cret")));
+}
+
 TEST(Transport, AProxyRefusingTheCredentialsFailsTheAttemptClearly) {
   TempDir dir;
   const auto server = make_certificate(dir, "localhost", "localhost");
