@@ -3,6 +3,7 @@
 #include "relay/core/event.hpp"
 #include "relay/core/hmac.hpp"
 #include "relay/core/hmac_timestamp.hpp"
+#include "relay/config/config.hpp"
 #include "relay/pipeline/pipeline.hpp"
 
 #include <benchmark/benchmark.h>
@@ -25,17 +26,15 @@ std::string read_sample(const std::string& name) {
   return boost::json::serialize(boost::json::parse(s.str()));
 }
 
-std::unique_ptr<pipeline::Pipeline> zero_config_pipeline() {
-  std::vector<pipeline::DestinationSpec> destinations;
-  std::vector<pipeline::RouteSpec> routes;
-  pipeline::zero_config("https://webhook.example/hook", "bench-secret", destinations, routes);
+std::shared_ptr<const pipeline::Pipeline> zero_config_pipeline() {
   std::vector<std::string> errors;
-  return pipeline::Pipeline::build(std::move(destinations), std::move(routes), errors);
+  return config::zero_config("https://webhook.example/hook", "bench-secret", errors)->pipeline;
 }
 
 void BM_Pipeline(benchmark::State& state, const char* sample) {
   const std::string body = read_sample(sample);
   auto pipe = zero_config_pipeline();
+  const auto signing_time = std::chrono::system_clock::now();
   core::EventDecoder decoder;
   std::vector<boost::json::value> events;
   unsigned char arena[64 * 1024];
@@ -45,7 +44,13 @@ void BM_Pipeline(benchmark::State& state, const char* sample) {
     events.clear();
     decoder.decode(body, events, &mr);
     pipeline::Outcome outcome;
-    for (const auto& ev : events) pipe->process(ev, "2025-01-01T00:00:00.000Z", outcome);
+    for (const auto& ev : events) pipe->process(ev, outcome);
+    // Each delivery signed as it is sent.
+    for (const auto& d : outcome.deliveries) {
+      const destination::Item item{{"id", d.route, d.destination}, d.handler, d.content_type, d.body};
+      auto request = pipe->destinations().find(d.destination)->request({&item, 1}, {signing_time, nullptr});
+      benchmark::DoNotOptimize(request);
+    }
     sent += outcome.deliveries.size();
     benchmark::DoNotOptimize(outcome);
     events.clear();

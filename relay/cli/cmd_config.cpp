@@ -13,7 +13,7 @@ namespace {
 int run_check(const std::string& file) {
   auto cfg = load_config("relay config check", file);
   if (!cfg) return 2;
-  std::cout << file << ": ok (" << cfg->destinations.size() << " destinations, " << cfg->routes.size() << " routes)\n";
+  std::cout << file << ": ok (" << cfg->pipeline->destinations().all().size() << " destinations, " << cfg->routes.size() << " routes)\n";
   return 0;
 }
 

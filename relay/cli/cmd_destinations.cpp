@@ -42,7 +42,7 @@ void add_destinations_command(CLI::App& app, int& exit_code) {
   auto* cmd = app.add_subcommand("destinations", "Check the configured destinations");
   cmd->require_subcommand(1);
   auto* test_cmd = cmd->add_subcommand(
-      "test", "Send a test event to a destination; print its status (exit 0 when it answered 2xx)");
+      "test", "Send a test event to a destination; print its status (exit 0 when it was delivered)");
   test_cmd->add_option("name", opt->name, "Destination name")->required();
   test_cmd->add_option("--config", opt->config_file, "Config file (default: zero-config from WEBHOOK_URL)");
   test_cmd->callback([opt, &exit_code] { exit_code = test(*opt); });

@@ -27,7 +27,7 @@ struct TestOptions {
 
 // The request the events are taken to arrive in; false (with the error printed) for a
 // header that is not "name: value".
-bool request_scope(const TestOptions& opt, std::vector<pipeline::Header>& headers, pipeline::RequestScope& scope) {
+bool request_scope(const TestOptions& opt, std::vector<destination::Header>& headers, pipeline::RequestScope& scope) {
   for (const auto& h : opt.headers) {
     const auto colon = h.find(':');
     if (colon == std::string::npos || colon == 0) {
@@ -55,7 +55,7 @@ int run_test(const TestOptions& opt) {
   auto cfg = load_config("relay test", opt.config_file);
   if (!cfg) return 2;
   const auto& pipe = cfg->pipeline;
-  std::vector<pipeline::Header> headers;
+  std::vector<destination::Header> headers;
   pipeline::RequestScope scope;
   if (!request_scope(opt, headers, scope)) return 2;
   if (!opt.route.empty() && !pipe->has_route(opt.route)) {
@@ -83,8 +83,9 @@ int run_test(const TestOptions& opt) {
     }
     for (const auto& ev : events) {
       pipeline::Outcome outcome;
-      pipe->process(ev, *timestamp, outcome, scope);
-      pipeline::append_outcome_line(out, opt.files[i], core::Event::view(ev).id, outcome, opt.show_secrets);
+      pipe->process(ev, outcome, scope);
+      pipeline::append_outcome_line(out, opt.files[i], core::Event::view(ev).id, outcome, pipe->destinations(),
+                                    *core::parse_signing_time(*timestamp), opt.show_secrets);
     }
     std::cout << out;
   }

@@ -4,7 +4,7 @@
 #include "relay/cli/option_values.hpp"
 #include "relay/core/hmac_timestamp.hpp"
 #include "relay/core/standard_webhooks.hpp"
-#include "relay/pipeline/signer.hpp"
+#include "relay/destination/webhook_signing.hpp"
 
 #include <CLI/CLI.hpp>
 
@@ -25,9 +25,9 @@ struct VerifyOptions {
 };
 
 // Whether `signature` is right for `body` under one secret.
-bool valid_for(pipeline::SigningScheme scheme, const std::string& secret, const VerifyOptions& opt,
+bool valid_for(destination::SigningScheme scheme, const std::string& secret, const VerifyOptions& opt,
                const std::string& body) {
-  using pipeline::SigningScheme;
+  using destination::SigningScheme;
   if (scheme == SigningScheme::standard_webhooks) {
     auto key = core::standard_webhooks_key(secret);
     std::int64_t ts = 0;
@@ -42,8 +42,8 @@ bool valid_for(pipeline::SigningScheme scheme, const std::string& secret, const 
 }
 
 int run_verify(const VerifyOptions& opt) {
-  using pipeline::SigningScheme;
-  const auto scheme = pipeline::parse_signing_scheme(opt.scheme);
+  using destination::SigningScheme;
+  const auto scheme = destination::parse_signing_scheme(opt.scheme);
   if (!scheme || *scheme == SigningScheme::bearer || *scheme == SigningScheme::none) {
     std::cerr << "relay verify: --scheme: expected hmac-timestamp, standard-webhooks or hmac-sha256-hex\n";
     return 2;
@@ -62,7 +62,7 @@ int run_verify(const VerifyOptions& opt) {
     if (!secret) return 2;
     secrets.push_back(std::move(*secret));
   }
-  if (auto problem = pipeline::Signer::check(*scheme, secrets)) {
+  if (auto problem = destination::Signer::check(*scheme, secrets)) {
     std::cerr << "relay verify: --secret: " << *problem << "\n";
     return 2;
   }

@@ -5,6 +5,8 @@
 #include "relay/config/secret_ref.hpp"
 #include "relay/config/yaml_json.hpp"
 #include "relay/core/object_reader.hpp"
+#include "relay/destination/registry.hpp"
+#include "relay/destination/webhook.hpp"
 
 #include <boost/json/parse.hpp>
 
@@ -18,55 +20,6 @@ using core::ObjectReader;
 using namespace std::chrono_literals;
 
 namespace {
-
-// Resolves a secret reference at `key`; problems name the key, never the value.
-std::string secret_at(ObjectReader& r, std::string_view key, bool required) {
-  const std::string ref = r.string(key, {}, required);
-  if (ref.empty()) return {};
-  auto resolved = resolve_secret(ref);
-  if (auto* err = std::get_if<SecretError>(&resolved)) {
-    r.error(key, err->message);
-    return {};
-  }
-  return std::get<std::string>(std::move(resolved));
-}
-
-// `text` as delivery will parse it, or nullopt with `error`: not an http(s) URL, or an IP
-// literal that outbound.deny refuses.
-std::optional<HttpUrl> destination_url(std::string_view text, const std::vector<DenyRule>& deny, std::string& error) {
-  auto url = parse_http_url(text, error);
-  if (!url || !url->host_is_ip) return url;
-  // A literal the address reader does not take (a dotted IPv6 tail) is judged when dialled.
-  const auto ip = pattern::parse_ip(url->host);
-  if (!ip) return url;
-  if (const DenyRule* rule = refused_by(deny, *ip)) {
-    error = refusal(url->host, *rule);
-    return std::nullopt;
-  }
-  return url;
-}
-
-// A destination's `url`: the URL itself, or env:NAME / file:PATH naming it (a secret, then
-// shown redacted). It must parse as delivery parses it, and an IP literal must pass
-// outbound.deny. Problems never quote the URL.
-void read_url(ObjectReader& r, const std::vector<DenyRule>& deny, pipeline::DestinationSpec& d) {
-  const std::string ref = r.string("url", {}, true);
-  if (ref.empty()) return;
-  const bool secret = ref.starts_with("env:") || ref.starts_with("file:");
-  auto resolved = resolve_secret(ref);
-  if (auto* err = std::get_if<SecretError>(&resolved)) {
-    r.error("url", err->message);
-    return;
-  }
-  std::string error;
-  const auto url = destination_url(std::get<std::string>(resolved), deny, error);
-  if (!url) {
-    r.error("url", error);
-    return;
-  }
-  d.url = std::get<std::string>(std::move(resolved));
-  if (secret) d.shown_url = url->redacted();
-}
 
 void read_outbound(const json::object& o, OutboundConfig& out, std::vector<std::string>& errors) {
   ObjectReader r(o, "outbound", errors);
@@ -95,16 +48,16 @@ void read_auth(const json::object& auth, const std::string& path, IngressConfig&
   if (type == "api_key") {
     in.auth = IngressAuth::api_key;
     in.api_key_header = a.string("header", {}, true);
-    in.secret = secret_at(a, "key", true);
+    in.secret = read_secret(a, "key", true);
   } else if (type == "basic") {
     in.auth = IngressAuth::basic;
-    in.secret = a.string("username", {}, true) + ":" + secret_at(a, "password", true);
+    in.secret = a.string("username", {}, true) + ":" + read_secret(a, "password", true);
   } else if (type == "bearer") {
     in.auth = IngressAuth::bearer;
-    in.secret = secret_at(a, "token", true);
+    in.secret = read_secret(a, "token", true);
   } else if (type == "hmac-timestamp") {
     in.auth = IngressAuth::hmac_timestamp;
-    in.secret = secret_at(a, "secret", true);
+    in.secret = read_secret(a, "secret", true);
     in.hmac_tolerance = std::chrono::duration_cast<std::chrono::seconds>(a.duration("tolerance", 5min));
   }
   a.reject_unknown();
@@ -125,72 +78,6 @@ void read_ingress(const json::object& o, IngressConfig& in, std::vector<std::str
     t.reject_unknown();
   }
   r.reject_unknown();
-}
-
-// `secret: S`, or `secrets: [current, older...]` during a rotation.
-void read_secrets(ObjectReader& r, pipeline::DestinationSpec& d) {
-  const bool needed = d.scheme != pipeline::SigningScheme::none;
-  const auto* list = r.value("secrets");
-  if (list && r.value("secret")) {
-    r.error("secrets", "give either secret or secrets, not both");
-    return;
-  }
-  if (!list) {
-    if (auto s = secret_at(r, "secret", needed); !s.empty()) d.secrets.push_back(std::move(s));
-    return;
-  }
-  if (!list->is_array() || list->get_array().empty()) {
-    r.error("secrets", "expected a non-empty list of secrets");
-    return;
-  }
-  const std::size_t errors_before = r.error_count();
-  for (std::size_t i = 0; i < list->get_array().size(); ++i) {
-    const auto& item = list->get_array()[i];
-    const std::string key = "secrets[" + std::to_string(i) + "]";
-    auto resolved = item.is_string() ? resolve_secret(item.get_string()) : std::variant<std::string, SecretError>{};
-    if (!item.is_string())
-      r.error(key, "expected a secret, env:NAME or file:PATH");
-    else if (auto* err = std::get_if<SecretError>(&resolved))
-      r.error(key, err->message);
-    else
-      d.secrets.push_back(std::get<std::string>(std::move(resolved)));
-  }
-  if (r.error_count() != errors_before) d.secrets.clear();
-}
-
-void read_destination(std::string_view name, const json::value& v, Config& cfg, std::vector<std::string>& errors) {
-  const std::string path = "destinations." + std::string(name);
-  if (!v.is_object()) {
-    errors.push_back(path + ": expected a mapping");
-    return;
-  }
-  ObjectReader r(v.get_object(), path, errors);
-  pipeline::DestinationSpec d;
-  DestinationOptions opt;
-  d.name = name;
-  read_url(r, cfg.outbound.deny, d);
-  const auto scheme =
-      r.choice("signing", "hmac-timestamp", {"hmac-timestamp", "bearer", "standard-webhooks", "hmac-sha256-hex", "none"});
-  d.scheme = *pipeline::parse_signing_scheme(scheme);
-  read_secrets(r, d);
-  if (auto problem = pipeline::Signer::check(d.scheme, d.secrets); problem && !d.secrets.empty())
-    r.error(d.secrets.size() > 1 ? "secrets" : "secret", *problem);
-  if (const auto* headers = r.object("headers")) {
-    ObjectReader h(*headers, path + ".headers", errors);
-    for (const auto& kv : *headers) {
-      std::string lower(kv.key());
-      for (auto& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-      const bool secret = kv.value().is_string() && is_secret_ref(kv.value().get_string());
-      d.headers.push_back({lower, secret_at(h, kv.key(), true), secret});
-    }
-  }
-  destination::Transport t;
-  destination::read_transport(r, t);
-  opt = {t.connect_timeout, t.timeout,  t.max_concurrency,    t.ca_file, {t.retry.schedule, t.retry.jitter},
-         t.proxy,           t.client_certificate, t.rate_limit, t.paused};
-  r.reject_unknown();
-  cfg.destinations.push_back(std::move(d));
-  cfg.destination_options.push_back(std::move(opt));
 }
 
 void read_route(std::size_t i, const json::value& v, Config& cfg, std::vector<std::string>& errors) {
@@ -256,8 +143,9 @@ void read_route(std::size_t i, const json::value& v, Config& cfg, std::vector<st
   cfg.routes.push_back(std::move(route));
 }
 
-bool build_pipeline(Config& cfg, std::vector<std::string>& errors) {
-  auto built = pipeline::Pipeline::build(cfg.destinations, cfg.routes, errors, cfg.pattern_limits);
+bool build_pipeline(Config& cfg, std::shared_ptr<const destination::DestinationSet> destinations,
+                    std::vector<std::string>& errors) {
+  auto built = pipeline::Pipeline::build(std::move(destinations), cfg.routes, errors, cfg.pattern_limits);
   cfg.pipeline = std::move(built);
   return cfg.pipeline != nullptr;
 }
@@ -299,7 +187,7 @@ std::optional<Config> parse_config(std::string_view text, std::vector<std::strin
   }
   if (const auto* admin = r.object("admin")) {
     ObjectReader a(*admin, "admin", errors);
-    cfg.admin.token = secret_at(a, "token", true);
+    cfg.admin.token = read_secret(a, "token", true);
     a.reject_unknown();
   }
   if (const auto* patterns = r.object("patterns")) {
@@ -308,9 +196,12 @@ std::optional<Config> parse_config(std::string_view text, std::vector<std::strin
     p.reject_unknown();
   }
   if (const auto* outbound = r.object("outbound")) read_outbound(*outbound, cfg.outbound, errors);
-  if (const auto* destinations = r.object("destinations", true)) {
-    if (destinations->empty()) r.error("destinations", "expected at least one destination");
-    for (const auto& kv : *destinations) read_destination(kv.key(), kv.value(), cfg, errors);
+  auto destinations = std::make_shared<destination::DestinationSet>();
+  if (const auto* mapping = r.object("destinations", true)) {
+    if (mapping->empty()) r.error("destinations", "expected at least one destination");
+    for (const auto& kv : *mapping)
+      if (auto made = destination::make_destination(kv.key(), kv.value(), cfg.outbound.deny, errors))
+        destinations->add(std::move(made));
   }
   if (const auto* routes = r.value("routes", true)) {
     if (!routes->is_array() || routes->get_array().empty())
@@ -320,7 +211,24 @@ std::optional<Config> parse_config(std::string_view text, std::vector<std::strin
   }
   r.reject_unknown();
   if (errors.size() != before) return std::nullopt;
-  if (!build_pipeline(cfg, errors)) return std::nullopt;
+  if (!build_pipeline(cfg, std::move(destinations), errors)) return std::nullopt;
+  return cfg;
+}
+
+std::optional<Config> zero_config(std::string_view url, std::string secret, std::vector<std::string>& errors) {
+  Config cfg;
+  const json::object given{{"url", url}};
+  std::vector<std::string> url_errors;
+  ObjectReader reader(given, "", url_errors);
+  destination::Transport transport;
+  if (!destination::read_url(reader, "url", true, cfg.outbound.deny, transport)) {
+    for (auto& e : url_errors) errors.push_back("WEBHOOK_URL" + e.substr(e.find(':')));
+    return std::nullopt;
+  }
+  auto destinations = std::make_shared<destination::DestinationSet>();
+  destinations->add(destination::webhook_for("webhook", std::move(transport), std::move(secret)));
+  cfg.routes = pipeline::zero_config_routes("webhook");
+  if (!build_pipeline(cfg, std::move(destinations), errors)) return std::nullopt;
   return cfg;
 }
 
@@ -331,24 +239,18 @@ std::optional<Config> zero_config_from_env(std::vector<std::string>& errors) {
     errors.push_back("WEBHOOK_URL and WEBHOOK_SECRET must be set when no config file is given");
     return std::nullopt;
   }
-  Config cfg;
-  if (std::string problem; !destination_url(url, cfg.outbound.deny, problem)) {
-    errors.push_back("WEBHOOK_URL: " + problem);
-    return std::nullopt;
-  }
+  auto cfg = zero_config(url, secret, errors);
+  if (!cfg) return std::nullopt;
   if (const char* key = std::getenv(kIngressApiKeyVariable)) {
     if (!*key) {
       errors.push_back(std::string(kIngressApiKeyVariable) + " is set but empty; give it the key callers must send in " +
                        kIngressApiKeyHeader + ", or unset it");
       return std::nullopt;
     }
-    cfg.ingress.auth = IngressAuth::api_key;
-    cfg.ingress.api_key_header = kIngressApiKeyHeader;
-    cfg.ingress.secret = key;
+    cfg->ingress.auth = IngressAuth::api_key;
+    cfg->ingress.api_key_header = kIngressApiKeyHeader;
+    cfg->ingress.secret = key;
   }
-  pipeline::zero_config(url, secret, cfg.destinations, cfg.routes);
-  cfg.destination_options.resize(cfg.destinations.size());
-  if (!build_pipeline(cfg, errors)) return std::nullopt;
   return cfg;
 }
 

@@ -3,7 +3,6 @@
 // problem is reported at once with its path, unknown keys are errors, secrets are resolved
 // (env:NAME, file:PATH) but never printed.
 #include "relay/config/outbound_deny.hpp"
-#include "relay/destination/transport.hpp"
 #include "relay/pattern/limits.hpp"
 #include "relay/pipeline/pipeline.hpp"
 
@@ -34,27 +33,6 @@ struct IngressConfig {
 };
 
 enum class DeliveryMode { queued, sync };
-
-// The delay before each retry; after the last one the delivery is dead. The default is the
-// best peers' schedule: 5 s, 5 min, 30 min, 2 h, 5 h, 10 h, 10 h.
-struct RetryPolicy {
-  std::vector<std::chrono::milliseconds> schedule = {
-      std::chrono::seconds(5), std::chrono::minutes(5), std::chrono::minutes(30), std::chrono::hours(2),
-      std::chrono::hours(5),   std::chrono::hours(10),  std::chrono::hours(10)};
-  double jitter = 0.2;  // each delay is drawn within +/- this fraction
-};
-
-struct DestinationOptions {
-  std::chrono::milliseconds connect_timeout{5000};
-  std::chrono::milliseconds timeout{30000};
-  std::size_t max_concurrency = 64;
-  std::optional<std::string> ca_file;
-  RetryPolicy retry;
-  destination::ProxySetting proxy;
-  std::optional<destination::ClientCertificate> client_certificate;
-  std::optional<destination::RateLimit> rate_limit;
-  bool paused = false;
-};
 
 struct DeliveryConfig {
   DeliveryMode mode = DeliveryMode::queued;
@@ -94,18 +72,21 @@ struct Config {
   AdminConfig admin;
   pattern::Limits pattern_limits;
   OutboundConfig outbound;
-  std::vector<pipeline::DestinationSpec> destinations;
-  std::vector<DestinationOptions> destination_options;  // parallel to destinations
   std::vector<pipeline::RouteSpec> routes;
   // Routes with their own door (request.auth): the auth fields of each, by route name.
   std::map<std::string, IngressConfig, std::less<>> route_ingress;
-  // Built from destinations and routes at load; shared by every thread that serves.
+  // Built from destinations and routes at load; shared by every thread that serves. It
+  // holds the destinations (pipeline->destinations()).
   std::shared_ptr<const pipeline::Pipeline> pipeline;
 };
 
 // Parses and validates config text, builds the pipeline. On failure returns nullopt and
 // appends one "path: problem" line per problem (or "line L, column C: problem" for syntax).
 std::optional<Config> parse_config(std::string_view text, std::vector<std::string>& errors);
+
+// The seed Lambda's set-up: every zero-config handler routed to `url` (reported as
+// WEBHOOK_URL when unusable), signed hmac-timestamp with `secret`.
+std::optional<Config> zero_config(std::string_view url, std::string secret, std::vector<std::string>& errors);
 
 // The default set-up with no config file: WEBHOOK_URL and WEBHOOK_SECRET from the
 // environment, every zero-config handler routed there. With kIngressApiKeyVariable set,

@@ -6,6 +6,17 @@
 
 namespace relay::config {
 
+std::string read_secret(core::ObjectReader& r, std::string_view key, bool required) {
+  const std::string ref = r.string(key, {}, required);
+  if (ref.empty()) return {};
+  auto resolved = resolve_secret(ref);
+  if (auto* err = std::get_if<SecretError>(&resolved)) {
+    r.error(key, err->message);
+    return {};
+  }
+  return std::get<std::string>(std::move(resolved));
+}
+
 bool is_secret_ref(std::string_view ref) { return ref.starts_with("env:") || ref.starts_with("file:"); }
 
 std::variant<std::string, SecretError> resolve_secret(std::string_view ref) {

@@ -6,6 +6,7 @@
 // Built once at config load, then read-only: any thread may call it.
 #include "relay/aws/credentials.hpp"
 #include "relay/core/delivery_key.hpp"
+#include "relay/destination/header.hpp"
 #include "relay/destination/transport.hpp"
 
 #include <chrono>
@@ -18,12 +19,6 @@
 #include <vector>
 
 namespace relay::destination {
-
-struct Header {
-  std::string name;  // lower case
-  std::string value;
-  bool secret = false;  // a credential (a token, an env:/file: value, a signature key): never printed
-};
 
 // One delivery as the pipeline made it. Its body is not signed: that happens per request.
 struct Item {

@@ -1,5 +1,7 @@
 #include "relay/destination/registry.hpp"
 
+#include "relay/destination/webhook.hpp"
+
 #include <boost/json/value.hpp>
 
 #include <algorithm>
@@ -9,7 +11,9 @@ namespace relay::destination {
 
 namespace {
 
-constexpr std::array<KindInfo, 0> kKinds = {};
+constexpr std::array kKinds = {
+    KindInfo{"webhook", make_webhook},
+};
 
 }  // namespace
 

@@ -153,9 +153,8 @@ Answer destination_test_answer(std::string_view destination, const TestAttempt& 
                     {"status", attempt.status},
                     {"latency_ms", attempt.latency.count()},
                     {"response", attempt.response}};
-  const bool ok = attempt.status >= 200 && attempt.status < 300;
   if (!attempt.error.empty()) body["error"] = attempt.error;
-  return {ok ? 200u : 502u, json::serialize(body), std::nullopt};
+  return {attempt.delivered ? 200u : 502u, json::serialize(body), std::nullopt};
 }
 
 }  // namespace relay::net

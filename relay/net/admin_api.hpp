@@ -47,6 +47,7 @@ Answer status_answer(const StoreStatus& status, BacklogCounts backlog);
 // The result of one test attempt: 200 {"destination", "status", "latency_ms", "response"}
 // when the receiver took it, 502 with the same and "error" otherwise.
 struct TestAttempt {
+  bool delivered = false;  // the destination's verdict on the answer
   unsigned status = 0;
   std::string error;
   std::string response;

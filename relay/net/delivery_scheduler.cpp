@@ -2,7 +2,6 @@
 
 #include <boost/asio/post.hpp>
 
-#include "relay/core/hmac_timestamp.hpp"
 #include "relay/net/log.hpp"
 #include "relay/net/retry.hpp"
 #include "relay/net/store_calls.hpp"
@@ -28,7 +27,10 @@ struct ClaimBatch {
   std::optional<store::TimePoint> next_due;  // when fewer than asked for were due
 };
 
-std::string describe(const store::Attempt& a) { return a.status ? "status " + std::to_string(a.status) : a.error; }
+std::string describe(const store::Attempt& a) {
+  if (!a.status) return a.error;
+  return "status " + std::to_string(a.status) + (a.error.empty() ? "" : ", " + a.error);
+}
 
 }  // namespace
 
@@ -36,9 +38,10 @@ SchedulerOptions scheduler_options(const config::Config& config) {
   SchedulerOptions o;
   std::size_t concurrency = 0;
   milliseconds longest{0};
-  for (const auto& d : config.destination_options) {
-    concurrency += d.max_concurrency;
-    longest = std::max(longest, d.connect_timeout + d.timeout);
+  for (const auto& d : config.pipeline->destinations().all()) {
+    const auto& t = d->transport();
+    concurrency += t.max_concurrency * d->batching().max_items;
+    longest = std::max(longest, t.connect_timeout + t.timeout + d->batching().flush_after);
   }
   o.max_in_flight = std::clamp<std::size_t>(concurrency, 1, 4096);
   // Twice the longest attempt: an attempt may first wait for a free connection.
@@ -50,15 +53,13 @@ SchedulerOptions scheduler_options(const config::Config& config) {
 
 DeliveryScheduler::DeliveryScheduler(std::vector<std::shared_ptr<Deliverer>> senders, store::StoreWorker& store,
                                      BacklogGauge& gauge, StoreHealth& health, const pipeline::Pipeline& pipeline,
-                                     const std::vector<Endpoint>& endpoints, SchedulerOptions options,
-                                     std::uint64_t seed, observe::RelayMetrics& metrics)
+                                     SchedulerOptions options, std::uint64_t seed, observe::RelayMetrics& metrics)
     : senders_(std::move(senders)),
       home_(senders_.at(0)->io()),
       store_(store),
       gauge_(gauge),
       health_(health),
       pipeline_(pipeline),
-      endpoints_(endpoints),
       options_(options),
       timer_(home_),
       random_(seed),
@@ -89,12 +90,6 @@ bool DeliveryScheduler::drain(std::chrono::steady_clock::time_point deadline) {
     self->nudge();
   });
   return done.wait_until(deadline) == std::future_status::ready;
-}
-
-const config::RetryPolicy* DeliveryScheduler::policy_for(std::string_view destination) const {
-  for (const auto& e : endpoints_)
-    if (e.name == destination) return &e.options.retry;
-  return nullptr;
 }
 
 awaitable<void> DeliveryScheduler::run(std::shared_ptr<DeliveryScheduler> self) {
@@ -132,63 +127,120 @@ awaitable<void> DeliveryScheduler::run(std::shared_ptr<DeliveryScheduler> self) 
   }
 }
 
-void DeliveryScheduler::dispatch(store::Claimed claimed) {
+void DeliveryScheduler::dispatch(store::Claimed c) {
   ++in_flight_;
+  const destination::Destination* dest = pipeline_.destinations().find(c.destination);
+  if (!dest) {
+    store::Attempt gone{SystemClock::now(), {}, 0, "destination " + c.destination + " is no longer configured", {}};
+    settle_one(c, nullptr, std::move(gone), destination::Verdict::dead, std::nullopt, {});
+    return;
+  }
+  const destination::Item item{{c.event_id, c.route, c.destination}, pipeline_.handler_of(c.route), c.content_type, c.body};
+  auto measured = dest->measure(item);
+  if (auto* refusal = std::get_if<std::string>(&measured)) {
+    store::Attempt refused{SystemClock::now(), {}, 0, std::move(*refusal), {}};
+    settle_one(c, dest, std::move(refused), destination::Verdict::dead, std::nullopt, {});
+    return;
+  }
+  const destination::Batching limits = dest->batching();
+  if (limits.max_items <= 1) {
+    std::vector<store::Claimed> one;
+    one.push_back(std::move(c));
+    send_now(dest, std::move(one));
+    return;
+  }
+  const std::size_t size = std::get<std::size_t>(measured);
+  if (auto it = batches_.find(dest); it != batches_.end() && it->second.bytes + size > limits.max_bytes) flush(dest);
+  Batch& batch = batches_[dest];
+  if (batch.claimed.empty()) {
+    batch.number = ++batches_started_;
+    asio::co_spawn(home_, flush_later(shared_from_this(), dest, batch.number), log_exception);
+  }
+  batch.claimed.push_back(std::move(c));
+  batch.bytes += size;
+  if (batch.claimed.size() >= limits.max_items) flush(dest);
+}
+
+void DeliveryScheduler::flush(const destination::Destination* destination) {
+  auto it = batches_.find(destination);
+  if (it == batches_.end()) return;
+  std::vector<store::Claimed> claimed = std::move(it->second.claimed);
+  batches_.erase(it);
+  if (!claimed.empty()) send_now(destination, std::move(claimed));
+}
+
+awaitable<void> DeliveryScheduler::flush_later(std::shared_ptr<DeliveryScheduler> self,
+                                               const destination::Destination* destination, std::uint64_t number) {
+  timer_t timer(self->home_);
+  timer.expires_after(destination->batching().flush_after);
+  co_await timer.async_wait();
+  auto it = self->batches_.find(destination);
+  if (it != self->batches_.end() && it->second.number == number) self->flush(destination);
+}
+
+void DeliveryScheduler::send_now(const destination::Destination* destination, std::vector<store::Claimed> claimed) {
   auto& sender = senders_[next_sender_++ % senders_.size()];
-  asio::co_spawn(sender->io(), send(shared_from_this(), sender, std::move(claimed)), log_exception);
+  asio::co_spawn(sender->io(), send(shared_from_this(), sender, destination, std::move(claimed)), log_exception);
 }
 
 awaitable<void> DeliveryScheduler::send(std::shared_ptr<DeliveryScheduler> self, std::shared_ptr<Deliverer> sender,
-                                        store::Claimed c) {
+                                        const destination::Destination* destination,
+                                        std::vector<store::Claimed> claimed) {
   const auto started = SystemClock::now();
   const auto clock = std::chrono::steady_clock::now();
-  const std::size_t bytes = c.body.size();
-  std::string logged_body = log_payloads() ? c.body : std::string();
-  // Signed now: receivers refuse old timestamps, and a retry may come hours later.
-  auto request = self->pipeline_.request_for({c.event_id, c.route, c.destination}, c.content_type, std::move(c.body),
-                                             core::format_signing_time(started));
-  AttemptResult result;
-  if (request)
-    result = co_await sender->attempt(c.destination, *request);
-  else
-    result.error = "destination " + c.destination + " is no longer configured";
-  store::Attempt attempt{started,
-                         std::chrono::duration_cast<milliseconds>(std::chrono::steady_clock::now() - clock),
-                         static_cast<int>(result.status), std::move(result.error), std::move(result.excerpt)};
-  asio::post(self->home_, [self, c = std::move(c), attempt = std::move(attempt), retry_after = result.retry_after,
-                           bytes, logged_body = std::move(logged_body)]() mutable {
-    const config::RetryPolicy* policy = self->policy_for(c.destination);
-    const Settlement s =
-        policy ? net::settle(*policy, c.attempt, static_cast<unsigned>(attempt.status), retry_after,
-                        std::uniform_real_distribution<double>(0, 1)(self->random_))
-               : Settlement{store::Verdict::dead, {}};
-    const std::string_view outcome = s.verdict == store::Verdict::delivered ? "delivered"
-                                     : s.verdict == store::Verdict::retry   ? "retry"
-                                                                            : "dead";
-    self->metrics_.deliveries.add({c.destination, outcome});
-    self->metrics_.attempt_seconds.observe({c.destination}, std::chrono::duration<double>(attempt.latency).count());
-    const std::string msg =
-        s.verdict == store::Verdict::delivered ? "delivered"
-        : s.verdict == store::Verdict::retry
-            ? "delivery attempt failed: " + describe(attempt) + "; retrying in " + std::to_string(s.delay.count()) + " ms"
-        : classify_status(static_cast<unsigned>(attempt.status)) == AttemptVerdict::failed
-            ? "delivery failed for good: " + describe(attempt) + "; now a dead letter"
-            : "delivery failed after " + std::to_string(c.attempt) + " attempts: " + describe(attempt) +
-                  "; now a dead letter";
-    log(s.verdict == store::Verdict::delivered ? observe::LogLevel::info : observe::LogLevel::warn, msg,
-        {{"delivery_id", std::int64_t{c.id}},
-         {"event_id", c.event_id},
-         {"route", c.route},
-         {"destination", c.destination},
-         {"attempt", std::int64_t{c.attempt}},
-         {"status", std::int64_t{attempt.status}},
-         {"latency_ms", static_cast<std::int64_t>(attempt.latency.count())},
-         {"outcome", outcome},
-         {"error", attempt.error},
-         {log_payloads() ? "body" : "", logged_body}});
-    const store::TimePoint retry_at = attempt.started + attempt.latency + s.delay;
-    self->queue_record({{c.id, c.attempt, std::move(attempt), s.verdict, retry_at}, bytes});
+  std::vector<destination::Item> items;
+  items.reserve(claimed.size());
+  for (const auto& c : claimed)
+    items.push_back({{c.event_id, c.route, c.destination}, self->pipeline_.handler_of(c.route), c.content_type, c.body});
+  SendResult sent = co_await sender->send(*destination, items);
+  const auto latency = std::chrono::duration_cast<milliseconds>(std::chrono::steady_clock::now() - clock);
+  asio::post(self->home_, [self, destination, claimed = std::move(claimed), sent = std::move(sent), started,
+                           latency]() mutable {
+    for (std::size_t k = 0; k < claimed.size(); ++k) {
+      auto& outcome = sent.outcomes[k];
+      store::Attempt attempt{started, latency, static_cast<int>(sent.attempt.status),
+                             outcome.error.empty() ? sent.attempt.error : std::move(outcome.error),
+                             std::move(outcome.response)};
+      self->settle_one(claimed[k], destination, std::move(attempt), outcome.verdict, sent.attempt.retry_after,
+                       log_payloads() ? claimed[k].body : std::string());
+    }
   });
+}
+
+void DeliveryScheduler::settle_one(const store::Claimed& c, const destination::Destination* destination,
+                                   store::Attempt attempt, destination::Verdict verdict,
+                                   std::optional<std::chrono::milliseconds> retry_after,
+                                   const std::string& logged_body) {
+  const Settlement s =
+      destination ? net::settle(destination->transport().retry, c.attempt, verdict, retry_after,
+                                std::uniform_real_distribution<double>(0, 1)(random_))
+                  : Settlement{store::Verdict::dead, {}};
+  const std::string_view outcome = s.verdict == store::Verdict::delivered ? "delivered"
+                                   : s.verdict == store::Verdict::retry   ? "retry"
+                                                                          : "dead";
+  metrics_.deliveries.add({c.destination, outcome});
+  metrics_.attempt_seconds.observe({c.destination}, std::chrono::duration<double>(attempt.latency).count());
+  const std::string msg =
+      s.verdict == store::Verdict::delivered ? "delivered"
+      : s.verdict == store::Verdict::retry
+          ? "delivery attempt failed: " + describe(attempt) + "; retrying in " + std::to_string(s.delay.count()) + " ms"
+      : verdict == destination::Verdict::dead
+          ? "delivery failed for good: " + describe(attempt) + "; now a dead letter"
+          : "delivery failed after " + std::to_string(c.attempt) + " attempts: " + describe(attempt) +
+                "; now a dead letter";
+  log(s.verdict == store::Verdict::delivered ? observe::LogLevel::info : observe::LogLevel::warn, msg,
+      {{"delivery_id", std::int64_t{c.id}},
+       {"event_id", c.event_id},
+       {"route", c.route},
+       {"destination", c.destination},
+       {"attempt", std::int64_t{c.attempt}},
+       {"status", std::int64_t{attempt.status}},
+       {"latency_ms", static_cast<std::int64_t>(attempt.latency.count())},
+       {"outcome", outcome},
+       {"error", attempt.error},
+       {log_payloads() ? "body" : "", logged_body}});
+  const store::TimePoint retry_at = attempt.started + attempt.latency + s.delay;
+  queue_record({{c.id, c.attempt, std::move(attempt), s.verdict, retry_at}, c.body.size()});
 }
 
 void DeliveryScheduler::queue_record(Sent sent) {
@@ -209,7 +261,8 @@ awaitable<void> DeliveryScheduler::record(std::shared_ptr<DeliveryScheduler> sel
       auto recorded = outbox.finish_all(finishes);
       BacklogCounts gone;
       for (std::size_t i = 0; i < batch->size(); ++i)
-        if (recorded[i] && (*batch)[i].finish.verdict != store::Verdict::retry) {
+        if (recorded[i] && (*batch)[i].finish.verdict != store::Verdict::retry &&
+            (*batch)[i].finish.verdict != store::Verdict::postpone) {
           ++gone.count;
           gone.bytes += (*batch)[i].bytes;
         }

@@ -1,12 +1,15 @@
 #pragma once
 // Queued mode's sender: leases due deliveries from the outbox (at most max_in_flight in
-// memory at once, however large the backlog), sends each, re-signed at its own time,
-// through the server threads' connection pools, and records every attempt with its
-// verdict: delivered, retry at a time from the destination's schedule, or dead. It sleeps
+// memory at once, however large the backlog), sends each (or, for a destination that
+// batches, each batch: sent when full or its flush time after its first delivery waits),
+// signed at its own time, through the server threads' connection pools, and records every
+// delivery's attempt with its verdict: delivered, retry at a time from the destination's
+// schedule, or dead. It sleeps
 // until woken (new deliveries stored, attempts recorded), the next delivery falls due, or
 // at most `idle_check` (another process may have replayed dead letters). Attempts that
 // finish together are recorded in one transaction. Also prunes old rows on a timer.
 #include <future>
+#include <map>
 #include <memory>
 #include <random>
 #include <vector>
@@ -38,8 +41,8 @@ class DeliveryScheduler : public std::enable_shared_from_this<DeliveryScheduler>
   // Runs on `senders[0]`'s io_context; sends on every sender's, in turn. Everything given
   // outlives the scheduler's coroutines.
   DeliveryScheduler(std::vector<std::shared_ptr<Deliverer>> senders, store::StoreWorker& store, BacklogGauge& gauge,
-                    StoreHealth& health, const pipeline::Pipeline& pipeline, const std::vector<Endpoint>& endpoints,
-                    SchedulerOptions options, std::uint64_t seed, observe::RelayMetrics& metrics);
+                    StoreHealth& health, const pipeline::Pipeline& pipeline, SchedulerOptions options,
+                    std::uint64_t seed, observe::RelayMetrics& metrics);
 
   void start();
   // Thread-safe: deliveries were stored or replayed.
@@ -56,13 +59,26 @@ class DeliveryScheduler : public std::enable_shared_from_this<DeliveryScheduler>
   };
   static awaitable<void> run(std::shared_ptr<DeliveryScheduler> self);
   static awaitable<void> housekeeping(std::shared_ptr<DeliveryScheduler> self);
+  // Deliveries waiting to fill a batch for one destination.
+  struct Batch {
+    std::vector<store::Claimed> claimed;
+    std::size_t bytes = 0;       // by the destination's measure()
+    std::uint64_t number = 0;    // which batch of this destination: a flush timer flushes only its own
+  };
   static awaitable<void> send(std::shared_ptr<DeliveryScheduler> self, std::shared_ptr<Deliverer> sender,
-                              store::Claimed claimed);
+                              const destination::Destination* destination, std::vector<store::Claimed> claimed);
+  static awaitable<void> flush_later(std::shared_ptr<DeliveryScheduler> self, const destination::Destination* destination,
+                                     std::uint64_t number);
   static awaitable<void> record(std::shared_ptr<DeliveryScheduler> self);
   void dispatch(store::Claimed claimed);
+  void send_now(const destination::Destination* destination, std::vector<store::Claimed> claimed);
+  void flush(const destination::Destination* destination);
+  // Settles one delivery's attempt: logs it, counts it, queues its record.
+  void settle_one(const store::Claimed& c, const destination::Destination* destination, store::Attempt attempt,
+                  destination::Verdict verdict, std::optional<std::chrono::milliseconds> retry_after,
+                  const std::string& logged_body);
   void queue_record(Sent sent);
   void nudge();
-  const config::RetryPolicy* policy_for(std::string_view destination) const;
 
   std::vector<std::shared_ptr<Deliverer>> senders_;
   asio::io_context& home_;
@@ -70,7 +86,6 @@ class DeliveryScheduler : public std::enable_shared_from_this<DeliveryScheduler>
   BacklogGauge& gauge_;
   StoreHealth& health_;
   const pipeline::Pipeline& pipeline_;
-  const std::vector<Endpoint>& endpoints_;
   const SchedulerOptions options_;
 
   // Touched on the home thread only.
@@ -83,6 +98,8 @@ class DeliveryScheduler : public std::enable_shared_from_this<DeliveryScheduler>
   bool draining_ = false;
   bool recording_ = false;
   std::vector<Sent> to_record_;
+  std::map<const destination::Destination*, Batch> batches_;
+  std::uint64_t batches_started_ = 0;
   std::promise<void> drained_;
 
   std::atomic<bool> wake_posted_{false};

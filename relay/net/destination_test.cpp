@@ -2,7 +2,6 @@
 
 #include <boost/json/serialize.hpp>
 
-#include "relay/core/hmac_timestamp.hpp"
 #include "relay/core/utc_time.hpp"
 
 namespace relay::net {
@@ -29,12 +28,19 @@ awaitable<std::optional<TestAttempt>> send_test_event(std::shared_ptr<Deliverer>
   const auto now = std::chrono::system_clock::now();
   const std::string id =
       "relay-test-" + std::to_string(std::chrono::duration_cast<std::chrono::milliseconds>(now.time_since_epoch()).count());
-  auto request = pipeline.request_for({id, "relay-test", destination}, "application/json",
-                                      test_event(id, destination, now), core::format_signing_time(now));
-  if (!request) co_return std::nullopt;
+  const auto* dest = pipeline.destinations().find(destination);
+  if (!dest) co_return std::nullopt;
+  const std::string body = test_event(id, destination, now);
+  // Sent as the raw handler sends an event: an EventBridge destination forwards it as it is.
+  const destination::Item item{{id, "relay-test", destination}, "raw", "application/json", body};
+  if (auto measured = dest->measure(item); auto* refusal = std::get_if<std::string>(&measured))
+    co_return TestAttempt{false, 0, std::move(*refusal), {}, {}};
   const auto started = std::chrono::steady_clock::now();
-  AttemptResult r = co_await sender->attempt(destination, *request);
-  co_return TestAttempt{r.status, std::move(r.error), std::move(r.excerpt),
+  SendResult sent = co_await sender->send(*dest, {&item, 1});
+  auto& outcome = sent.outcomes.front();
+  co_return TestAttempt{outcome.verdict == destination::Verdict::delivered, sent.attempt.status,
+                        outcome.error.empty() ? std::move(sent.attempt.error) : std::move(outcome.error),
+                        std::move(outcome.response),
                         std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - started)};
 }
 

@@ -16,14 +16,14 @@ std::vector<store::NewEvent> new_events(const Admitted& admitted) {
     event.detail_type = e.detail_type;
     for (std::size_t i = 0; i < e.deliveries; ++i, ++delivery)
       event.deliveries.push_back({std::string(delivery->route), std::string(delivery->destination),
-                                  std::string(delivery->content_type), delivery->request.body});
+                                  std::string(delivery->content_type), delivery->body});
   }
   return out;
 }
 
 awaitable<Answer> DurableIntake::accept(const Admitted& admitted) {
   BacklogCounts batch{admitted.deliveries.size(), 0};
-  for (const auto& d : admitted.deliveries) batch.bytes += d.request.body.size();
+  for (const auto& d : admitted.deliveries) batch.bytes += d.body.size();
   if (batch.count == 0) co_return accepted_answer(admitted.event_ids());
   if (!gauge_.reserve(batch)) co_return backlog_full_answer();
 

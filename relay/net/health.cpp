@@ -44,7 +44,7 @@ void Health::count_refusal(unsigned status) const { metrics_.events_rejected.add
 
 void Health::count_sync_results(const std::vector<SyncResult>& results) const {
   for (const auto& r : results)
-    metrics_.deliveries.add({r.destination, r.status >= 200 && r.status < 300 ? "delivered" : "failed"});
+    metrics_.deliveries.add({r.destination, r.delivered ? "delivered" : "failed"});
 }
 
 std::string_view refusal_reason(unsigned status) {

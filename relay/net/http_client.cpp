@@ -18,7 +18,7 @@ using Clock = std::chrono::steady_clock;
 using OutgoingRequest = http::request<http::span_body<const char>>;
 constexpr std::size_t kMaxResponseBody = 1 << 20;
 
-OutgoingRequest make_request(const Endpoint& endpoint, const pipeline::Request& request) {
+OutgoingRequest make_request(const Endpoint& endpoint, const destination::Request& request) {
   OutgoingRequest out;
   const http::verb verb = http::string_to_verb(request.method);
   if (verb == http::verb::unknown)
@@ -26,10 +26,11 @@ OutgoingRequest make_request(const Endpoint& endpoint, const pipeline::Request& 
   else
     out.method(verb);
   // Through a proxy, http requests name the whole URL (absolute form); https ones are tunnelled.
-  const bool forwarded = endpoint.proxy && !endpoint.url.tls;
-  out.target(forwarded ? "http://" + endpoint.url.host_header() + endpoint.url.target : endpoint.url.target);
+  const config::HttpUrl& url = endpoint.transport().url;
+  const bool forwarded = endpoint.proxy && !url.tls;
+  out.target(forwarded ? "http://" + url.host_header() + url.target : url.target);
   out.version(11);
-  out.set(http::field::host, endpoint.url.host_header());
+  out.set(http::field::host, url.host_header());
   out.set(http::field::user_agent, "relay/0.1");
   if (forwarded && !endpoint.proxy->authorization.empty())
     out.set(http::field::proxy_authorization, endpoint.proxy->authorization);
@@ -41,12 +42,13 @@ OutgoingRequest make_request(const Endpoint& endpoint, const pipeline::Request& 
 }
 
 struct Exchange {
+  std::size_t keep = 0;  // how much of the body goes into result.excerpt
   AttemptResult result;
   bool answered = false;  // a response (or part of one) arrived
   bool clean = false;     // the final answer was read whole, keep-alive, nothing left in the buffer
 };
 
-// Reads the answer's body into `out.result.excerpt` (its first kResponseExcerptBytes);
+// Reads the answer's body into `out.result.excerpt` (its first `keep` bytes);
 // false when it ends early or passes kMaxResponseBody: the status stands, the connection goes.
 template <class Stream>
 awaitable<bool> read_body(Stream& stream, beast::flat_buffer& buffer, http::response_parser<http::buffer_body>& parser,
@@ -61,7 +63,7 @@ awaitable<bool> read_body(Stream& stream, beast::flat_buffer& buffer, http::resp
     if (ec == http::error::need_buffer) ec = {};
     const std::size_t got = sizeof chunk - body.size;
     total += got;
-    const std::size_t room = kResponseExcerptBytes - out.result.excerpt.size();
+    const std::size_t room = out.keep - out.result.excerpt.size();
     out.result.excerpt.append(chunk, std::min(got, room));
     if (ec) {
       out.result.error = "reading the answer's body: " + ec.message();
@@ -74,8 +76,9 @@ awaitable<bool> read_body(Stream& stream, beast::flat_buffer& buffer, http::resp
 
 template <class Stream>
 awaitable<Exchange> exchange(Stream& stream, beast::flat_buffer& buffer, const OutgoingRequest& request,
-                             Clock::time_point deadline) {
+                             Clock::time_point deadline, std::size_t keep) {
   Exchange out;
+  out.keep = keep;
   auto& lowest = beast::get_lowest_layer(stream);
   lowest.expires_at(deadline);
   auto [wec, wn] = co_await http::async_write(stream, request);
@@ -137,7 +140,8 @@ struct Dialled {
 
 Dialled dialled(const Endpoint& endpoint) {
   if (endpoint.proxy) return {endpoint.proxy->host, endpoint.proxy->port, "proxy " + endpoint.proxy->host};
-  return {endpoint.url.host, endpoint.url.port, endpoint.url.host};
+  const config::HttpUrl& url = endpoint.transport().url;
+  return {url.host, url.port, url.host};
 }
 
 // The addresses of `to`'s host that outbound.deny lets through, resolved by `deadline`;
@@ -187,9 +191,9 @@ struct ConnectionPool::Connection {
     return ec || waiting != 0 || buffer.size() != 0;
   }
 
-  awaitable<Exchange> exchange(const OutgoingRequest& request, Clock::time_point deadline) {
-    if (tls) co_return co_await net::exchange(*tls, buffer, request, deadline);
-    co_return co_await net::exchange(*plain, buffer, request, deadline);
+  awaitable<Exchange> exchange(const OutgoingRequest& request, Clock::time_point deadline, std::size_t keep) {
+    if (tls) co_return co_await net::exchange(*tls, buffer, request, deadline, keep);
+    co_return co_await net::exchange(*plain, buffer, request, deadline, keep);
   }
 };
 
@@ -232,25 +236,19 @@ std::optional<config::ProxyUrl> proxy_from_environment(const config::HttpUrl& ur
 
 std::vector<Endpoint> endpoints_from(const config::Config& config) {
   std::vector<Endpoint> out;
-  for (std::size_t i = 0; i < config.destinations.size(); ++i) {
-    const auto& d = config.destinations[i];
-    std::string problem;
-    auto url = config::parse_http_url(d.url, problem);
-    if (!url) throw std::runtime_error("destination " + d.name + ": url: " + problem);
-    const config::DestinationOptions options =
-        i < config.destination_options.size() ? config.destination_options[i] : config::DestinationOptions{};
-    auto tls = url->tls ? client_tls_context(options.ca_file, options.client_certificate) : nullptr;
+  for (const auto& d : config.pipeline->destinations().all()) {
+    const auto& transport = d->transport();
     std::optional<config::ProxyUrl> proxy;
     try {
-      proxy = proxy_from_environment(*url, options.proxy);
+      proxy = proxy_from_environment(transport.url, transport.proxy);
     } catch (const std::runtime_error& e) {
-      throw std::runtime_error("destination " + d.name + ": proxy: " + e.what());
+      throw std::runtime_error("destination " + d->name() + ": proxy: " + e.what());
     }
-    auto rate = options.rate_limit
-                    ? std::make_shared<RateLimiter>(options.rate_limit->per_second, options.rate_limit->burst)
+    auto tls = transport.url.tls ? client_tls_context(transport.ca_file, transport.client_certificate) : nullptr;
+    auto rate = transport.rate_limit
+                    ? std::make_shared<RateLimiter>(transport.rate_limit->per_second, transport.rate_limit->burst)
                     : nullptr;
-    out.push_back({d.name, std::move(*url), options, config.outbound.deny, std::move(tls), std::move(proxy),
-                   std::move(rate)});
+    out.push_back({d.get(), config.outbound.deny, std::move(tls), std::move(proxy), std::move(rate)});
   }
   return out;
 }
@@ -262,8 +260,8 @@ ConnectionPool::~ConnectionPool() = default;
 
 awaitable<std::unique_ptr<ConnectionPool::Connection>> ConnectionPool::connect(ConnectionPool& pool,
                                                                                std::string& error) {
-  const config::HttpUrl& url = pool.endpoint_.url;
-  const auto deadline = Clock::now() + pool.endpoint_.options.connect_timeout;
+  const config::HttpUrl& url = pool.endpoint_.transport().url;
+  const auto deadline = Clock::now() + pool.endpoint_.transport().connect_timeout;
   const Dialled to = dialled(pool.endpoint_);
   const std::vector<tcp::endpoint> endpoints =
       co_await allowed_endpoints(pool.io_, pool.endpoint_, to, deadline, error);
@@ -301,12 +299,14 @@ awaitable<std::unique_ptr<ConnectionPool::Connection>> ConnectionPool::connect(C
   co_return c;
 }
 
-awaitable<AttemptResult> ConnectionPool::send(std::shared_ptr<ConnectionPool> pool, const pipeline::Request& request) {
+awaitable<AttemptResult> ConnectionPool::send(std::shared_ptr<ConnectionPool> pool,
+                                              const destination::Request& request) {
   co_await pool->in_use_.acquire();
   SemaphoreUnit unit(pool->in_use_);
   if (pool->endpoint_.rate) co_await pool->endpoint_.rate->wait_turn();
   const OutgoingRequest outgoing = make_request(pool->endpoint_, request);
-  const auto deadline = Clock::now() + pool->endpoint_.options.timeout;
+  const auto deadline = Clock::now() + pool->endpoint_.transport().timeout;
+  const std::size_t keep = pool->endpoint_.transport().max_answer_bytes;
 
   // A kept-alive connection the receiver closed meanwhile fails before any answer: then
   // the request goes again on a fresh connection, still as the same attempt.
@@ -314,7 +314,7 @@ awaitable<AttemptResult> ConnectionPool::send(std::shared_ptr<ConnectionPool> po
     std::unique_ptr<Connection> c = std::move(pool->idle_.back());
     pool->idle_.pop_back();
     if (c->holds_unread()) continue;
-    Exchange ex = co_await c->exchange(outgoing, deadline);
+    Exchange ex = co_await c->exchange(outgoing, deadline, keep);
     if (!ex.answered && Clock::now() < deadline) continue;
     if (ex.clean && !c->holds_unread()) pool->idle_.push_back(std::move(c));
     co_return ex.result;
@@ -322,7 +322,7 @@ awaitable<AttemptResult> ConnectionPool::send(std::shared_ptr<ConnectionPool> po
   AttemptResult failed;
   std::unique_ptr<Connection> c = co_await connect(*pool, failed.error);
   if (!c) co_return failed;
-  Exchange ex = co_await c->exchange(outgoing, deadline);
+  Exchange ex = co_await c->exchange(outgoing, deadline, keep);
   if (ex.clean && !c->holds_unread()) pool->idle_.push_back(std::move(c));
   co_return ex.result;
 }

@@ -10,28 +10,28 @@
 #include <vector>
 
 #include "relay/config/config.hpp"
-#include "relay/config/http_url.hpp"
 #include "relay/config/proxy_url.hpp"
-#include "relay/destination/client_certificate.hpp"
+#include "relay/destination/destination.hpp"
 #include "relay/destination/proxy_choice.hpp"
 #include "relay/net/asio.hpp"
 #include "relay/net/async_semaphore.hpp"
 #include "relay/net/rate_limiter.hpp"
-#include "relay/pipeline/pipeline.hpp"
 
 namespace relay::net {
 
-// A destination as every thread sees it: parsed once, then read-only.
+// A destination as every thread sees it: built once, then read-only.
 struct Endpoint {
-  std::string name;
-  config::HttpUrl url;
-  config::DestinationOptions options;
-  std::vector<config::DenyRule> deny;  // outbound.deny
-  std::shared_ptr<ssl::context> tls;  // set for https
-  // The proxy requests go through (CONNECT for https, forwarding for http); outbound.deny
-  // then judges the proxy's addresses, the destination's name being the proxy's to resolve.
+  const destination::Destination* destination;  // owned by the config's pipeline
+  std::vector<config::DenyRule> deny;            // outbound.deny
+  std::shared_ptr<ssl::context> tls;             // set for https
+  // The proxy requests go through (CONNECT for https, forwarding for http), chosen at start;
+  // outbound.deny then judges the proxy's addresses, the destination's name being the proxy's
+  // to resolve.
   std::optional<config::ProxyUrl> proxy;
   std::shared_ptr<RateLimiter> rate;  // null: no rate limit; else shared by every thread
+
+  const std::string& name() const { return destination->name(); }
+  const destination::Transport& transport() const { return destination->transport(); }
 };
 
 // A TLS client context: TLS 1.2+, verify_peer, the system CA store and `ca_file` when given,
@@ -44,18 +44,15 @@ std::shared_ptr<ssl::context> client_tls_context(const std::optional<std::string
 std::optional<config::ProxyUrl> proxy_from_environment(const config::HttpUrl& url,
                                                       const destination::ProxySetting& setting);
 
-// How much of a response body an attempt keeps for the delivery log.
-inline constexpr std::size_t kResponseExcerptBytes = 4096;
-
-// Every destination of `config`, in order; throws std::runtime_error for a URL it cannot
-// use (never quoting it) or a CA file it cannot load.
+// Every destination of `config`, in order; throws std::runtime_error for a CA or client
+// certificate file it cannot load, or a proxy variable that is not a proxy URL.
 std::vector<Endpoint> endpoints_from(const config::Config& config);
 
 struct AttemptResult {
   unsigned status = 0;  // the final (non-1xx) status; 0: no answer (see error)
   std::string error;    // why there is no answer; with a status, what went wrong reading its body
   std::optional<std::chrono::milliseconds> retry_after;
-  std::string excerpt;  // the first kResponseExcerptBytes of the response body
+  std::string excerpt;  // the first transport().max_answer_bytes of the response body
 };
 
 class ConnectionPool {
@@ -65,12 +62,12 @@ class ConnectionPool {
 
   const Endpoint& endpoint() const { return endpoint_; }
 
-  // Sends `request`'s bytes as they are (the pipeline signed them) and reads the answer,
+  // Sends `request`'s bytes as they are (its destination signed them) and reads the answer,
   // skipping interim 1xx answers (101 fails the attempt). Waits for a free unit first, then
   // for the destination's rate limit; the total timeout counts from then; resolving,
   // connecting, a proxy's CONNECT and the TLS handshake share connect_timeout.
   // A connection goes back to the pool only after a clean exchange with nothing left unread.
-  static awaitable<AttemptResult> send(std::shared_ptr<ConnectionPool> pool, const pipeline::Request& request);
+  static awaitable<AttemptResult> send(std::shared_ptr<ConnectionPool> pool, const destination::Request& request);
 
  private:
   struct Connection;

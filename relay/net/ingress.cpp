@@ -101,12 +101,11 @@ std::variant<Answer, Admitted> Ingress::admit(const IngressRequest& request,
 
   Admitted admitted;
   admitted.events.reserve(events.size());
-  const std::string signing_time = core::format_signing_time(now);
   pipeline::Outcome outcome;
   for (const auto& event : events) {
     const auto view = core::Event::view(event);
     const std::size_t before = outcome.deliveries.size();
-    pipeline_.process(event, signing_time, outcome, {route, request.header});
+    pipeline_.process(event, outcome, {route, request.header});
     admitted.events.push_back({std::string(view.id), std::string(view.source), std::string(view.detail_type),
                                outcome.deliveries.size() - before});
   }
@@ -153,7 +152,7 @@ Answer store_unavailable_answer() {
 
 Answer sync_answer(const std::vector<std::string>& event_ids, const std::vector<SyncResult>& results) {
   const auto failed = std::find_if(results.begin(), results.end(),
-                                   [](const SyncResult& r) { return r.status < 200 || r.status >= 300; });
+                                   [](const SyncResult& r) { return !r.delivered; });
   if (failed == results.end()) {
     const json::object body{{"delivered", results.size()}, {"event_ids", id_array(event_ids)}};
     return {200, json::serialize(body), std::nullopt};

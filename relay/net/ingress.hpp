@@ -70,7 +70,7 @@ class Ingress {
   std::optional<Answer> screen(const IngressRequest& request) const;
 
   // The answer when the request is refused, or the admitted events; `now` checks
-  // hmac-timestamp tolerance and is the signing time of the deliveries.
+  // hmac-timestamp tolerance.
   std::variant<Answer, Admitted> admit(const IngressRequest& request, std::chrono::system_clock::time_point now);
 
  private:
@@ -103,8 +103,9 @@ Answer store_unavailable_answer();
 // delivery, else 502 naming the first failed destination and its status (0: no answer).
 struct SyncResult {
   std::string_view destination;
+  bool delivered = false;
   unsigned status = 0;
-  std::string error;  // why there was no answer
+  std::string error;  // why it was not delivered
 };
 Answer sync_answer(const std::vector<std::string>& event_ids, const std::vector<SyncResult>& results);
 

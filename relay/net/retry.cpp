@@ -9,13 +9,7 @@
 
 namespace relay::net {
 
-AttemptVerdict classify_status(unsigned status) {
-  if (status >= 200 && status < 300) return AttemptVerdict::delivered;
-  if (status == 0 || status == 408 || status == 429 || status >= 500) return AttemptVerdict::retry;
-  return AttemptVerdict::failed;
-}
-
-std::optional<std::chrono::milliseconds> retry_delay(const config::RetryPolicy& policy, std::size_t retry,
+std::optional<std::chrono::milliseconds> retry_delay(const destination::RetryPolicy& policy, std::size_t retry,
                                                      std::optional<std::chrono::milliseconds> retry_after,
                                                      double unit_random) {
   if (retry >= policy.schedule.size()) return std::nullopt;
@@ -26,12 +20,12 @@ std::optional<std::chrono::milliseconds> retry_delay(const config::RetryPolicy& 
   return delay;
 }
 
-Settlement settle(const config::RetryPolicy& policy, int attempt, unsigned status,
+Settlement settle(const destination::RetryPolicy& policy, int attempt, destination::Verdict verdict,
                   std::optional<std::chrono::milliseconds> retry_after, double unit_random) {
-  switch (classify_status(status)) {
-    case AttemptVerdict::delivered: return {store::Verdict::delivered, {}};
-    case AttemptVerdict::failed: return {store::Verdict::dead, {}};
-    case AttemptVerdict::retry: break;
+  switch (verdict) {
+    case destination::Verdict::delivered: return {store::Verdict::delivered, {}};
+    case destination::Verdict::dead: return {store::Verdict::dead, {}};
+    case destination::Verdict::retry: break;
   }
   const auto delay = retry_delay(policy, static_cast<std::size_t>(std::max(attempt, 1) - 1), retry_after, unit_random);
   if (!delay) return {store::Verdict::dead, {}};

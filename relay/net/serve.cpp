@@ -42,7 +42,7 @@ void log_accepted(const Admitted& admitted) {
 
 void log_sync_results(const std::vector<SyncResult>& results) {
   for (const auto& r : results) {
-    const bool ok = r.status >= 200 && r.status < 300;
+    const bool ok = r.delivered;
     log(ok ? observe::LogLevel::info : observe::LogLevel::warn, ok ? "delivered" : "delivery failed",
         {{"destination", r.destination}, {"status", std::int64_t{r.status}}, {"error", r.error}, {"mode", "sync"}});
   }
@@ -104,7 +104,7 @@ class IngressHandler final : public HttpHandler {
       health_.count_admitted(events);
       log_accepted(events);
       auto deliverer = deliverer_;
-      const auto results = co_await deliverer->deliver_now(events.deliveries);
+      const auto results = co_await deliverer->deliver_now(events);
       health_.count_sync_results(results);
       log_sync_results(results);
       to_response(sync_answer(events.event_ids(), results), response);
@@ -217,7 +217,7 @@ int run_serve(const config::Config& config, std::chrono::milliseconds drain_time
     });
     if (store) {
       std::random_device seed;
-      scheduler = std::make_shared<DeliveryScheduler>(senders, *store, gauge, health, pipeline, endpoints,
+      scheduler = std::make_shared<DeliveryScheduler>(senders, *store, gauge, health, pipeline,
                                                       scheduler_options(config), (std::uint64_t(seed()) << 32) | seed(),
                                                       metrics);
       scheduler->start();

@@ -5,7 +5,8 @@
 namespace relay::pipeline {
 
 void append_outcome_line(std::string& out, std::string_view file, std::string_view event_id, const Outcome& outcome,
-                         bool show_secrets) {
+                         const destination::DestinationSet& destinations,
+                         std::chrono::system_clock::time_point signing_time, bool show_secrets) {
   core::JsonWriter w(out);
   w.begin_object();
   w.field("file", file);
@@ -17,15 +18,18 @@ void append_outcome_line(std::string& out, std::string_view file, std::string_vi
     w.field("route", d.route);
     w.field("handler", d.handler);
     w.field("destination", d.destination);
+    const destination::Item item{{event_id, d.route, d.destination}, d.handler, d.content_type, d.body};
+    const auto* dest = destinations.find(d.destination);
+    const auto request = dest->request({&item, 1}, {signing_time, nullptr});
     w.key("request");
     w.begin_object();
-    w.field("method", d.request.method);
-    w.field("url", d.request.url);
+    w.field("method", request.method);
+    w.field("url", request.url);
     w.key("headers");
     w.begin_object();
-    for (const auto& h : d.request.headers) w.field(h.name, h.secret && !show_secrets ? "<redacted>" : h.value);
+    for (const auto& h : request.headers) w.field(h.name, h.secret && !show_secrets ? "<redacted>" : h.value);
     w.end_object();
-    w.field("body", d.request.body);
+    w.field("body", request.body);
     w.end_object();
     w.end_object();
   }

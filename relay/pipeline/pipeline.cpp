@@ -11,17 +11,12 @@ namespace relay::pipeline {
 
 namespace {
 
-struct Destination {
-  DestinationSpec spec;
-  Signer signer;
-};
-
 struct Route {
   std::string name;
   std::string handler_name;
   std::unique_ptr<handlers::Handler> handler;
-  std::vector<std::size_t> destinations;
-  std::vector<Header> request_headers;
+  std::vector<const destination::Destination*> destinations;
+  std::vector<destination::Header> request_headers;
   bool own_path;
 
   bool admits(const RequestScope& scope) const {
@@ -37,7 +32,7 @@ std::string route_path(std::size_t i) { return "routes[" + std::to_string(i) + "
 }  // namespace
 
 struct Pipeline::Impl {
-  std::vector<Destination> destinations;
+  std::shared_ptr<const destination::DestinationSet> destinations;
   std::vector<Route> routes;
   pattern::Matcher matcher;
 };
@@ -45,16 +40,12 @@ struct Pipeline::Impl {
 Pipeline::Pipeline(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
 Pipeline::~Pipeline() = default;
 
-std::unique_ptr<Pipeline> Pipeline::build(std::vector<DestinationSpec> destinations, std::vector<RouteSpec> routes,
-                                          std::vector<std::string>& errors, pattern::Limits limits) {
+std::unique_ptr<Pipeline> Pipeline::build(std::shared_ptr<const destination::DestinationSet> destinations,
+                                          std::vector<RouteSpec> routes, std::vector<std::string>& errors,
+                                          pattern::Limits limits) {
   const std::size_t errors_before = errors.size();
   auto impl = std::make_unique<Impl>();
-  for (auto& d : destinations) {
-    const auto problem = Signer::check(d.scheme, d.secrets);
-    if (problem) errors.push_back("destinations." + d.name + ".secret: " + *problem);
-    Signer signer(problem ? SigningScheme::none : d.scheme, d.secrets);  // a placeholder when the build fails
-    impl->destinations.push_back(Destination{std::move(d), std::move(signer)});
-  }
+  impl->destinations = std::move(destinations);
 
   pattern::MatcherBuilder matcher(limits);
   for (std::size_t i = 0; i < routes.size(); ++i) {
@@ -72,13 +63,14 @@ std::unique_ptr<Pipeline> Pipeline::build(std::vector<DestinationSpec> destinati
     if (!route.handler) continue;
 
     for (std::size_t k = 0; k < spec.destinations.size(); ++k) {
-      auto it = std::find_if(impl->destinations.begin(), impl->destinations.end(),
-                             [&](const Destination& d) { return d.spec.name == spec.destinations[k]; });
-      if (it == impl->destinations.end())
-        errors.push_back(path + ".destinations[" + std::to_string(k) + "]: unknown destination \"" +
-                         spec.destinations[k] + "\"");
+      const std::string where = path + ".destinations[" + std::to_string(k) + "]: ";
+      const auto* dest = impl->destinations->find(spec.destinations[k]);
+      if (!dest)
+        errors.push_back(where + "unknown destination \"" + spec.destinations[k] + "\"");
+      else if (auto refusal = dest->refuses_route(spec.handler, route.handler->content_type()))
+        errors.push_back(where + "destination \"" + spec.destinations[k] + "\" cannot take this route: " + *refusal);
       else
-        route.destinations.push_back(static_cast<std::size_t>(it - impl->destinations.begin()));
+        route.destinations.push_back(dest);
     }
 
     const auto id = static_cast<std::uint32_t>(impl->routes.size());
@@ -95,23 +87,7 @@ std::unique_ptr<Pipeline> Pipeline::build(std::vector<DestinationSpec> destinati
   return std::unique_ptr<Pipeline>(new Pipeline(std::move(impl)));
 }
 
-namespace {
-
-Request signed_request(const Destination& dest, const DeliveryKey& key, std::string_view content_type,
-                       std::string body, std::string_view signing_time) {
-  Request r{"POST", dest.spec.shown_url.empty() ? dest.spec.url : dest.spec.shown_url, {}, std::move(body)};
-  r.headers.reserve(dest.spec.headers.size() + 4);
-  r.headers.push_back({"content-type", std::string(content_type)});
-  for (const auto& h : dest.spec.headers) r.headers.push_back(h);
-  const std::string id = dest.spec.scheme == SigningScheme::standard_webhooks ? message_id(key) : std::string();
-  dest.signer.sign({r.body, signing_time, id}, r.headers);
-  return r;
-}
-
-}  // namespace
-
-void Pipeline::process(const boost::json::value& envelope, std::string_view signing_time, Outcome& out,
-                       const RequestScope& scope) const {
+void Pipeline::process(const boost::json::value& envelope, Outcome& out, const RequestScope& scope) const {
   thread_local std::vector<std::uint32_t> matched;
   impl_->matcher.match(envelope, matched);
   const core::Event event = core::Event::view(envelope);
@@ -126,31 +102,31 @@ void Pipeline::process(const boost::json::value& envelope, std::string_view sign
     }
     const auto content_type = route.handler->content_type();
     for (std::size_t k = 0; k < route.destinations.size(); ++k) {
-      const Destination& dest = impl_->destinations[route.destinations[k]];
       const bool last = k + 1 == route.destinations.size();
-      const DeliveryKey key{event.id, route.name, dest.spec.name};
-      out.deliveries.push_back({route.name, route.handler_name, dest.spec.name, content_type,
-                                signed_request(dest, key, content_type, last ? std::move(body) : body, signing_time)});
+      out.deliveries.push_back({route.name, route.handler_name, route.destinations[k]->name(), content_type,
+                                last ? std::move(body) : body});
     }
   }
-}
-
-std::optional<Request> Pipeline::request_for(const DeliveryKey& key, std::string_view content_type, std::string body,
-                                             std::string_view signing_time) const {
-  for (const auto& d : impl_->destinations)
-    if (d.spec.name == key.destination) return signed_request(d, key, content_type, std::move(body), signing_time);
-  return std::nullopt;
 }
 
 bool Pipeline::has_route(std::string_view name) const {
   return std::any_of(impl_->routes.begin(), impl_->routes.end(), [&](const Route& r) { return r.name == name; });
 }
 
-void zero_config(std::string url, std::string secret, std::vector<DestinationSpec>& destinations,
-                 std::vector<RouteSpec>& routes) {
-  destinations.push_back({"webhook", std::move(url), SigningScheme::hmac_timestamp, {std::move(secret)}, {}});
+std::string_view Pipeline::handler_of(std::string_view route) const {
+  for (const auto& r : impl_->routes)
+    if (r.name == route) return r.handler_name;
+  return {};
+}
+
+const destination::DestinationSet& Pipeline::destinations() const { return *impl_->destinations; }
+
+std::vector<RouteSpec> zero_config_routes(std::string_view destination) {
+  std::vector<RouteSpec> routes;
   for (const auto& h : handlers::builtin_handlers())
-    if (h.zero_config) routes.push_back({std::string(h.name), std::string(h.name), {}, std::nullopt, {"webhook"}});
+    if (h.zero_config)
+      routes.push_back({std::string(h.name), std::string(h.name), {}, std::nullopt, {std::string(destination)}});
+  return routes;
 }
 
 }  // namespace relay::pipeline

@@ -1,11 +1,11 @@
 #pragma once
 // Routes events: match every route's pattern at once, run each matching route's handler
-// once, sign the body for each of the route's destinations. Pure: the signing time is an
-// argument; nothing here sends anything.
+// once, and hand its body to each of the route's destinations. Pure: nothing here signs or
+// sends anything (destinations sign each request when it is sent).
 #include "relay/core/delivery_key.hpp"
 #include "relay/core/event.hpp"
+#include "relay/destination/destination_set.hpp"
 #include "relay/pattern/limits.hpp"
-#include "relay/pipeline/signer.hpp"
 
 #include <boost/json/object.hpp>
 
@@ -18,22 +18,13 @@
 
 namespace relay::pipeline {
 
-struct DestinationSpec {
-  std::string name;
-  std::string url;
-  SigningScheme scheme = SigningScheme::hmac_timestamp;
-  std::vector<std::string> secrets;  // resolved; the current one first, then older ones in rotation
-  std::vector<Header> headers;       // static extra headers
-  std::string shown_url;             // how `url` may be printed when it is a secret (env:, file:); empty: url itself
-};
-
 struct RouteSpec {
   std::string name;
   std::string handler;
   boost::json::object options;
   std::optional<boost::json::value> pattern;  // the handler's default pattern when absent
   std::vector<std::string> destinations;
-  std::vector<Header> request_headers;  // the request must carry these (names lower case)
+  std::vector<destination::Header> request_headers;  // the request must carry these (names lower case)
   bool own_path = false;                // reached only through /events/<name>, not /events
 };
 
@@ -47,19 +38,13 @@ struct RequestScope {
 using core::DeliveryKey;
 using core::message_id;
 
-struct Request {
-  std::string method;
-  std::string url;  // as it may be printed (the destination's shown_url); the client sends to its parsed URL
-  std::vector<Header> headers;
-  std::string body;
-};
-
+// One delivery an event made: an unsigned body for one destination.
 struct Delivery {
   std::string_view route;
   std::string_view handler;
   std::string_view destination;
   std::string_view content_type;
-  Request request;
+  std::string body;
 };
 
 struct Skipped {
@@ -76,26 +61,24 @@ struct Outcome {
 class Pipeline {
  public:
   // Builds from validated specs; on failure fills `errors` with one "path: problem" line
-  // per problem (paths like `routes[2].pattern.detail`, or `destinations.hook.secret` for a
-  // signing scheme without a usable secret) and returns nullptr.
-  static std::unique_ptr<Pipeline> build(std::vector<DestinationSpec> destinations, std::vector<RouteSpec> routes,
-                                         std::vector<std::string>& errors, pattern::Limits limits = {});
+  // per problem (paths like `routes[2].pattern.detail`, or `routes[1].destinations[0]` for
+  // a destination that is unknown or cannot take the route's bodies) and returns nullptr.
+  static std::unique_ptr<Pipeline> build(std::shared_ptr<const destination::DestinationSet> destinations,
+                                         std::vector<RouteSpec> routes, std::vector<std::string>& errors,
+                                         pattern::Limits limits = {});
   ~Pipeline();
 
   // Appends to `out` what every matching route makes of `envelope` (a value EventDecoder
-  // produced), signed at `signing_time`. Routes the request scope rules out are not
-  // considered: another route's path, an own-path route reached through /events, headers
-  // the route asks for and the request lacks.
-  void process(const boost::json::value& envelope, std::string_view signing_time, Outcome& out,
-               const RequestScope& scope = {}) const;
+  // produced). Routes the request scope rules out are not considered: another route's
+  // path, an own-path route reached through /events, headers the route asks for and the
+  // request lacks.
+  void process(const boost::json::value& envelope, Outcome& out, const RequestScope& scope = {}) const;
 
   bool has_route(std::string_view name) const;
+  // The handler of the route `name`; empty when there is no such route.
+  std::string_view handler_of(std::string_view route) const;
 
-  // The signed request for a body made earlier (a stored delivery being sent again):
-  // the destination's URL, static headers and signature at `signing_time`. nullopt when
-  // no destination has that name any more.
-  std::optional<Request> request_for(const DeliveryKey& key, std::string_view content_type, std::string body,
-                                     std::string_view signing_time) const;
+  const destination::DestinationSet& destinations() const;
 
  private:
   struct Impl;
@@ -103,9 +86,8 @@ class Pipeline {
   std::unique_ptr<Impl> impl_;
 };
 
-// The seed Lambda's set-up: every built-in handler meant for it, routed with its default
-// pattern and options to one hmac-timestamp destination named "webhook".
-void zero_config(std::string url, std::string secret, std::vector<DestinationSpec>& destinations,
-                 std::vector<RouteSpec>& routes);
+// The seed Lambda's routes: every built-in handler meant for it, with its default pattern
+// and options, to the destination `destination`.
+std::vector<RouteSpec> zero_config_routes(std::string_view destination);
 
 }  // namespace relay::pipeline

@@ -64,10 +64,13 @@ struct Attempt {
   std::string response;    // the first few KB of the response body
 };
 
-enum class Verdict { delivered, retry, dead };
+// postpone: the attempt could not be made (its destination's credentials are unavailable):
+// pending again at `retry_at`, and it does not count as an attempt (the next one reuses its
+// number, replacing its log entry).
+enum class Verdict { delivered, retry, dead, postpone };
 
 // One attempt's record for finish_all: the claim it settles (id and attempt number, the
-// fence), what happened, and the verdict; `retry_at` is used for Verdict::retry.
+// fence), what happened, and the verdict; `retry_at` is used for retry and postpone.
 struct Finish {
   std::int64_t id = 0;
   int attempt = 0;

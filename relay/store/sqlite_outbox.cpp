@@ -189,20 +189,20 @@ class SqliteOutbox final : public Outbox {
   std::vector<bool> finish_all(std::span<const Finish> batch) override {
     auto& update = cached(finish_,
                           "UPDATE deliveries SET state = ?, next_attempt_at = ?, updated_at = ?, last_status = ?,"
-                          " last_error = ? WHERE id = ? AND attempts = ? AND state = 'in_flight'");
+                          " last_error = ?, attempts = attempts - ? WHERE id = ? AND attempts = ? AND state = 'in_flight'");
     auto& log = cached(log_, "INSERT OR REPLACE INTO attempts VALUES (?, ?, ?, ?, ?, ?, ?)");
     std::vector<bool> recorded;
     recorded.reserve(batch.size());
     Transaction tx(db_);
     for (const Finish& f : batch) {
       const Attempt& a = f.result;
-      const State next = f.verdict == Verdict::delivered ? State::delivered
-                         : f.verdict == Verdict::retry   ? State::pending
-                                                         : State::dead;
+      const bool again = f.verdict == Verdict::retry || f.verdict == Verdict::postpone;
+      const State next = f.verdict == Verdict::delivered ? State::delivered : again ? State::pending : State::dead;
       const TimePoint finished = a.started + a.latency;
-      update.bind(1, state_name(next)).bind(2, ms(f.verdict == Verdict::retry ? f.retry_at : finished));
+      update.bind(1, state_name(next)).bind(2, ms(again ? f.retry_at : finished));
       update.bind(3, ms(finished)).bind(4, std::int64_t{a.status}).bind(5, a.error);
-      update.bind(6, f.id).bind(7, std::int64_t{f.attempt});
+      update.bind(6, std::int64_t{f.verdict == Verdict::postpone ? 1 : 0});
+      update.bind(7, f.id).bind(8, std::int64_t{f.attempt});
       update.run();
       recorded.push_back(db_.changes() != 0);
       if (!recorded.back()) continue;

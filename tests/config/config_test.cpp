@@ -1,6 +1,7 @@
 #include "relay/config/config.hpp"
 #include "relay/config/yaml_json.hpp"
 #include "relay/core/object_reader.hpp"
+#include "relay/core/hmac_timestamp.hpp"
 #include "tests/support/run_process.hpp"
 
 #include <gmock/gmock.h>
@@ -16,6 +17,21 @@ namespace {
 
 using ::testing::ElementsAre;
 using namespace std::chrono_literals;
+
+constexpr const char* kSigningTime = "2024-01-01T00:00:00.000Z";
+
+// The request a "{}" body from route `route` makes for `destination`, signed at kSigningTime.
+destination::Request request_to(const Config& cfg, std::string_view destination, std::string_view route = "ecs") {
+  const destination::Item item{{"e1", route, destination}, "ecs_task", "application/json", "{}"};
+  return cfg.pipeline->destinations().find(destination)->request({&item, 1},
+                                                                 {*core::parse_signing_time(kSigningTime), nullptr});
+}
+
+std::string header_of(const destination::Request& r, std::string_view name) {
+  for (const auto& h : r.headers)
+    if (h.name == name) return h.value;
+  return {};
+}
 
 std::vector<std::string> errors_of(const std::string& yaml) {
   std::vector<std::string> errors;
@@ -108,10 +124,13 @@ TEST(Config, LoadsAMinimalFileWithDefaults) {
   EXPECT_EQ(cfg->ingress.max_body_bytes, 1u << 20);
   EXPECT_EQ(cfg->delivery.mode, DeliveryMode::queued);
   EXPECT_EQ(cfg->store.path, "var/relay.db");
-  ASSERT_EQ(cfg->destinations.size(), 1u);
-  EXPECT_EQ(cfg->destinations[0].secrets, std::vector<std::string>{"s3cret"});
-  EXPECT_EQ(cfg->destination_options[0].retry.schedule,
-            (std::vector<std::chrono::milliseconds>{5s, 5min, 30min, 2h, 5h, 10h, 10h}));
+  ASSERT_EQ(cfg->pipeline->destinations().all().size(), 1u);
+  const auto& hook = *cfg->pipeline->destinations().all().front();
+  EXPECT_EQ(hook.kind(), "webhook");
+  const auto request = request_to(*cfg, hook.name());
+  EXPECT_TRUE(core::hmac_timestamp_valid(core::HmacSha256("s3cret"), kSigningTime, request.body,
+                                         header_of(request, "x-amzn-event-signature")));
+  EXPECT_EQ(hook.transport().retry.schedule, (std::vector<std::chrono::milliseconds>{5s, 5min, 30min, 2h, 5h, 10h, 10h}));
   EXPECT_TRUE(cfg->pipeline);
 }
 
@@ -161,10 +180,13 @@ routes:
   EXPECT_EQ(cfg->ingress.tls_cert_file.value(), "c.pem");
   EXPECT_EQ(cfg->delivery.mode, DeliveryMode::sync);
   EXPECT_EQ(cfg->pattern_limits.max_pattern_chars, 4096u);
-  EXPECT_EQ(cfg->destinations[0].scheme, pipeline::SigningScheme::bearer);
-  EXPECT_EQ(cfg->destinations[0].headers.at(0).name, "x-team");
-  EXPECT_EQ(cfg->destination_options[0].retry.schedule, (std::vector<std::chrono::milliseconds>{1s, 3s, 9s, 20s}));
-  EXPECT_EQ(cfg->destination_options[0].retry.jitter, 0.0);
+  const auto request = request_to(*cfg, "hook");
+  EXPECT_EQ(header_of(request, "authorization"), "Bearer tok");
+  EXPECT_EQ(header_of(request, "x-team"), "sre");
+  const auto& transport = cfg->pipeline->destinations().find("hook")->transport();
+  EXPECT_EQ(transport.timeout, 2s);
+  EXPECT_EQ(transport.retry.schedule, (std::vector<std::chrono::milliseconds>{1s, 3s, 9s, 20s}));
+  EXPECT_EQ(transport.retry.jitter, 0.0);
   EXPECT_TRUE(cfg->routes[0].pattern.has_value());
 }
 
@@ -227,14 +249,13 @@ routes:
   std::vector<std::string> errors;
   auto cfg = parse_config(config, errors);
   ASSERT_TRUE(cfg) << errors.at(0);
-  EXPECT_EQ(cfg->destinations[0].url, "https://hooks.slack.com/services/T0/B0/XyZsecret");
-  EXPECT_EQ(cfg->destinations[0].shown_url, "https://hooks.slack.com/<redacted>");
-  EXPECT_EQ(cfg->destinations[1].shown_url, "");
+  const auto& hook = cfg->pipeline->destinations().find("hook")->transport();
+  EXPECT_EQ(hook.url.target, "/services/T0/B0/XyZsecret");
+  EXPECT_EQ(hook.shown_url, "https://hooks.slack.com/<redacted>");
+  EXPECT_EQ(cfg->pipeline->destinations().find("plain")->transport().shown_url, "https://hooks.example/x");
 
-  // A stored delivery's request (what `relay test` prints) carries the redacted form.
-  const auto request = cfg->pipeline->request_for({"e1", "ecs", "hook"}, "application/json", "{}", "2024-01-01T00:00:00.000Z");
-  ASSERT_TRUE(request);
-  EXPECT_EQ(request->url, "https://hooks.slack.com/<redacted>");
+  // A delivery's request (what `relay test` prints) carries the redacted form.
+  EXPECT_EQ(request_to(*cfg, "hook").url, "https://hooks.slack.com/<redacted>");
 
   // A resolved URL that is not one is refused without being quoted.
   setenv("RELAY_TEST_HOOK_URL", "ftp://XyZsecret@files.example/", 1);

@@ -19,12 +19,13 @@ std::string config_with(const std::string& keys) {
          "routes:\n  - {name: ecs, handler: ecs_task, destinations: [hook]}\n";
 }
 
-std::optional<DestinationOptions> options_of(const std::string& keys) {
+// The transport settings of the destination "hook" that `keys` configure.
+std::optional<destination::Transport> options_of(const std::string& keys) {
   std::vector<std::string> errors;
   auto cfg = parse_config(config_with(keys), errors);
   EXPECT_TRUE(cfg) << (errors.empty() ? "" : errors.front());
   if (!cfg) return std::nullopt;
-  return cfg->destination_options.at(0);
+  return cfg->pipeline->destinations().find("hook")->transport();
 }
 
 std::vector<std::string> errors_of(const std::string& keys) {

@@ -129,11 +129,11 @@ TEST(AdminApi, StatusAndDestinationTestAnswers) {
   EXPECT_EQ(a.status, 503u);
   EXPECT_EQ(json::parse(a.body).at_pointer("/store/error"), "database or disk is full");
 
-  a = destination_test_answer("hook", {204, "", "", 12ms});
+  a = destination_test_answer("hook", {true, 204, "", "", 12ms});
   EXPECT_EQ(a.status, 200u);
   EXPECT_EQ(json::parse(a.body),
             json::parse(R"({"destination": "hook", "status": 204, "latency_ms": 12, "response": ""})"));
-  a = destination_test_answer("hook", {0, "connection refused", "", 1ms});
+  a = destination_test_answer("hook", {false, 0, "connection refused", "", 1ms});
   EXPECT_EQ(a.status, 502u);
   EXPECT_EQ(json::parse(a.body).at("error"), "connection refused");
 }
@@ -186,7 +186,7 @@ TEST(DurableIntake, HandsTheOutboxEachEventWithItsUnsignedBodies) {
   Admitted admitted;
   admitted.events = {{"e1", "aws.ecs", "ECS Task State Change", 2}, {"e2", "aws.ec2", "x", 0}, {"e3", "s", "d", 1}};
   for (const char* body : {"b1", "b2", "b3"})
-    admitted.deliveries.push_back({"ecs", "ecs_task", "hook", "application/json", {"POST", "u", {{"sig", "s"}}, body}});
+    admitted.deliveries.push_back({"ecs", "ecs_task", "hook", "application/json", body});
   const auto events = new_events(admitted);
   ASSERT_EQ(events.size(), 2u) << "e2 matched no route";
   EXPECT_EQ(events[0].event_id, "e1");

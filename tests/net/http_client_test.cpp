@@ -3,6 +3,10 @@
 // and what it sends to a proxy, and how fast under a rate limit.
 #include "relay/net/http_client.hpp"
 
+#include <deque>
+
+#include "relay/destination/webhook.hpp"
+
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
@@ -22,14 +26,16 @@ std::string answer(unsigned status, const std::string& body) {
 
 const std::string kContinue = "HTTP/1.1 100 Continue\r\n\r\n";
 
+// A webhook destination at `url_text`/hooks; it lives until the test process ends.
 Endpoint endpoint_for(const std::string& url_text, std::vector<config::DenyRule> deny = config::default_deny()) {
+  static std::deque<std::unique_ptr<destination::Destination>> destinations;
   std::string error;
-  auto url = config::parse_http_url(url_text + "/hooks", error);
-  if (!url) throw std::invalid_argument(error);
-  config::DestinationOptions options;
-  options.connect_timeout = 2s;
-  options.timeout = 5s;
-  return {"hook", std::move(*url), options, std::move(deny), nullptr, std::nullopt, nullptr};
+  destination::Transport transport;
+  transport.url = *config::parse_http_url(url_text + "/hooks", error);
+  transport.connect_timeout = 2s;
+  transport.timeout = 5s;
+  destinations.push_back(destination::webhook_for("hook", std::move(transport), "secret"));
+  return {destinations.back().get(), std::move(deny), nullptr};
 }
 
 // `url_text` through the proxy `proxy_text` (with any credentials in it).
@@ -39,7 +45,7 @@ Endpoint proxied(const std::string& url_text, const std::string& proxy_text,
   std::string error;
   e.proxy = config::parse_proxy_url(proxy_text, error);
   if (!e.proxy) throw std::invalid_argument(error);
-  if (e.url.tls) e.tls = client_tls_context(std::nullopt);
+  if (e.transport().url.tls) e.tls = client_tls_context(std::nullopt);
   return e;
 }
 
@@ -53,7 +59,7 @@ std::vector<AttemptResult> send_in_turn(const Endpoint& endpoint, std::size_t co
   asio::co_spawn(
       io,
       [](std::shared_ptr<ConnectionPool> pool, std::size_t count, std::vector<AttemptResult>& out) -> awaitable<void> {
-        pipeline::Request request;
+        destination::Request request;
         request.method = "POST";
         request.headers.push_back({"content-type", "application/json"});
         request.body = "{}";
@@ -129,7 +135,7 @@ TEST(HttpClient, A2xxWithAnOversizedBodyIsStillA2xx) {
   ASSERT_EQ(results.size(), 2u);
   for (const auto& r : results) {
     EXPECT_EQ(r.status, 200u) << r.error;
-    EXPECT_EQ(r.excerpt, big.substr(0, kResponseExcerptBytes));
+    EXPECT_EQ(r.excerpt, big.substr(0, destination::Transport{}.max_answer_bytes));
   }
   EXPECT_EQ(receiver.connections(), 2u);  // the rest of the body is never read: the connection goes
 }

@@ -1,5 +1,7 @@
 #include "relay/net/retry.hpp"
 
+#include "relay/destination/webhook.hpp"
+
 #include <gtest/gtest.h>
 
 namespace relay::net {
@@ -7,16 +9,18 @@ namespace {
 
 using namespace std::chrono_literals;
 
-TEST(Retry, ClassifiesStatuses) {
-  EXPECT_EQ(classify_status(200), AttemptVerdict::delivered);
-  EXPECT_EQ(classify_status(204), AttemptVerdict::delivered);
-  for (unsigned s : {0u, 408u, 429u, 500u, 502u, 503u, 504u}) EXPECT_EQ(classify_status(s), AttemptVerdict::retry) << s;
+TEST(Retry, AWebhookClassifiesStatuses) {
+  using destination::verdict_for_status;
+  EXPECT_EQ(verdict_for_status(200), destination::Verdict::delivered);
+  EXPECT_EQ(verdict_for_status(204), destination::Verdict::delivered);
+  for (unsigned s : {0u, 408u, 429u, 500u, 502u, 503u, 504u})
+    EXPECT_EQ(verdict_for_status(s), destination::Verdict::retry) << s;
   for (unsigned s : {301u, 400u, 401u, 403u, 404u, 409u, 413u})
-    EXPECT_EQ(classify_status(s), AttemptVerdict::failed) << s;
+    EXPECT_EQ(verdict_for_status(s), destination::Verdict::dead) << s;
 }
 
 TEST(Retry, DelayFollowsTheScheduleWithinTheJitter) {
-  config::RetryPolicy p;
+  destination::RetryPolicy p;
   p.schedule = {1000ms, 4000ms};
   p.jitter = 0.25;
   EXPECT_EQ(retry_delay(p, 0, std::nullopt, 0.0), 750ms);
@@ -26,7 +30,7 @@ TEST(Retry, DelayFollowsTheScheduleWithinTheJitter) {
 }
 
 TEST(Retry, RetryAfterIsALowerBoundCapped) {
-  config::RetryPolicy p;
+  destination::RetryPolicy p;
   p.schedule = {100ms};
   p.jitter = 0;
   EXPECT_EQ(retry_delay(p, 0, 2000ms, 0.5), 2000ms);
@@ -35,18 +39,18 @@ TEST(Retry, RetryAfterIsALowerBoundCapped) {
 }
 
 TEST(Retry, SettlesAStoredDeliveryByStatusAndAttempt) {
-  config::RetryPolicy p;
+  destination::RetryPolicy p;
   p.schedule = {100ms, 200ms};
   p.jitter = 0;
   using store::Verdict;
-  EXPECT_EQ(settle(p, 1, 200, std::nullopt, 0.5).verdict, Verdict::delivered);
-  EXPECT_EQ(settle(p, 1, 400, std::nullopt, 0.5).verdict, Verdict::dead) << "other 4xx: dead at once";
-  const auto first = settle(p, 1, 503, std::nullopt, 0.5);
+  EXPECT_EQ(settle(p, 1, destination::Verdict::delivered, std::nullopt, 0.5).verdict, Verdict::delivered);
+  EXPECT_EQ(settle(p, 1, destination::Verdict::dead, std::nullopt, 0.5).verdict, Verdict::dead) << "other 4xx: dead at once";
+  const auto first = settle(p, 1, destination::Verdict::retry, std::nullopt, 0.5);
   EXPECT_EQ(first.verdict, Verdict::retry);
   EXPECT_EQ(first.delay, 100ms);
-  EXPECT_EQ(settle(p, 2, 0, std::nullopt, 0.5).delay, 200ms) << "a network error is retried on the schedule";
-  EXPECT_EQ(settle(p, 2, 429, 1000ms, 0.5).delay, 1000ms) << "Retry-After";
-  EXPECT_EQ(settle(p, 3, 503, std::nullopt, 0.5).verdict, Verdict::dead) << "the schedule is used up";
+  EXPECT_EQ(settle(p, 2, destination::Verdict::retry, std::nullopt, 0.5).delay, 200ms) << "a network error is retried on the schedule";
+  EXPECT_EQ(settle(p, 2, destination::Verdict::retry, 1000ms, 0.5).delay, 1000ms) << "Retry-After";
+  EXPECT_EQ(settle(p, 3, destination::Verdict::retry, std::nullopt, 0.5).verdict, Verdict::dead) << "the schedule is used up";
 }
 
 TEST(Retry, ParsesRetryAfterSecondsAndDates) {

@@ -18,6 +18,7 @@
 #include "relay/core/hmac_timestamp.hpp"
 #include "relay/pipeline/pipeline.hpp"
 #include "tests/net/http_test_client.hpp"
+#include "tests/support/destinations.hpp"
 #include "tests/net/relay_fixture.hpp"
 
 namespace relay::testing {
@@ -34,11 +35,7 @@ TEST(ServeEndToEnd, EverySampleArrivesSignedAsThePipelineMakesIt) {
   auto serve = start_relay({"serve", "--listen", "127.0.0.1:0", "--db", outbox_path(dir)},
                            {"WEBHOOK_URL=" + sink.url + "/hooks", std::string("WEBHOOK_SECRET=") + kSinkSecret});
 
-  std::vector<pipeline::DestinationSpec> destinations;
-  std::vector<pipeline::RouteSpec> routes;
-  pipeline::zero_config(sink.url + "/hooks", kSinkSecret, destinations, routes);
-  std::vector<std::string> errors;
-  auto pipeline = pipeline::Pipeline::build(std::move(destinations), std::move(routes), errors);
+  auto pipeline = testing::zero_config_pipeline(sink.url + "/hooks", kSinkSecret);
   ASSERT_TRUE(pipeline);
 
   HttpTestClient client(serve.url);
@@ -52,9 +49,9 @@ TEST(ServeEndToEnd, EverySampleArrivesSignedAsThePipelineMakesIt) {
     ASSERT_FALSE(decoder.decode(text, events));
     for (const auto& e : events) {
       pipeline::Outcome outcome;
-      pipeline->process(e, "2025-01-01T00:00:00.000Z", outcome);
+      pipeline->process(e, outcome);
       for (auto& d : outcome.deliveries)
-        if (accepted.emplace(core::Event::view(e).id, d.route).second) expected.push_back(std::move(d.request.body));
+        if (accepted.emplace(core::Event::view(e).id, d.route).second) expected.push_back(std::move(d.body));
     }
 
     const HttpReply reply = client.post("/events", text);

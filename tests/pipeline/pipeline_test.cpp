@@ -1,5 +1,6 @@
 #include "relay/core/hmac_timestamp.hpp"
 #include "relay/pipeline/pipeline.hpp"
+#include "tests/support/destinations.hpp"
 #include "tests/support/run_process.hpp"
 
 #include <boost/json/parse.hpp>
@@ -22,11 +23,13 @@ json::value event_from(const char* sample) {
   return out.at(0);
 }
 
+constexpr const char* kHook = R"({"hook": {"url": "https://h.example/", "secret": "k"}})";
+
 std::unique_ptr<Pipeline> one_route(const std::string& handler, json::object options,
-                                    std::vector<DestinationSpec> destinations = {
-                                        {"hook", "https://h.example/", SigningScheme::hmac_timestamp, {"k"}, {}}}) {
+                                    std::string_view destination_mapping = kHook) {
+  auto destinations = testing::destinations_from(destination_mapping);
   std::vector<std::string> names;
-  for (const auto& d : destinations) names.push_back(d.name);
+  for (const auto& d : destinations->all()) names.push_back(d->name());
   std::vector<RouteSpec> routes{{"r", handler, std::move(options), std::nullopt, names}};
   std::vector<std::string> errors;
   auto p = Pipeline::build(std::move(destinations), std::move(routes), errors);
@@ -36,11 +39,11 @@ std::unique_ptr<Pipeline> one_route(const std::string& handler, json::object opt
 
 Outcome run(const Pipeline& p, const char* sample) {
   Outcome out;
-  p.process(event_from(sample), kTimestamp, out);
+  p.process(event_from(sample), out);
   return out;
 }
 
-json::object body_of(const Outcome& o, std::size_t i = 0) { return json::parse(o.deliveries.at(i).request.body).as_object(); }
+json::object body_of(const Outcome& o, std::size_t i = 0) { return json::parse(o.deliveries.at(i).body).as_object(); }
 
 TEST(CloudWatchAlarm, SkipsOkUnlessResolveOnOk) {
   auto off = run(*one_route("cloudwatch_alarm", {}), "cloudwatch-alarm-lambda-action-back-to-ok.json");
@@ -119,13 +122,14 @@ TEST(CodeBuild, NamesTheFailedPhase) {
 }
 
 TEST(Pipeline, SignsEachDestinationOverTheBodySent) {
-  auto p = one_route("ecs_task", {},
-                     {{"a", "https://a.example/", SigningScheme::hmac_timestamp, {"secret-a"}, {{"x-team", "sre"}}},
-                      {"b", "https://b.example/", SigningScheme::bearer, {"tok"}, {}},
-                      {"c", "https://c.example/", SigningScheme::none, {}, {}}});
+  auto p = one_route("ecs_task", {}, R"({
+    "a": {"url": "https://a.example/", "secret": "secret-a", "headers": {"x-team": "sre"}},
+    "b": {"url": "https://b.example/", "signing": "bearer", "secret": "tok"},
+    "c": {"url": "https://c.example/", "signing": "none"}})");
   auto out = run(*p, "ecs-task-stopped-exit-codes.json");
   ASSERT_EQ(out.deliveries.size(), 3u);
-  const auto& a = out.deliveries[0].request;
+  const auto request = [&](std::size_t i) { return testing::request_of(*p, out.deliveries[i], "e", kTimestamp); };
+  const auto a = request(0);
   ASSERT_EQ(a.headers.size(), 4u);
   EXPECT_EQ(a.headers[0].name, "content-type");
   EXPECT_EQ(a.headers[0].value, "application/json");
@@ -135,16 +139,16 @@ TEST(Pipeline, SignsEachDestinationOverTheBodySent) {
   EXPECT_EQ(a.headers[3].name, "x-amzn-event-signature");
   EXPECT_TRUE(core::hmac_timestamp_valid(core::HmacSha256("secret-a"), kTimestamp, a.body, a.headers[3].value));
   EXPECT_EQ(a.url, "https://a.example/");
-  const auto& b = out.deliveries[1].request;
+  const auto b = request(1);
   EXPECT_EQ(b.headers.back().name, "authorization");
   EXPECT_EQ(b.headers.back().value, "Bearer tok");
   EXPECT_EQ(b.body, a.body);
-  EXPECT_EQ(out.deliveries[2].request.headers.size(), 1u);
-  EXPECT_EQ(out.deliveries[2].request.body, a.body);
+  EXPECT_EQ(request(2).headers.size(), 1u);
+  EXPECT_EQ(request(2).body, a.body);
 }
 
 TEST(Pipeline, ReportsEveryBuildProblemWithItsPath) {
-  std::vector<DestinationSpec> destinations{{"hook", "https://h.example/", SigningScheme::hmac_timestamp, {"k"}, {}}};
+  auto destinations = testing::destinations_from(kHook);
   std::vector<RouteSpec> routes{
       {"a", "no_such_handler", {}, std::nullopt, {"hook"}},
       {"b", "ecs_task", {{"priority", "URGENT"}, {"colour", "red"}}, std::nullopt, {"hook", "nowhere"}},
@@ -162,7 +166,7 @@ TEST(Pipeline, ReportsEveryBuildProblemWithItsPath) {
 }
 
 TEST(Pipeline, RoutesByPattern) {
-  std::vector<DestinationSpec> destinations{{"hook", "https://h.example/", SigningScheme::hmac_timestamp, {"k"}, {}}};
+  auto destinations = testing::destinations_from(kHook);
   std::vector<RouteSpec> routes{
       {"prod-only", "ecs_task", {}, json::parse(R"({"detail": {"clusterArn": [{"suffix": "/prod"}]}})"), {"hook"}},
       {"example", "ecs_task", {}, json::parse(R"({"detail": {"clusterArn": [{"suffix": "/example-cluster"}]}})"), {"hook"}},
@@ -181,22 +185,49 @@ TEST(Pipeline, RoutesByPattern) {
 namespace relay::pipeline {
 namespace {
 
-TEST(Pipeline, RebuildsAndSignsAStoredDeliveryForItsDestination) {
-  auto p = one_route("ecs_task", {}, {{"a", "https://a.example/", SigningScheme::hmac_timestamp, {"secret-a"}, {{"x-team", "sre"}}}});
+TEST(Pipeline, DeliveriesAreUnsignedAndEachRequestIsSignedAtItsOwnTime) {
+  auto p = one_route("ecs_task", {}, R"({"a": {"url": "https://a.example/", "secret": "secret-a"}})");
   auto out = run(*p, "ecs-task-stopped-exit-codes.json");
   const auto& d = out.deliveries.at(0);
   EXPECT_EQ(d.content_type, "application/json");
-  auto again = p->request_for({"e", "r", "a"}, d.content_type, d.request.body, kTimestamp);
-  ASSERT_TRUE(again);
-  EXPECT_EQ(again->url, d.request.url);
-  ASSERT_EQ(again->headers.size(), d.request.headers.size());
-  for (std::size_t i = 0; i < again->headers.size(); ++i) {
-    EXPECT_EQ(again->headers[i].name, d.request.headers[i].name);
-    EXPECT_EQ(again->headers[i].value, d.request.headers[i].value);
-  }
-  auto later = p->request_for({"e", "r", "a"}, d.content_type, d.request.body, "2026-01-01T00:00:00.000Z");
-  EXPECT_NE(later->headers.back().value, d.request.headers.back().value) << "each attempt is signed at its own time";
-  EXPECT_FALSE(p->request_for({"e", "r", "gone"}, d.content_type, d.request.body, kTimestamp));
+  EXPECT_EQ(d.handler, "ecs_task");
+  EXPECT_EQ(p->handler_of("r"), "ecs_task");
+  EXPECT_EQ(p->handler_of("gone"), "");
+  const auto first = testing::request_of(*p, d, "e", kTimestamp);
+  const auto again = testing::request_of(*p, d, "e", kTimestamp);
+  EXPECT_EQ(first.url, "https://a.example/");
+  EXPECT_EQ(first.body, d.body);
+  ASSERT_EQ(again.headers.size(), first.headers.size());
+  for (std::size_t i = 0; i < again.headers.size(); ++i) EXPECT_EQ(again.headers[i].value, first.headers[i].value);
+  const auto later = testing::request_of(*p, d, "e", "2026-01-01T00:00:00.000Z");
+  EXPECT_NE(later.headers.back().value, first.headers.back().value) << "each attempt is signed at its own time";
+}
+
+TEST(Pipeline, ARouteToADestinationThatRefusesItsHandlerIsAConfigError) {
+  // A destination kind that takes JSON bodies only refuses a text template at load.
+  struct JsonOnly final : destination::Destination {
+    JsonOnly() : Destination("json-only", {}) {}
+    std::string_view kind() const override { return "test"; }
+    std::optional<std::string> refuses_route(std::string_view, std::string_view content_type) const override {
+      if (content_type == "application/json") return std::nullopt;
+      return "bodies must be JSON, not " + std::string(content_type);
+    }
+    destination::Request request(std::span<const destination::Item>, const destination::SendContext&) const override {
+      return {};
+    }
+    std::vector<destination::ItemOutcome> classify(const destination::Answer&, std::size_t n) const override {
+      return std::vector<destination::ItemOutcome>(n);
+    }
+  };
+  auto set = std::make_shared<destination::DestinationSet>();
+  set->add(std::make_unique<JsonOnly>());
+  std::vector<RouteSpec> routes{
+      {"json", "ecs_task", {}, std::nullopt, {"json-only"}},
+      {"text", "template", {{"content_type", "text/plain"}, {"input_template", "hi"}}, std::nullopt, {"json-only"}}};
+  std::vector<std::string> errors;
+  EXPECT_EQ(Pipeline::build(std::move(set), std::move(routes), errors), nullptr);
+  EXPECT_THAT(errors, ElementsAre("routes[1].destinations[0]: destination \"json-only\" cannot take this route: bodies "
+                                  "must be JSON, not text/plain"));
 }
 
 }  // namespace
@@ -206,7 +237,7 @@ namespace relay::pipeline {
 namespace {
 
 TEST(Pipeline, TheRequestScopeSelectsRoutesByPathAndHeaders) {
-  std::vector<DestinationSpec> destinations{{"hook", "https://h.example/", SigningScheme::none, {}, {}}};
+  auto destinations = testing::destinations_from(R"({"hook": {"url": "https://h.example/", "signing": "none"}})");
   std::vector<RouteSpec> routes{
       {"shared", "ecs_task", {}, std::nullopt, {"hook"}, {}, false},
       {"team-a", "ecs_task", {}, std::nullopt, {"hook"}, {{"x-team", "a"}}, false},
@@ -217,7 +248,7 @@ TEST(Pipeline, TheRequestScopeSelectsRoutesByPathAndHeaders) {
   ASSERT_TRUE(p);
   auto routes_for = [&](RequestScope scope) {
     Outcome out;
-    p->process(event_from("ecs-task-stopped-exit-codes.json"), kTimestamp, out, scope);
+    p->process(event_from("ecs-task-stopped-exit-codes.json"), out, scope);
     std::vector<std::string> names;
     for (const auto& d : out.deliveries) names.emplace_back(d.route);
     return names;

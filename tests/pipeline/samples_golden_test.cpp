@@ -5,6 +5,7 @@
 #include "relay/core/event.hpp"
 #include "relay/core/json_writer.hpp"
 #include "relay/pipeline/pipeline.hpp"
+#include "tests/support/destinations.hpp"
 #include "tests/support/run_process.hpp"
 
 #include <boost/json/parse.hpp>
@@ -23,14 +24,8 @@ namespace json = boost::json;
 
 constexpr const char* kTimestamp = "2025-01-01T00:00:00.000Z";
 
-std::unique_ptr<Pipeline> zero_config_pipeline() {
-  std::vector<DestinationSpec> destinations;
-  std::vector<RouteSpec> routes;
-  zero_config("https://webhook.example/hooks/devops-agent", "golden-secret", destinations, routes);
-  std::vector<std::string> errors;
-  auto p = Pipeline::build(std::move(destinations), std::move(routes), errors);
-  EXPECT_TRUE(errors.empty()) << errors.front();
-  return p;
+std::shared_ptr<const Pipeline> zero_config_pipeline() {
+  return testing::zero_config_pipeline("https://webhook.example/hooks/devops-agent", "golden-secret");
 }
 
 // The golden document for one sample: an array with one entry per event.
@@ -42,10 +37,10 @@ json::array run_sample(const Pipeline& pipeline, const std::string& text) {
   json::array doc;
   for (const auto& ev : events) {
     Outcome outcome;
-    pipeline.process(ev, kTimestamp, outcome);
+    pipeline.process(ev, outcome);
     json::array deliveries, skipped;
     for (const auto& d : outcome.deliveries)
-      deliveries.push_back(json::object{{"route", d.route}, {"body", json::parse(d.request.body)}});
+      deliveries.push_back(json::object{{"route", d.route}, {"body", json::parse(d.body)}});
     for (const auto& s : outcome.skipped) skipped.push_back(json::object{{"route", s.route}, {"reason", s.reason}});
     doc.push_back(json::object{
         {"event_id", core::Event::view(ev).id}, {"deliveries", deliveries}, {"skipped", skipped}});
@@ -113,10 +108,10 @@ TEST(SamplesGolden, EveryIncidentSatisfiesTheWebhookSchema) {
     ASSERT_FALSE(decoder.decode(testing::read_text(sample.string()), events));
     for (const auto& ev : events) {
       Outcome outcome;
-      pipeline->process(ev, kTimestamp, outcome);
+      pipeline->process(ev, outcome);
       for (const auto& d : outcome.deliveries) {
         SCOPED_TRACE(sample.filename().string());
-        const auto body = json::parse(d.request.body).as_object();
+        const auto body = json::parse(d.body).as_object();
         EXPECT_EQ(body.at("eventType"), "incident");
         for (const char* field : {"incidentId", "action", "priority", "title", "description", "timestamp", "service"}) {
           ASSERT_TRUE(body.contains(field)) << field;

@@ -2,6 +2,7 @@
 // where the README promises it, and only the documented differences elsewhere.
 #include "relay/core/event.hpp"
 #include "relay/pipeline/pipeline.hpp"
+#include "tests/support/destinations.hpp"
 #include "tests/support/run_process.hpp"
 
 #include <boost/json/parse.hpp>
@@ -21,17 +22,13 @@ std::string seed_body(const char* kind, const std::string& sample) {
 }
 
 std::string relay_body(const std::string& sample) {
-  std::vector<DestinationSpec> destinations;
-  std::vector<RouteSpec> routes;
-  zero_config("https://h.example/", "k", destinations, routes);
-  std::vector<std::string> errors;
-  auto p = Pipeline::build(std::move(destinations), std::move(routes), errors);
+  auto p = testing::zero_config_pipeline("https://h.example/", "k");
   core::EventDecoder decoder;
   std::vector<json::value> events;
   EXPECT_FALSE(decoder.decode(testing::read_text(sample_path(sample)), events));
   Outcome out;
-  p->process(events.at(0), "2025-01-01T00:00:00.000Z", out);
-  return out.deliveries.empty() ? "null" : out.deliveries.at(0).request.body;
+  p->process(events.at(0), out);
+  return out.deliveries.empty() ? "null" : out.deliveries.at(0).body;
 }
 
 // The seed reads the alarm-action shape; for a single-metric alarm relay sends the same bytes.

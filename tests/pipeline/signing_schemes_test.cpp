@@ -2,9 +2,13 @@
 // package (installed with npm into the build tree on first use) and Python's hmac.
 #include "relay/core/hmac_timestamp.hpp"
 #include "relay/pipeline/pipeline.hpp"
+#include "relay/destination/registry.hpp"
+#include "relay/destination/webhook_signing.hpp"
+#include "tests/support/destinations.hpp"
 #include "tests/support/run_process.hpp"
 
 #include <boost/json/parse.hpp>
+#include <boost/json/serialize.hpp>
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
@@ -36,17 +40,28 @@ std::string standardwebhooks_dir() {
   return dir;
 }
 
-Outcome deliver(DestinationSpec destination, const std::string& timestamp) {
+using destination::Request;
+using destination::Signer;
+using destination::SigningScheme;
+
+// The request an ECS event makes for a webhook destination `name` signed with `signing`
+// and `secrets` (the current one first) at `timestamp`.
+Request deliver(std::string_view name, std::string_view signing, const std::vector<std::string>& secrets,
+                const std::string& timestamp) {
+  json::object dest{{"url", "https://h.example/"}, {"signing", signing}};
+  json::array list;
+  for (const auto& s : secrets) list.emplace_back(s);
+  dest["secrets"] = std::move(list);
   std::vector<std::string> errors;
-  const std::string name = destination.name;
-  auto p = Pipeline::build({std::move(destination)}, {{"ecs", "ecs_task", {}, std::nullopt, {name}}}, errors);
+  auto p = Pipeline::build(testing::destinations_from(json::serialize(json::object{{name, dest}})),
+                           {{"ecs", "ecs_task", {}, std::nullopt, {std::string(name)}}}, errors);
   EXPECT_TRUE(p) << (errors.empty() ? "" : errors.front());
   core::EventDecoder decoder;
   std::vector<json::value> events;
   decoder.decode(testing::read_text(RELAY_SOURCE_DIR "/payloads/samples/ecs-task-stopped-exit-codes.json"), events);
   Outcome out;
-  p->process(events.at(0), timestamp, out);
-  return out;
+  p->process(events.at(0), out);
+  return testing::request_of(*p, out.deliveries.at(0), core::Event::view(events.at(0)).id, timestamp);
 }
 
 std::string header(const Request& r, std::string_view name) {
@@ -79,8 +94,8 @@ const std::string kSecretB = "whsec_C2FVsBQIhrscChlQIMV+b5sSYspob7oD";
 
 TEST(StandardWebhooks, TheReferenceLibraryVerifiesRelaysSignature) {
   const auto now = core::format_signing_time(std::chrono::system_clock::now());
-  auto out = deliver({"sw", "https://h.example/", SigningScheme::standard_webhooks, {kSecretA}, {}}, now);
-  const auto& r = out.deliveries.at(0).request;
+  auto out = deliver("sw", "standard-webhooks", {kSecretA}, now);
+  const auto& r = out;
   EXPECT_THAT(header(r, "webhook-id"), ::testing::StartsWith("msg_"));
   EXPECT_EQ(standardwebhooks_verify(kSecretA, r), "ok");
   EXPECT_NE(standardwebhooks_verify(kSecretB, r), "ok") << "another secret must not verify";
@@ -88,8 +103,8 @@ TEST(StandardWebhooks, TheReferenceLibraryVerifiesRelaysSignature) {
 
 TEST(StandardWebhooks, DuringARotationEitherSecretVerifies) {
   const auto now = core::format_signing_time(std::chrono::system_clock::now());
-  auto out = deliver({"sw", "https://h.example/", SigningScheme::standard_webhooks, {kSecretB, kSecretA}, {}}, now);
-  const auto& r = out.deliveries.at(0).request;
+  auto out = deliver("sw", "standard-webhooks", {kSecretB, kSecretA}, now);
+  const auto& r = out;
   const std::string signatures = header(r, "webhook-signature");
   EXPECT_EQ(std::count(signatures.begin(), signatures.end(), ' '), 1);
   EXPECT_EQ(standardwebhooks_verify(kSecretA, r), "ok");
@@ -97,19 +112,19 @@ TEST(StandardWebhooks, DuringARotationEitherSecretVerifies) {
 }
 
 TEST(StandardWebhooks, TheMessageIdIsStableAcrossRetries) {
-  auto first = deliver({"sw", "https://h.example/", SigningScheme::standard_webhooks, {kSecretA}, {}},
+  auto first = deliver("sw", "standard-webhooks", {kSecretA},
                        "2025-01-01T00:00:00.000Z");
-  auto retry = deliver({"sw", "https://h.example/", SigningScheme::standard_webhooks, {kSecretA}, {}},
+  auto retry = deliver("sw", "standard-webhooks", {kSecretA},
                        "2025-01-01T00:05:00.000Z");
-  EXPECT_EQ(header(first.deliveries[0].request, "webhook-id"), header(retry.deliveries[0].request, "webhook-id"));
-  EXPECT_EQ(header(first.deliveries[0].request, "webhook-timestamp"), "1735689600");
-  EXPECT_EQ(header(retry.deliveries[0].request, "webhook-timestamp"), "1735689900");
+  EXPECT_EQ(header(first, "webhook-id"), header(retry, "webhook-id"));
+  EXPECT_EQ(header(first, "webhook-timestamp"), "1735689600");
+  EXPECT_EQ(header(retry, "webhook-timestamp"), "1735689900");
 }
 
 TEST(HubSignature, AgreesWithPythonHmac) {
-  auto out = deliver({"gh", "https://h.example/", SigningScheme::hmac_sha256_hex, {"gh-secret", "old"}, {}},
+  auto out = deliver("gh", "hmac-sha256-hex", {"gh-secret", "old"},
                      "2025-01-01T00:00:00.000Z");
-  const auto& r = out.deliveries.at(0).request;
+  const auto& r = out;
   testing::TempDir dir;
   auto py = testing::run_process(
       {"python3", "-c",
@@ -126,25 +141,28 @@ TEST(Signing, BadSecretsAreRefusedAtLoad) {
   EXPECT_FALSE(Signer::check(SigningScheme::none, {}));
 }
 
-TEST(Signing, APipelineRefusesADestinationThatCannotBeSigned) {
+TEST(Signing, ADestinationThatCannotBeSignedIsAConfigError) {
   EXPECT_THROW(Signer(SigningScheme::hmac_timestamp, {}), std::invalid_argument);
   EXPECT_THROW(Signer(SigningScheme::hmac_sha256_hex, {""}), std::invalid_argument);
   EXPECT_NO_THROW(Signer(SigningScheme::none, {}));
   std::vector<std::string> errors;
-  auto p = Pipeline::build({{"hook", "https://h.example/", SigningScheme::hmac_timestamp, {}, {}},
-                            {"gh", "https://h.example/", SigningScheme::hmac_sha256_hex, {""}, {}},
-                            {"open", "https://h.example/", SigningScheme::none, {}, {}}},
-                           {{"ecs", "ecs_task", {}, std::nullopt, {"hook", "gh", "open"}}}, errors);
-  EXPECT_EQ(p, nullptr);
-  EXPECT_THAT(errors, ::testing::ElementsAre("destinations.hook.secret: the scheme needs a secret",
-                                             "destinations.gh.secret: a secret is empty"));
+  const auto config = json::parse(R"({
+    "hook": {"url": "https://h.example/", "signing": "hmac-timestamp", "secrets": []},
+    "gh": {"url": "https://h.example/", "signing": "hmac-sha256-hex", "secret": ""},
+    "open": {"url": "https://h.example/", "signing": "none"}})").as_object();
+  for (const auto& kv : config) {
+    auto made = destination::make_destination(kv.key(), kv.value(), {}, errors);
+    EXPECT_EQ(made == nullptr, kv.key() != "open") << kv.key();
+  }
+  EXPECT_THAT(errors, ::testing::ElementsAre("destinations.hook.secrets: expected a non-empty list of secrets",
+                                             "destinations.gh.secret: expected a non-empty string"));
 }
 
 TEST(RelayVerify, AcceptsAnyOfSeveralSecretsForEveryScheme) {
   const auto now = core::format_signing_time(std::chrono::system_clock::now());
   testing::TempDir dir;
-  auto sw = deliver({"sw", "https://h.example/", SigningScheme::standard_webhooks, {kSecretA}, {}}, now);
-  const auto& r = sw.deliveries[0].request;
+  auto sw = deliver("sw", "standard-webhooks", {kSecretA}, now);
+  const auto& r = sw;
   const auto body = dir.write("body", r.body);
   auto ok = testing::run_process({RELAY_BINARY, "verify", "--scheme", "standard-webhooks", "--secret", kSecretB,
                                   "--secret", kSecretA, "--id", header(r, "webhook-id"), "--timestamp",
@@ -155,11 +173,11 @@ TEST(RelayVerify, AcceptsAnyOfSeveralSecretsForEveryScheme) {
                                      "--signature", header(r, "webhook-signature"), body});
   EXPECT_EQ(wrong.exit_code, 1);
 
-  auto gh = deliver({"gh", "https://h.example/", SigningScheme::hmac_sha256_hex, {"new"}, {}}, now);
-  const auto gh_body = dir.write("gh", gh.deliveries[0].request.body);
+  auto gh = deliver("gh", "hmac-sha256-hex", {"new"}, now);
+  const auto gh_body = dir.write("gh", gh.body);
   auto gh_ok = testing::run_process({RELAY_BINARY, "verify", "--scheme", "hmac-sha256-hex", "--secret", "old",
                                      "--secret", "new", "--signature",
-                                     header(gh.deliveries[0].request, "x-hub-signature-256"), gh_body});
+                                     header(gh, "x-hub-signature-256"), gh_body});
   EXPECT_EQ(gh_ok.exit_code, 0) << gh_ok.err;
   auto usage = testing::run_process({RELAY_BINARY, "verify", "--scheme", "bearer", "--secret", "x", "--signature", "y", body});
   EXPECT_EQ(usage.exit_code, 2);

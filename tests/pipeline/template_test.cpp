@@ -1,5 +1,6 @@
 // The template handler: EventBridge input-transformer semantics.
 #include "relay/pipeline/pipeline.hpp"
+#include "tests/support/destinations.hpp"
 
 #include <boost/json/parse.hpp>
 #include <gmock/gmock.h>
@@ -23,7 +24,7 @@ struct Built {
 
 Built build(json::object options) {
   Built b;
-  b.pipeline = Pipeline::build({{"d", "https://h.example/", SigningScheme::none, {}, {}}},
+  b.pipeline = Pipeline::build(testing::destinations_from(R"({"d": {"url": "https://h.example/", "signing": "none"}})"),
                                {{"my-rule", "template", std::move(options), std::nullopt, {"d"}}}, b.errors);
   return b;
 }
@@ -36,8 +37,8 @@ std::string render(json::object options) {
   std::vector<json::value> events;
   EXPECT_FALSE(decoder.decode(kEvent, events));
   Outcome out;
-  b.pipeline->process(events.at(0), "2025-01-01T00:00:00.000Z", out);
-  return out.deliveries.at(0).request.body;
+  b.pipeline->process(events.at(0), out);
+  return out.deliveries.at(0).body;
 }
 
 json::object paths() {
@@ -89,8 +90,10 @@ TEST(Template, TheContentTypeIsSent) {
   std::vector<json::value> events;
   decoder.decode(kEvent, events);
   Outcome out;
-  b.pipeline->process(events.at(0), "2025-01-01T00:00:00.000Z", out);
-  EXPECT_EQ(out.deliveries.at(0).request.headers.at(0).value, "text/plain");
+  b.pipeline->process(events.at(0), out);
+  EXPECT_EQ(out.deliveries.at(0).content_type, "text/plain");
+  EXPECT_EQ(testing::request_of(*b.pipeline, out.deliveries.at(0), "e", "2025-01-01T00:00:00.000Z").headers.at(0).value,
+            "text/plain");
 }
 
 TEST(Template, MalformedTemplatesAreRefusedAtLoadWithTheirPath) {
@@ -112,15 +115,15 @@ TEST(Template, MalformedTemplatesAreRefusedAtLoadWithTheirPath) {
 
 TEST(Raw, ForwardsTheEventAsCompactJson) {
   std::vector<std::string> errors;
-  auto p = Pipeline::build({{"d", "https://h.example/", SigningScheme::none, {}, {}}},
+  auto p = Pipeline::build(testing::destinations_from(R"({"d": {"url": "https://h.example/", "signing": "none"}})"),
                            {{"all", "raw", {}, std::nullopt, {"d"}}}, errors);
   ASSERT_TRUE(p);
   core::EventDecoder decoder;
   std::vector<json::value> events;
   decoder.decode(kEvent, events);
   Outcome out;
-  p->process(events.at(0), "2025-01-01T00:00:00.000Z", out);
-  const auto& body = out.deliveries.at(0).request.body;
+  p->process(events.at(0), out);
+  const auto& body = out.deliveries.at(0).body;
   EXPECT_EQ(json::parse(body), json::parse(kEvent));
   EXPECT_EQ(body.find(": "), std::string::npos);
   EXPECT_NE(body.find("Zürich 🚀"), std::string::npos) << "UTF-8 is kept as it is";

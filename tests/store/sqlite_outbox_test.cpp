@@ -143,6 +143,24 @@ TEST_F(SqliteOutboxTest, NamesToSkipAreMatchedExactly) {
   EXPECT_EQ(names, (std::vector<std::string>{"A", "a"}));
 }
 
+TEST_F(SqliteOutboxTest, APostponedAttemptWaitsAndDoesNotCount) {
+  accept({event("e1")});
+  auto c = box->claim(t0, 10, 30s).at(0);
+  const Attempt no_credentials{t0, 0ms, 0, "no AWS credentials: environment: not set", ""};
+  EXPECT_TRUE(box->finish(c, no_credentials, Verdict::postpone, t0 + 30s));
+  EXPECT_EQ(box->delivery(c.id)->state, State::pending);
+  EXPECT_EQ(box->delivery(c.id)->attempts, 0);
+  EXPECT_EQ(box->attempts(c.id).at(0).error, no_credentials.error) << "shown until the next attempt";
+  EXPECT_TRUE(box->claim(t0 + 29s, 10, 30s).empty());
+  auto again = box->claim(t0 + 30s, 10, 30s);
+  ASSERT_EQ(again.size(), 1u);
+  EXPECT_EQ(again[0].attempt, 1) << "the postponed attempt is not counted";
+  EXPECT_TRUE(box->finish(again[0], answered(t0 + 30s, 200), Verdict::delivered, {}));
+  ASSERT_EQ(box->attempts(c.id).size(), 1u);
+  EXPECT_EQ(box->attempts(c.id).at(0).status, 200);
+  EXPECT_EQ(box->backlog().count, 0u);
+}
+
 TEST_F(SqliteOutboxTest, DeadLettersAreReplayedAndTheLogKeepsEveryAttempt) {
   accept({event("e1", {"a"}), event("e2", {"b"})});
   for (auto& c : box->claim(t0, 10, 30s)) box->finish(c, answered(t0, 400), Verdict::dead, {});

@@ -1,4 +1,4 @@
-#include "relay/pipeline/signer.hpp"
+#include "relay/destination/webhook_signing.hpp"
 
 #include "relay/core/hmac_timestamp.hpp"
 #include "relay/core/standard_webhooks.hpp"
@@ -7,7 +7,7 @@
 #include <chrono>
 #include <stdexcept>
 
-namespace relay::pipeline {
+namespace relay::destination {
 
 namespace {
 
@@ -89,4 +89,4 @@ void Signer::sign(const SignInput& in, std::vector<Header>& headers) const {
   }
 }
 
-}  // namespace relay::pipeline
+}  // namespace relay::destination

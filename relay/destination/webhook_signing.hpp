@@ -1,19 +1,15 @@
 #pragma once
-// Adds a destination's authentication headers to a request, over the exact body bytes.
+// A webhook destination's signing schemes: the authentication headers of a request, over
+// its exact body bytes.
 #include "relay/core/hmac.hpp"
+#include "relay/destination/header.hpp"
 
 #include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
 
-namespace relay::pipeline {
-
-struct Header {
-  std::string name;  // lower case
-  std::string value;
-  bool secret = false;  // the value is a credential (a bearer token, an env:/file: value): never printed
-};
+namespace relay::destination {
 
 // hmac-timestamp: x-amzn-event-timestamp + x-amzn-event-signature (the DevOps Agent's);
 // bearer: Authorization: Bearer <secret>; standard-webhooks: webhook-id, webhook-timestamp,
@@ -49,4 +45,4 @@ class Signer {
   std::vector<core::HmacSha256> keys_;
 };
 
-}  // namespace relay::pipeline
+}  // namespace relay::destination
