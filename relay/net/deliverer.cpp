@@ -56,6 +56,8 @@ awaitable<SendResult> Deliverer::send(const destination::Destination& destinatio
   if (!pool) {
     out.attempt.error = "no destination named " + destination.name();
   } else {
+    // The destination's rate limit first: a signature must not age while it waits its turn.
+    if (pool->endpoint().rate) co_await pool->endpoint().rate->wait_turn();
     const destination::Request request = destination.request(items, {std::chrono::system_clock::now(), nullptr});
     out.attempt = co_await ConnectionPool::send(std::move(pool), request);
   }

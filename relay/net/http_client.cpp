@@ -303,7 +303,6 @@ awaitable<AttemptResult> ConnectionPool::send(std::shared_ptr<ConnectionPool> po
                                               const destination::Request& request) {
   co_await pool->in_use_.acquire();
   SemaphoreUnit unit(pool->in_use_);
-  if (pool->endpoint_.rate) co_await pool->endpoint_.rate->wait_turn();
   const OutgoingRequest outgoing = make_request(pool->endpoint_, request);
   const auto deadline = Clock::now() + pool->endpoint_.transport().timeout;
   const std::size_t keep = pool->endpoint_.transport().max_answer_bytes;

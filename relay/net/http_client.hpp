@@ -63,9 +63,9 @@ class ConnectionPool {
   const Endpoint& endpoint() const { return endpoint_; }
 
   // Sends `request`'s bytes as they are (its destination signed them) and reads the answer,
-  // skipping interim 1xx answers (101 fails the attempt). Waits for a free unit first, then
-  // for the destination's rate limit; the total timeout counts from then; resolving,
-  // connecting, a proxy's CONNECT and the TLS handshake share connect_timeout.
+  // skipping interim 1xx answers (101 fails the attempt). Waits for a free unit first; the
+  // total timeout counts from when it has one; resolving, connecting, a proxy's CONNECT and
+  // the TLS handshake share connect_timeout. The rate limit is the caller's (Deliverer).
   // A connection goes back to the pool only after a clean exchange with nothing left unread.
   static awaitable<AttemptResult> send(std::shared_ptr<ConnectionPool> pool, const destination::Request& request);
 
