@@ -79,17 +79,13 @@ Digest HmacSha256::mac(std::initializer_list<std::string_view> parts) const {
   return out;
 }
 
-namespace {
-
-Digest sha256(std::string_view text) {
+Digest sha256(std::string_view bytes) {
   Digest out{};
   unsigned int len = 0;
-  if (EVP_Digest(text.data(), text.size(), out.data(), &len, EVP_sha256(), nullptr) != 1)
+  if (EVP_Digest(bytes.data(), bytes.size(), out.data(), &len, EVP_sha256(), nullptr) != 1)
     throw std::runtime_error("OpenSSL: cannot compute SHA-256");
   return out;
 }
-
-}  // namespace
 
 bool constant_time_equal(std::string_view a, std::string_view b) {
   // Digests have one length whatever the inputs': no early return on a length mismatch.

@@ -25,6 +25,9 @@ class HmacSha256 {
   std::unique_ptr<Impl> impl_;
 };
 
+// Plain SHA-256 of the bytes.
+Digest sha256(std::string_view bytes);
+
 // Compares secrets, signatures and tokens: the SHA-256 digests of both, in constant time,
 // so the time taken tells neither where the inputs differ nor whether their lengths do.
 bool constant_time_equal(std::string_view a, std::string_view b);

@@ -56,10 +56,21 @@ awaitable<SendResult> Deliverer::send(const destination::Destination& destinatio
   if (!pool) {
     out.attempt.error = "no destination named " + destination.name();
   } else {
-    // The destination's rate limit first: a signature must not age while it waits its turn.
+    // The rate limit first: neither credentials nor a signature must age while it waits its turn.
     if (pool->endpoint().rate) co_await pool->endpoint().rate->wait_turn();
-    const destination::Request request = destination.request(items, {std::chrono::system_clock::now(), nullptr});
-    out.attempt = co_await ConnectionPool::send(std::move(pool), request);
+    std::optional<aws::Credentials> credentials;
+    if (const auto& provider = pool->endpoint().credentials) {
+      auto got = co_await provider->get();
+      if (auto* missing = std::get_if<std::string>(&got)) {
+        out.postponed = true;
+        out.attempt.error = std::move(*missing);
+        out.outcomes.assign(items.size(), {destination::Verdict::retry, out.attempt.error, {}});
+        co_return out;
+      }
+      credentials = std::get<aws::Credentials>(std::move(got));
+    }
+    const destination::SendContext context{std::chrono::system_clock::now(), credentials ? &*credentials : nullptr};
+    out.attempt = co_await ConnectionPool::send(std::move(pool), destination.request(items, context));
   }
   out.outcomes = destination.classify({out.attempt.status, out.attempt.error, out.attempt.excerpt}, items.size());
   if (out.outcomes.size() != items.size())  // a kind's bug must not lose deliveries

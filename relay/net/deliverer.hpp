@@ -14,6 +14,7 @@ namespace relay::net {
 
 // One request's attempt and what it means for each of its items.
 struct SendResult {
+  bool postponed = false;  // nothing was sent: the destination's credentials are unavailable (attempt.error says why)
   AttemptResult attempt;
   std::vector<destination::ItemOutcome> outcomes;  // one per item, in order
 };

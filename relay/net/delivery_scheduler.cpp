@@ -207,7 +207,7 @@ awaitable<void> DeliveryScheduler::send(std::shared_ptr<DeliveryScheduler> self,
                              outcome.error.empty() ? sent.attempt.error : std::move(outcome.error),
                              std::move(outcome.response)};
       self->settle_one(claimed[k], destination, std::move(attempt), outcome.verdict, sent.attempt.retry_after,
-                       log_payloads() ? claimed[k].body : std::string());
+                       log_payloads() ? claimed[k].body : std::string(), sent.postponed);
     }
   });
 }
@@ -215,18 +215,23 @@ awaitable<void> DeliveryScheduler::send(std::shared_ptr<DeliveryScheduler> self,
 void DeliveryScheduler::settle_one(const store::Claimed& c, const destination::Destination* destination,
                                    store::Attempt attempt, destination::Verdict verdict,
                                    std::optional<std::chrono::milliseconds> retry_after,
-                                   const std::string& logged_body) {
+                                   const std::string& logged_body, bool postponed) {
   const Settlement s =
-      destination ? net::settle(destination->transport().retry, c.attempt, verdict, retry_after,
-                                std::uniform_real_distribution<double>(0, 1)(random_))
-                  : Settlement{store::Verdict::dead, {}};
-  const std::string_view outcome = s.verdict == store::Verdict::delivered ? "delivered"
-                                   : s.verdict == store::Verdict::retry   ? "retry"
-                                                                          : "dead";
+      // Credentials missing now: asked again after the schedule's first delay, never dead.
+      postponed     ? Settlement{store::Verdict::postpone, destination->transport().retry.schedule.front()}
+      : destination ? net::settle(destination->transport().retry, c.attempt, verdict, retry_after,
+                                  std::uniform_real_distribution<double>(0, 1)(random_))
+                    : Settlement{store::Verdict::dead, {}};
+  const std::string_view outcome = s.verdict == store::Verdict::delivered  ? "delivered"
+                                   : s.verdict == store::Verdict::retry    ? "retry"
+                                   : s.verdict == store::Verdict::postpone ? "postponed"
+                                                                           : "dead";
   metrics_.deliveries.add({c.destination, outcome});
   metrics_.attempt_seconds.observe({c.destination}, std::chrono::duration<double>(attempt.latency).count());
   const std::string msg =
-      s.verdict == store::Verdict::delivered ? "delivered"
+      s.verdict == store::Verdict::delivered  ? "delivered"
+      : s.verdict == store::Verdict::postpone ? "delivery postponed, not attempted: " + attempt.error +
+                                                    "; trying again in " + std::to_string(s.delay.count()) + " ms"
       : s.verdict == store::Verdict::retry
           ? "delivery attempt failed: " + describe(attempt) + "; retrying in " + std::to_string(s.delay.count()) + " ms"
       : verdict == destination::Verdict::dead

@@ -74,9 +74,10 @@ class DeliveryScheduler : public std::enable_shared_from_this<DeliveryScheduler>
   void send_now(const destination::Destination* destination, std::vector<store::Claimed> claimed);
   void flush(const destination::Destination* destination);
   // Settles one delivery's attempt: logs it, counts it, queues its record.
+  // `postponed`: no attempt was made (credentials unavailable): pending again, not counted.
   void settle_one(const store::Claimed& c, const destination::Destination* destination, store::Attempt attempt,
                   destination::Verdict verdict, std::optional<std::chrono::milliseconds> retry_after,
-                  const std::string& logged_body);
+                  const std::string& logged_body, bool postponed = false);
   void queue_record(Sent sent);
   void nudge();
 

@@ -248,7 +248,9 @@ std::vector<Endpoint> endpoints_from(const config::Config& config) {
     auto rate = transport.rate_limit
                     ? std::make_shared<RateLimiter>(transport.rate_limit->per_second, transport.rate_limit->burst)
                     : nullptr;
-    out.push_back({d.get(), config.outbound.deny, std::move(tls), std::move(proxy), std::move(rate)});
+    const auto* aws = d->aws_credentials();
+    out.push_back({d.get(), config.outbound.deny, std::move(tls), aws ? std::make_shared<CredentialProvider>(*aws) : nullptr,
+                   std::move(proxy), std::move(rate)});
   }
   return out;
 }

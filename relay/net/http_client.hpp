@@ -15,6 +15,7 @@
 #include "relay/destination/proxy_choice.hpp"
 #include "relay/net/asio.hpp"
 #include "relay/net/async_semaphore.hpp"
+#include "relay/net/aws_credentials.hpp"
 #include "relay/net/rate_limiter.hpp"
 
 namespace relay::net {
@@ -24,6 +25,7 @@ struct Endpoint {
   const destination::Destination* destination;  // owned by the config's pipeline
   std::vector<config::DenyRule> deny;            // outbound.deny
   std::shared_ptr<ssl::context> tls;             // set for https
+  std::shared_ptr<CredentialProvider> credentials;  // set for kinds that sign with AWS credentials
   // The proxy requests go through (CONNECT for https, forwarding for http), chosen at start;
   // outbound.deny then judges the proxy's addresses, the destination's name being the proxy's
   // to resolve.

@@ -134,6 +134,24 @@ void refuse_open_ingress(const config::Config& config, const config::ListenAddre
       "write `ingress: {auth: {type: none}}` to leave it open on purpose");
 }
 
+// Resolves every destination's AWS credentials once, before serving, and says which
+// cannot be had now and why (their deliveries wait until they can).
+void check_credentials(const std::vector<Endpoint>& endpoints) {
+  asio::io_context io;
+  for (const auto& e : endpoints) {
+    if (!e.credentials) continue;
+    asio::co_spawn(io, e.credentials->get(),
+                   [&e](std::exception_ptr failed, std::variant<aws::Credentials, std::string> got) {
+                     if (failed) std::rethrow_exception(failed);
+                     if (auto* missing = std::get_if<std::string>(&got))
+                       log(observe::LogLevel::error, "relay: destination " + e.name() +
+                                                         ": no AWS credentials now, its deliveries wait until "
+                                                         "there are: " + *missing);
+                   });
+  }
+  io.run();
+}
+
 // Says so when max_connections cannot all be open at once.
 void check_open_file_limit(std::size_t max_connections) {
   constexpr std::size_t kFilesBesidesConnections = 64;  // outbox, listeners, delivery connections
@@ -189,6 +207,7 @@ int run_serve(const config::Config& config, std::chrono::milliseconds drain_time
   const bool queued = config.delivery.mode == config::DeliveryMode::queued;
   try {
     const std::vector<Endpoint> endpoints = endpoints_from(config);
+    check_credentials(endpoints);
     const ServerOptions options = server_options(config);
     check_open_file_limit(options.max_connections);
     const IngressAuthenticator auth(config.ingress);
