@@ -14,10 +14,13 @@ bool is_token(std::string_view s) { return !s.empty() && std::all_of(s.begin(), 
 
 // Control characters other than tab have no place in a request line or header value.
 bool has_control(std::string_view s) {
-  return std::any_of(s.begin(), s.end(), [](char c) { return (static_cast<unsigned char>(c) < 0x20 && c != '\t') || c == 0x7f; });
+  return std::any_of(s.begin(), s.end(),
+                     [](char c) { return (static_cast<unsigned char>(c) < 0x20 && c != '\t') || c == 0x7f; });
 }
 
-core::InputError at_line(std::size_t line, std::string what) { return {"line " + std::to_string(line), std::move(what)}; }
+core::InputError at_line(std::size_t line, std::string what) {
+  return {"line " + std::to_string(line), std::move(what)};
+}
 
 // Reads lines one at a time, keeping where the next one starts.
 class Lines {
@@ -51,7 +54,8 @@ std::optional<core::InputError> parse_request_line(std::string_view line, HttpRe
   request.target = line.substr(first + 1, last - first - 1);
   if (!is_token(request.method)) return at_line(1, "the method \"" + request.method + "\" is not a token");
   if (line.substr(last + 1) != "HTTP/1.1")
-    return at_line(1, "expected HTTP/1.1 at the end of the request line, not \"" + std::string(line.substr(last + 1)) + "\"");
+    return at_line(
+        1, "expected HTTP/1.1 at the end of the request line, not \"" + std::string(line.substr(last + 1)) + "\"");
   if (!request.target.starts_with('/')) return at_line(1, "the target must start with /");
   if (has_control(request.target)) return at_line(1, "the target holds a control character");
   return std::nullopt;
@@ -82,7 +86,8 @@ std::variant<HttpRequest, core::InputError> parse_raw_request(std::string_view t
     const auto name = line->substr(0, colon);
     const auto value = trim_ows(line->substr(colon + 1));
     if (!is_token(name)) return at_line(lines.number(), "the header name \"" + std::string(name) + "\" is not a token");
-    if (has_control(value)) return at_line(lines.number(), "the value of " + std::string(name) + " holds a control character");
+    if (has_control(value))
+      return at_line(lines.number(), "the value of " + std::string(name) + " holds a control character");
     if (iequals(name, "transfer-encoding"))
       return at_line(lines.number(), "Transfer-Encoding is not supported: give the body as it is");
     if (iequals(name, "content-length")) {
@@ -96,7 +101,8 @@ std::variant<HttpRequest, core::InputError> parse_raw_request(std::string_view t
     }
     request.headers.emplace_back(name, value);
   }
-  if (std::none_of(request.headers.begin(), request.headers.end(), [](const auto& h) { return iequals(h.first, "host"); }))
+  if (std::none_of(request.headers.begin(), request.headers.end(),
+                   [](const auto& h) { return iequals(h.first, "host"); }))
     return core::InputError{"", "the request has no Host header"};
 
   request.body = lines.rest();

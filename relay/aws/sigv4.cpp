@@ -24,9 +24,9 @@ std::string lower(std::string_view s) {
 // Headers proxies, browsers and HTTP stacks add or rewrite in transit.
 bool unsignable(std::string_view lower_name) {
   static constexpr std::string_view kNames[] = {
-      "authorization", "cache-control", "connection", "expect",  "from",    "keep-alive",        "max-forwards",
-      "pragma",        "referer",       "te",         "trailer", "upgrade", "transfer-encoding", "user-agent",
-      "x-amzn-trace-id"};
+      "authorization",     "cache-control", "connection",     "expect", "from",    "keep-alive",
+      "max-forwards",      "pragma",        "referer",        "te",     "trailer", "upgrade",
+      "transfer-encoding", "user-agent",    "x-amzn-trace-id"};
   return std::find(std::begin(kNames), std::end(kNames), lower_name) != std::end(kNames) ||
          lower_name.starts_with("proxy-") || lower_name.starts_with("sec-");
 }

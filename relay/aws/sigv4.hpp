@@ -25,9 +25,11 @@ struct HttpRequest {
 
 // Adds X-Amz-Date, X-Amz-Security-Token (when credentials.session_token is set) and
 // Authorization (AWS4-HMAC-SHA256) for `region`/`service` at `now`, replacing any
-// Authorization and X-Amz-Date the request had. Signs every header but the ones proxies and
-// browsers add or change (authorization, user-agent, connection, proxy-*, ...: the list
-// @smithy/signature-v4 leaves out). Throws std::invalid_argument when there is no host header.
+// Authorization and X-Amz-Date the request had (and X-Amz-Security-Token when it adds one).
+// Query parameters are signed as they decode (%XX only: '+' stays '+'). Signs every header
+// but the ones proxies and browsers add or change (authorization, user-agent, connection,
+// proxy-*, ...: the list @smithy/signature-v4 leaves out). Throws std::invalid_argument when
+// there is no host header.
 void sign_request(HttpRequest& request, const Credentials& credentials, std::string_view region,
                   std::string_view service, std::chrono::system_clock::time_point now);
 

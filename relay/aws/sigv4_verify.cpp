@@ -67,7 +67,8 @@ std::variant<const std::string*, VerifyError> single_header(const HttpRequest& r
 }
 
 bool has_header(const HttpRequest& request, std::string_view name) {
-  return std::any_of(request.headers.begin(), request.headers.end(), [&](const auto& h) { return iequals(h.first, name); });
+  return std::any_of(request.headers.begin(), request.headers.end(),
+                     [&](const auto& h) { return iequals(h.first, name); });
 }
 
 }  // namespace
@@ -75,7 +76,8 @@ bool has_header(const HttpRequest& request, std::string_view name) {
 std::variant<Authorization, VerifyError> parse_authorization(std::string_view value) {
   value = trim_ows(value);
   if (!value.starts_with(kAlgorithm) || value.size() == kAlgorithm.size() || value[kAlgorithm.size()] != ' ')
-    return malformed("the Authorization header is not AWS4-HMAC-SHA256 Credential=..., SignedHeaders=..., Signature=...");
+    return malformed(
+        "the Authorization header is not AWS4-HMAC-SHA256 Credential=..., SignedHeaders=..., Signature=...");
   Authorization out;
   bool credential = false, signed_headers = false, signature = false;
   for (auto part : split(value.substr(kAlgorithm.size() + 1), ',')) {
@@ -83,9 +85,10 @@ std::variant<Authorization, VerifyError> parse_authorization(std::string_view va
     const auto eq = part.find('=');
     const auto key = part.substr(0, eq);
     const auto field = eq == std::string_view::npos ? std::string_view{} : part.substr(eq + 1);
-    bool* seen = key == "Credential" ? &credential : key == "SignedHeaders" ? &signed_headers
-                                                   : key == "Signature"     ? &signature
-                                                                            : nullptr;
+    bool* seen = key == "Credential"      ? &credential
+                 : key == "SignedHeaders" ? &signed_headers
+                 : key == "Signature"     ? &signature
+                                          : nullptr;
     if (!seen || eq == std::string_view::npos)
       return malformed("unexpected \"" + std::string(part) + "\" in the Authorization header");
     if (*seen) return malformed(std::string(key) + " is in the Authorization header twice");
@@ -102,9 +105,9 @@ std::variant<Authorization, VerifyError> parse_authorization(std::string_view va
     }
     if (error) return *error;
   }
-  if (!credential || !signed_headers || !signature)
-    return malformed(std::string("the Authorization header has no ") +
-                     (!credential ? "Credential" : !signed_headers ? "SignedHeaders" : "Signature"));
+  for (auto [seen, key] :
+       {std::pair{credential, "Credential"}, {signed_headers, "SignedHeaders"}, {signature, "Signature"}})
+    if (!seen) return malformed(std::string("the Authorization header has no ") + key);
   return out;
 }
 
@@ -143,7 +146,8 @@ std::variant<VerifiedRequest, VerifyError> verify_request(const HttpRequest& req
     if (!std::binary_search(auth.signed_headers.begin(), auth.signed_headers.end(), required))
       return malformed("SignedHeaders must include " + std::string(required));
   for (const auto& name : auth.signed_headers)
-    if (!has_header(request, name)) return VerifyError{VerifyFailure::missing_header, "the signed header " + name + " is missing"};
+    if (!has_header(request, name))
+      return VerifyError{VerifyFailure::missing_header, "the signed header " + name + " is missing"};
 
   const auto content_hash = single_header(request, "x-amz-content-sha256");
   if (const auto* e = std::get_if<VerifyError>(&content_hash)) return *e;
@@ -152,7 +156,8 @@ std::variant<VerifiedRequest, VerifyError> verify_request(const HttpRequest& req
 
   const auto sts = string_to_sign(amz_date, credential_scope(auth.date, auth.region, auth.service),
                                   canonical_request(request, auth.signed_headers));
-  if (!core::constant_time_equal(signature(secret_access_key, auth.date, auth.region, auth.service, sts), auth.signature))
+  if (!core::constant_time_equal(signature(secret_access_key, auth.date, auth.region, auth.service, sts),
+                                 auth.signature))
     return VerifyError{VerifyFailure::mismatch,
                        "the signature does not match: the request was changed or signed with another secret"};
   return out;

@@ -1,9 +1,12 @@
-// `relay verify`: check a received signature against one or several secrets (a rotation);
-// exit 0 valid, 1 invalid, 2 usage.
+// `relay verify`: check a received signature against one or several secrets (a rotation),
+// or (--scheme aws-sigv4) a raw HTTP request signed with SigV4; exit 0 valid, 1 invalid, 2 usage.
+#include "relay/aws/sigv4_verify.hpp"
+#include "relay/cli/aws_sigv4_options.hpp"
 #include "relay/cli/commands.hpp"
 #include "relay/cli/option_values.hpp"
 #include "relay/core/hmac_timestamp.hpp"
 #include "relay/core/standard_webhooks.hpp"
+#include "relay/core/utc_time.hpp"
 #include "relay/destination/webhook_signing.hpp"
 
 #include <CLI/CLI.hpp>
@@ -21,6 +24,7 @@ struct VerifyOptions {
   std::string timestamp;
   std::string signature;
   std::string id;
+  AwsSigV4Options aws;
   std::string file = "-";
 };
 
@@ -41,11 +45,53 @@ bool valid_for(destination::SigningScheme scheme, const std::string& secret, con
   return core::hmac_timestamp_valid(key, opt.timestamp, body, opt.signature);
 }
 
+int print_verdict(bool valid) {
+  std::cout << (valid ? "valid" : "invalid") << "\n";
+  return valid ? 0 : 1;
+}
+
+int run_aws_sigv4(const VerifyOptions& opt) {
+  if (!opt.secrets.empty() || !opt.signature.empty() || !opt.timestamp.empty() || !opt.id.empty()) {
+    std::cerr << "relay verify: aws-sigv4 takes --access-key-id, --secret-access-key and --time, not --secret, "
+                 "--signature, --timestamp or --id\n";
+    return 2;
+  }
+  const auto credentials = aws_credentials_from_options("relay verify", opt.aws);
+  if (!credentials) return 2;
+  const auto now = aws_time_from_option("relay verify", opt.aws.time);
+  if (!now) return 2;
+  const auto request = raw_request_from_file("relay verify", opt.file);
+  if (!request) return 2;
+  const auto result = aws::verify_request(*request, credentials->access_key_id, credentials->secret_access_key,
+                                          {opt.aws.region, opt.aws.service});
+  if (const auto* error = std::get_if<aws::VerifyError>(&result)) {
+    std::cerr << "relay verify: " << error->message << "\n";
+    return print_verdict(false);
+  }
+  const auto signed_at = std::get<aws::VerifiedRequest>(result).signed_at;
+  if (signed_at > *now + aws::kMaxClockSkew || signed_at < *now - aws::kMaxClockSkew) {
+    std::cerr << "relay verify: signed at " << core::format_utc_millis(signed_at) << ", more than "
+              << aws::kMaxClockSkew.count() << " minutes from " << core::format_utc_millis(*now)
+              << (opt.aws.time.empty() ? " (now; --time sets the time to check against)" : "") << "\n";
+    return print_verdict(false);
+  }
+  return print_verdict(true);
+}
+
 int run_verify(const VerifyOptions& opt) {
   using destination::SigningScheme;
+  if (opt.scheme == "aws-sigv4") return run_aws_sigv4(opt);
   const auto scheme = destination::parse_signing_scheme(opt.scheme);
   if (!scheme || *scheme == SigningScheme::bearer || *scheme == SigningScheme::none) {
-    std::cerr << "relay verify: --scheme: expected hmac-timestamp, standard-webhooks or hmac-sha256-hex\n";
+    std::cerr << "relay verify: --scheme: expected hmac-timestamp, standard-webhooks, hmac-sha256-hex or aws-sigv4\n";
+    return 2;
+  }
+  if (opt.aws.any()) {
+    std::cerr << "relay verify: the aws-sigv4 options need --scheme aws-sigv4\n";
+    return 2;
+  }
+  if (opt.secrets.empty() || opt.signature.empty()) {
+    std::cerr << "relay verify: --secret and --signature are required for " << opt.scheme << "\n";
     return 2;
   }
   if (*scheme != SigningScheme::hmac_sha256_hex && opt.timestamp.empty()) {
@@ -70,8 +116,7 @@ int run_verify(const VerifyOptions& opt) {
   if (!body) return 2;
   bool valid = false;
   for (const auto& secret : secrets) valid |= valid_for(*scheme, secret, opt, *body);
-  std::cout << (valid ? "valid" : "invalid") << "\n";
-  return valid ? 0 : 1;
+  return print_verdict(valid);
 }
 
 }  // namespace
@@ -79,16 +124,17 @@ int run_verify(const VerifyOptions& opt) {
 void add_verify_command(CLI::App& app, int& exit_code) {
   auto opt = std::make_shared<VerifyOptions>();
   auto* cmd = app.add_subcommand("verify", "Check a received signature (exit 0 valid, 1 invalid, 2 usage error)");
-  cmd->add_option("--scheme", opt->scheme, "hmac-timestamp (default), standard-webhooks or hmac-sha256-hex");
-  cmd->add_option("--secret", opt->secrets, "Secret: the value, env:NAME or file:PATH; repeat to accept any of several")
-      ->required();
+  cmd->add_option("--scheme", opt->scheme, "hmac-timestamp (default), standard-webhooks, hmac-sha256-hex or aws-sigv4");
+  cmd->add_option("--secret", opt->secrets,
+                  "Secret: the value, env:NAME or file:PATH; repeat to accept any of several");
   cmd->add_option("--timestamp", opt->timestamp,
                   "x-amzn-event-timestamp (hmac-timestamp) or webhook-timestamp (standard-webhooks)");
   cmd->add_option("--signature", opt->signature,
-                  "x-amzn-event-signature, webhook-signature or x-hub-signature-256, as received")
-      ->required();
+                  "x-amzn-event-signature, webhook-signature or x-hub-signature-256, as received");
   cmd->add_option("--id", opt->id, "webhook-id (standard-webhooks)");
-  cmd->add_option("body", opt->file, "File holding the exact body bytes; - is stdin (default)");
+  add_aws_sigv4_options(*cmd, opt->aws, false, "when given, the signature must be for this");
+  cmd->add_option("body", opt->file,
+                  "File holding the exact body bytes (aws-sigv4: the signed raw request); - is stdin (default)");
   cmd->callback([opt, &exit_code] { exit_code = run_verify(*opt); });
 }
 

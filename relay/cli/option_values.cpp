@@ -9,15 +9,16 @@
 
 namespace relay::cli {
 
-std::optional<std::string> secret_from_option(std::string_view command, std::string_view ref) {
+std::optional<std::string> secret_from_option(std::string_view command, std::string_view ref,
+                                              std::string_view option) {
   auto resolved = config::resolve_secret(ref);
   if (auto* err = std::get_if<config::SecretError>(&resolved)) {
-    std::cerr << command << ": --secret: " << err->message << "\n";
+    std::cerr << command << ": " << option << ": " << err->message << "\n";
     return std::nullopt;
   }
   auto secret = std::get<std::string>(std::move(resolved));
   if (secret.empty()) {
-    std::cerr << command << ": --secret: the secret is empty\n";
+    std::cerr << command << ": " << option << ": the secret is empty\n";
     return std::nullopt;
   }
   return secret;

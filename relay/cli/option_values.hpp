@@ -7,8 +7,9 @@
 
 namespace relay::cli {
 
-// --secret: the value, env:NAME or file:PATH; never empty.
-std::optional<std::string> secret_from_option(std::string_view command, std::string_view ref);
+// --secret (or another `option` taking a secret): the value, env:NAME or file:PATH; never empty.
+std::optional<std::string> secret_from_option(std::string_view command, std::string_view ref,
+                                              std::string_view option = "--secret");
 
 // --timestamp: a signing time "YYYY-MM-DDTHH:MM:SS.000Z", or now when none was given.
 std::optional<std::string> signing_time_from_option(std::string_view command, const std::string& given);

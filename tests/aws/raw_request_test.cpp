@@ -57,14 +57,18 @@ TEST(RawRequest, PrintsWithCrlfAndReadsBackTheSame) {
 TEST(RawRequest, BadInputIsNamedByLine) {
   EXPECT_EQ(error(""), "line 1: expected a request line, found nothing");
   EXPECT_EQ(error("GET /\nHost: h\n"), "line 1: expected a request line: METHOD TARGET HTTP/1.1");
-  EXPECT_EQ(error("GET / HTTP/2\nHost: h\n"), "line 1: expected HTTP/1.1 at the end of the request line, not \"HTTP/2\"");
+  EXPECT_EQ(error("GET / HTTP/2\nHost: h\n"),
+            "line 1: expected HTTP/1.1 at the end of the request line, not \"HTTP/2\"");
   EXPECT_EQ(error("GET example.com HTTP/1.1\nHost: h\n"), "line 1: the target must start with /");
   EXPECT_EQ(error("G(T / HTTP/1.1\nHost: h\n"), "line 1: the method \"G(T\" is not a token");
   EXPECT_EQ(error("GET / HTTP/1.1\nHost: h\nno colon here\n"), "line 3: expected a header line: Name: value");
   EXPECT_EQ(error("GET / HTTP/1.1\nHost: h\nBad Name: v\n"), "line 3: the header name \"Bad Name\" is not a token");
   EXPECT_EQ(error("GET / HTTP/1.1\n folded\nHost: h\n"), "line 2: a folded line before any header");
-  EXPECT_EQ(error("GET / HTTP/1.1\nHost: h\nX: a\x01" "b\n"), "line 3: the value of X holds a control character");
-  EXPECT_EQ(error("GET / HTTP/1.1\nHost: h\nContent-Length: ten\n"), "line 3: Content-Length must be a number of bytes");
+  EXPECT_EQ(error("GET / HTTP/1.1\nHost: h\nX: a\x01"
+                  "b\n"),
+            "line 3: the value of X holds a control character");
+  EXPECT_EQ(error("GET / HTTP/1.1\nHost: h\nContent-Length: ten\n"),
+            "line 3: Content-Length must be a number of bytes");
   EXPECT_EQ(error("GET / HTTP/1.1\nHost: h\nTransfer-Encoding: chunked\n\n0\r\n\r\n"),
             "line 3: Transfer-Encoding is not supported: give the body as it is");
   EXPECT_EQ(error("GET / HTTP/1.1\nX: y\n"), "the request has no Host header");

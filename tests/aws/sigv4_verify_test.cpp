@@ -54,7 +54,8 @@ TEST(Verify, WithASessionTokenTheTokenIsSigned) {
   HttpRequest r{"GET", "/", {{"host", "example.com"}}, ""};
   sign_request(r, {"AKIDEXAMPLE", kCredentials.secret_access_key, "token-1"}, "eu-west-1", "sts", kTime);
   EXPECT_EQ(header(r, "X-Amz-Security-Token"), "token-1");
-  ASSERT_TRUE(std::holds_alternative<VerifiedRequest>(verify_request(r, "AKIDEXAMPLE", kCredentials.secret_access_key)));
+  ASSERT_TRUE(
+      std::holds_alternative<VerifiedRequest>(verify_request(r, "AKIDEXAMPLE", kCredentials.secret_access_key)));
   header(r, "X-Amz-Security-Token") = "token-2";
   EXPECT_EQ(failure(r).failure, VerifyFailure::mismatch);
 }
@@ -114,7 +115,8 @@ TEST(Verify, TheBodyMustBeTheOneXAmzContentSha256Names) {
   EXPECT_EQ(failure(r).failure, VerifyFailure::mismatch);
   header(r, "x-amz-content-sha256") = hex_sha256("body");
   sign_request(r, kCredentials, "us-east-1", "service", kTime);
-  EXPECT_TRUE(std::holds_alternative<VerifiedRequest>(verify_request(r, "AKIDEXAMPLE", kCredentials.secret_access_key)));
+  EXPECT_TRUE(
+      std::holds_alternative<VerifiedRequest>(verify_request(r, "AKIDEXAMPLE", kCredentials.secret_access_key)));
 }
 
 TEST(Verify, MalformedRequestsSayWhat) {

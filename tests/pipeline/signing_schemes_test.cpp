@@ -5,6 +5,7 @@
 #include "relay/destination/registry.hpp"
 #include "relay/destination/webhook_signing.hpp"
 #include "tests/support/destinations.hpp"
+#include "tests/support/npm_packages.hpp"
 #include "tests/support/run_process.hpp"
 
 #include <boost/json/parse.hpp>
@@ -12,33 +13,10 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
-#include <fcntl.h>
-#include <sys/file.h>
-#include <unistd.h>
-
-#include <filesystem>
-
 namespace relay::pipeline {
 namespace {
 
 namespace json = boost::json;
-
-// The standardwebhooks package, installed once per build tree. CTest runs tests in parallel
-// processes: the first installs while holding a lock on the directory, the others wait for it.
-std::string standardwebhooks_dir() {
-  const std::string dir = RELAY_BINARY_DIR "/test-npm";
-  std::filesystem::create_directories(dir);
-  const int lock = ::open((dir + "/.install-lock").c_str(), O_CREAT | O_RDWR | O_CLOEXEC, 0600);
-  EXPECT_GE(lock, 0);
-  EXPECT_EQ(::flock(lock, LOCK_EX), 0);
-  if (!std::filesystem::exists(dir + "/node_modules/standardwebhooks")) {
-    auto r = testing::run_process({"npm", "install", "--prefix", dir, "--no-audit", "--no-fund", "--silent",
-                                   "standardwebhooks@1.1.1"});
-    EXPECT_EQ(r.exit_code, 0) << r.err;
-  }
-  ::close(lock);
-  return dir;
-}
 
 using destination::Request;
 using destination::Signer;
@@ -83,8 +61,8 @@ std::string standardwebhooks_verify(const std::string& secret, const Request& r)
        " 'webhook-signature': process.argv[6]};\n"
        "try { new Webhook(process.argv[2]).verify(body, headers); process.stdout.write('ok'); }\n"
        "catch (e) { process.stdout.write(String(e.message)); }",
-       standardwebhooks_dir(), secret, body, header(r, "webhook-id"), header(r, "webhook-timestamp"),
-       header(r, "webhook-signature")});
+       testing::npm_packages({"standardwebhooks@1.1.1"}), secret, body, header(r, "webhook-id"),
+       header(r, "webhook-timestamp"), header(r, "webhook-signature")});
   EXPECT_EQ(node.exit_code, 0) << node.err;
   return node.out;
 }
