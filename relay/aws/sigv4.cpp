@@ -2,6 +2,7 @@
 
 #include "relay/aws/header_text.hpp"
 #include "relay/core/hmac.hpp"
+#include "relay/core/utc_time.hpp"
 
 #include <algorithm>
 #include <cstdio>
@@ -250,17 +251,13 @@ std::string signature(std::string_view secret_access_key, std::string_view date,
 }
 
 std::string format_amz_date(std::chrono::system_clock::time_point t) {
-  using namespace std::chrono;
-  const auto s = floor<seconds>(t);
-  const auto day = floor<days>(s);
-  const year_month_day ymd(day);
-  const hh_mm_ss hms(s - day);
-  char buf[32];
-  std::snprintf(buf, sizeof buf, "%04d%02u%02uT%02d%02d%02dZ", static_cast<int>(ymd.year()),
-                static_cast<unsigned>(ymd.month()), static_cast<unsigned>(ymd.day()),
-                static_cast<int>(hms.hours().count()), static_cast<int>(hms.minutes().count()),
-                static_cast<int>(hms.seconds().count()));
-  return buf;
+  // 2015-08-30T12:36:00.000Z -> 20150830T123600Z
+  const std::string iso = core::format_utc_millis(std::chrono::floor<std::chrono::seconds>(t));
+  std::string out;
+  for (char c : std::string_view(iso).substr(0, 19))
+    if (c != '-' && c != ':') out.push_back(c);
+  out.push_back('Z');
+  return out;
 }
 
 std::optional<std::chrono::system_clock::time_point> parse_amz_date(std::string_view text) {
