@@ -10,15 +10,11 @@ namespace relay::config {
 
 namespace urls = boost::urls;
 
-namespace {
-
-bool valid_host_name(std::string_view name) {
+bool is_host_name(std::string_view name) {
   return !name.empty() && std::all_of(name.begin(), name.end(), [](char c) {
     return std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '.' || c == '_';
   });
 }
-
-}  // namespace
 
 std::string HttpUrl::host_header() const {
   const std::string h = host.find(':') != std::string::npos ? "[" + host + "]" : host;
@@ -57,7 +53,7 @@ std::optional<HttpUrl> parse_http_url(std::string_view text, std::string& error)
       break;
     case urls::host_type::name:
       out.host = url.host();
-      if (valid_host_name(out.host)) break;
+      if (is_host_name(out.host)) break;
       [[fallthrough]];
     default:
       error = "expected an http:// or https:// URL with a host name or IP address";

@@ -20,6 +20,9 @@ struct HttpUrl {
   std::string redacted() const;
 };
 
+// Letters, digits, '-', '.' and '_' only: a name DNS can be asked about.
+bool is_host_name(std::string_view name);
+
 // nullopt for anything but an absolute http(s) URL with a host name or IP address and a
 // port in 1-65535; `error` then says what is wrong without quoting the URL (it may be a
 // secret). User info (user:password@) is refused: it would be logged and sent in clear.

@@ -69,6 +69,53 @@ void read_retry(const json::object& o, const std::string& path, RetryPolicy& ret
   r.reject_unknown();
 }
 
+// `proxy`: none, or a proxy URL (itself or env:NAME / file:PATH: it may carry a password).
+// Problems never quote it.
+void read_proxy(ObjectReader& r, ProxySetting& out) {
+  const std::string ref = r.string("proxy");
+  if (ref.empty()) return;
+  if (ref == "none") {
+    out.source = ProxySetting::Source::none;
+    return;
+  }
+  auto resolved = config::resolve_secret(ref);
+  if (auto* err = std::get_if<config::SecretError>(&resolved)) {
+    r.error("proxy", err->message);
+    return;
+  }
+  std::string error;
+  auto url = config::parse_proxy_url(std::get<std::string>(resolved), error);
+  if (!url) {
+    r.error("proxy", error);
+    return;
+  }
+  out = {ProxySetting::Source::url, std::move(*url)};
+}
+
+void read_tls(const json::object& o, const std::string& path, Transport& out, std::vector<std::string>& errors) {
+  ObjectReader t(o, path, errors);
+  ClientCertificate files{t.string("client_cert", {}, true), t.string("client_key", {}, true)};
+  t.reject_unknown();
+  if (files.cert_file.empty() || files.key_file.empty()) return;
+  if (const auto problem = check_client_certificate(files)) {
+    t.error(problem->key, problem->message);
+    return;
+  }
+  out.client_certificate = std::move(files);
+}
+
+void read_rate_limit(ObjectReader& r, Transport& out) {
+  const bool burst_given = r.value("rate_limit_burst") != nullptr;
+  if (!r.value("rate_limit")) {
+    if (burst_given) r.error("rate_limit_burst", "applies only with rate_limit");
+    return;
+  }
+  const std::size_t errors_before = r.error_count();
+  const RateLimit limit{r.number("rate_limit", 1, 0.001, 1e6),
+                        static_cast<double>(r.integer("rate_limit_burst", 1, 1, 1'000'000))};
+  if (r.error_count() == errors_before) out.rate_limit = limit;
+}
+
 }  // namespace
 
 bool read_url(ObjectReader& r, std::string_view key, bool required, const std::vector<config::DenyRule>& deny,
@@ -97,6 +144,10 @@ void read_transport(ObjectReader& r, Transport& out) {
   out.max_concurrency = static_cast<std::size_t>(r.integer("max_concurrency", 64, 1, 10000));
   if (r.value("ca_file")) out.ca_file = r.string("ca_file");
   if (const auto* retry = r.object("retry")) read_retry(*retry, r.path_of("retry"), out.retry, r.errors());
+  read_proxy(r, out.proxy);
+  if (const auto* tls = r.object("tls")) read_tls(*tls, r.path_of("tls"), out, r.errors());
+  read_rate_limit(r, out);
+  out.paused = r.boolean("paused", false);
 }
 
 }  // namespace relay::destination

@@ -5,6 +5,8 @@
 #include "relay/config/http_url.hpp"
 #include "relay/config/outbound_deny.hpp"
 #include "relay/core/object_reader.hpp"
+#include "relay/destination/client_certificate.hpp"
+#include "relay/destination/proxy_choice.hpp"
 
 #include <chrono>
 #include <optional>
@@ -22,6 +24,13 @@ struct RetryPolicy {
   double jitter = 0.2;  // each delay is drawn within +/- this fraction
 };
 
+// At most `per_second` requests a second (a batch is one request), `burst` of them at once
+// after a pause; one bucket per destination, shared by all threads of the process.
+struct RateLimit {
+  double per_second = 1;
+  double burst = 1;
+};
+
 struct Transport {
   config::HttpUrl url;
   std::string shown_url;  // how the URL may be printed (redacted when it is a secret)
@@ -31,6 +40,10 @@ struct Transport {
   std::optional<std::string> ca_file;
   RetryPolicy retry;
   std::size_t max_answer_bytes = 4096;  // how much of an answer's body classify() sees
+  ProxySetting proxy;
+  std::optional<ClientCertificate> client_certificate;  // tls.client_cert, tls.client_key
+  std::optional<RateLimit> rate_limit;
+  bool paused = false;  // deliveries stay pending until it is unpaused
 };
 
 // Reads `key` as a destination URL: the URL itself, or env:NAME / file:PATH naming it (a
@@ -39,7 +52,9 @@ struct Transport {
 bool read_url(core::ObjectReader& r, std::string_view key, bool required, const std::vector<config::DenyRule>& deny,
               Transport& out);
 
-// Reads the keys every kind shares (connect_timeout, timeout, max_concurrency, ca_file, retry).
+// Reads the keys every kind shares (connect_timeout, timeout, max_concurrency, ca_file, retry,
+// proxy, tls, rate_limit, rate_limit_burst, paused). Client certificate files are read and
+// checked against each other here.
 void read_transport(core::ObjectReader& r, Transport& out);
 
 }  // namespace relay::destination

@@ -56,6 +56,8 @@ awaitable<SendResult> Deliverer::send(const destination::Destination& destinatio
   if (!pool) {
     out.attempt.error = "no destination named " + destination.name();
   } else {
+    // The rate limit first: neither credentials nor a signature must age while it waits its turn.
+    if (pool->endpoint().rate) co_await pool->endpoint().rate->wait_turn();
     std::optional<aws::Credentials> credentials;
     if (const auto& provider = pool->endpoint().credentials) {
       auto got = co_await provider->get();

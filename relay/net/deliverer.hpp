@@ -28,7 +28,7 @@ class Deliverer : public std::enable_shared_from_this<Deliverer> {
   asio::io_context& io() { return io_; }
 
   // One request carrying `items` (1 to the destination's batching().max_items, each accepted
-  // by measure(), all to `destination`), signed now. `items` and what they view must
+  // by measure(), all to `destination`), signed once the destination's rate limit lets it go. `items` and what they view must
   // outlive the call.
   awaitable<SendResult> send(const destination::Destination& destination, std::span<const destination::Item> items);
 

@@ -44,6 +44,11 @@ SchedulerOptions scheduler_options(const config::Config& config) {
     longest = std::max(longest, t.connect_timeout + t.timeout + d->batching().flush_after);
   }
   o.max_in_flight = std::clamp<std::size_t>(concurrency, 1, 4096);
+  // Every delivery in flight may be queued at one destination's rate limit before it goes.
+  for (const auto& d : config.pipeline->destinations().all())
+    if (const auto& rate = d->transport().rate_limit)
+      longest = std::max(longest, d->transport().connect_timeout + d->transport().timeout +
+                                      milliseconds(static_cast<std::int64_t>(1000.0 * o.max_in_flight / rate->per_second)));
   // Twice the longest attempt: an attempt may first wait for a free connection.
   o.lease = 2 * longest + std::chrono::seconds(5);
   o.retention = config.store.retention;

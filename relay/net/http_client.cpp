@@ -3,9 +3,11 @@
 #include <openssl/ssl.h>
 
 #include <algorithm>
+#include <cstdlib>
 #include <stdexcept>
 
 #include "relay/net/finish_by.hpp"
+#include "relay/net/proxy_tunnel.hpp"
 #include "relay/net/retry.hpp"
 
 namespace relay::net {
@@ -23,10 +25,15 @@ OutgoingRequest make_request(const Endpoint& endpoint, const destination::Reques
     out.method_string(request.method);
   else
     out.method(verb);
-  out.target(endpoint.transport().url.target);
+  // Through a proxy, http requests name the whole URL (absolute form); https ones are tunnelled.
+  const config::HttpUrl& url = endpoint.transport().url;
+  const bool forwarded = endpoint.proxy && !url.tls;
+  out.target(forwarded ? "http://" + url.host_header() + url.target : url.target);
   out.version(11);
-  out.set(http::field::host, endpoint.transport().url.host_header());
+  out.set(http::field::host, url.host_header());
   out.set(http::field::user_agent, "relay/0.1");
+  if (forwarded && !endpoint.proxy->authorization.empty())
+    out.set(http::field::proxy_authorization, endpoint.proxy->authorization);
   for (const auto& h : request.headers) out.set(h.name, h.value);
   out.body() = {request.body.data(), request.body.size()};
   out.keep_alive(true);
@@ -125,28 +132,40 @@ awaitable<Resolved> resolve(std::shared_ptr<resolver_t> resolver, std::string ho
   co_return co_await resolver->async_resolve(host, port);
 }
 
-// The addresses of `url`'s host that outbound.deny lets through, resolved by `deadline`;
+// Where a connection goes: the destination, or its proxy.
+struct Dialled {
+  std::string host, port;
+  std::string what;  // for errors: "h" or "proxy h"
+};
+
+Dialled dialled(const Endpoint& endpoint) {
+  if (endpoint.proxy) return {endpoint.proxy->host, endpoint.proxy->port, "proxy " + endpoint.proxy->host};
+  const config::HttpUrl& url = endpoint.transport().url;
+  return {url.host, url.port, url.host};
+}
+
+// The addresses of `to`'s host that outbound.deny lets through, resolved by `deadline`;
 // empty with `error` set when there are none.
 awaitable<std::vector<tcp::endpoint>> allowed_endpoints(asio::io_context& io, const Endpoint& endpoint,
-                                                        Clock::time_point deadline, std::string& error) {
-  const config::HttpUrl& url = endpoint.transport().url;
+                                                        const Dialled& to, Clock::time_point deadline,
+                                                        std::string& error) {
   auto resolver = std::make_shared<resolver_t>(io);
-  const auto resolved = co_await finish_by(io, deadline, resolve(resolver, url.host, url.port));
+  const auto resolved = co_await finish_by(io, deadline, resolve(resolver, to.host, to.port));
   std::vector<tcp::endpoint> allowed;
   if (!resolved) {
     resolver->cancel();
-    error = "resolving " + url.host + ": no answer within connect_timeout";
+    error = "resolving " + to.what + ": no answer within connect_timeout";
     co_return allowed;
   }
   const auto& [ec, results] = *resolved;
   if (ec) {
-    error = "resolving " + url.host + ": " + ec.message();
+    error = "resolving " + to.what + ": " + ec.message();
     co_return allowed;
   }
   for (const auto& entry : results) {
     const auto address = entry.endpoint().address();
     if (const config::DenyRule* rule = config::refused_by(endpoint.deny, ip_of(address))) {
-      if (error.empty()) error = config::refusal(address.to_string(), *rule);
+      if (error.empty()) error = (endpoint.proxy ? "proxy: " : "") + config::refusal(address.to_string(), *rule);
     } else {
       allowed.push_back(entry.endpoint());
     }
@@ -178,7 +197,8 @@ struct ConnectionPool::Connection {
   }
 };
 
-std::shared_ptr<ssl::context> client_tls_context(const std::optional<std::string>& ca_file) {
+std::shared_ptr<ssl::context> client_tls_context(const std::optional<std::string>& ca_file,
+                                                 const std::optional<destination::ClientCertificate>& client) {
   auto ctx = std::make_shared<ssl::context>(ssl::context::tls_client);
   ctx->set_options(ssl::context::default_workarounds | ssl::context::no_sslv2 | ssl::context::no_sslv3 |
                    ssl::context::no_tlsv1 | ssl::context::no_tlsv1_1);
@@ -190,16 +210,47 @@ std::shared_ptr<ssl::context> client_tls_context(const std::optional<std::string
     ctx->load_verify_file(*ca_file, ec);
     if (ec) throw std::runtime_error("cannot load CA file " + *ca_file + ": " + ec.message());
   }
+  if (client) {
+    // No passphrase: an encrypted key fails to load rather than prompting on a terminal.
+    ctx->set_password_callback([](std::size_t, ssl::context::password_purpose) { return std::string(); });
+    ctx->use_certificate_chain_file(client->cert_file, ec);
+    if (ec) throw std::runtime_error("cannot load client certificate " + client->cert_file + ": " + ec.message());
+    ctx->use_private_key_file(client->key_file, ssl::context::pem, ec);
+    if (ec) throw std::runtime_error("cannot load client key " + client->key_file + ": " + ec.message());
+    if (SSL_CTX_check_private_key(ctx->native_handle()) != 1)
+      throw std::runtime_error("client key " + client->key_file + " is not the key of " + client->cert_file);
+  }
   return ctx;
+}
+
+std::optional<config::ProxyUrl> proxy_from_environment(const config::HttpUrl& url,
+                                                      const destination::ProxySetting& setting) {
+  const auto env = destination::proxy_environment([](const std::string& name) -> std::optional<std::string> {
+    const char* value = std::getenv(name.c_str());
+    return value ? std::optional<std::string>(value) : std::nullopt;
+  });
+  auto choice = destination::choose_proxy(url, setting, env);
+  if (!choice.error.empty()) throw std::runtime_error(choice.error);
+  return std::move(choice.proxy);
 }
 
 std::vector<Endpoint> endpoints_from(const config::Config& config) {
   std::vector<Endpoint> out;
   for (const auto& d : config.pipeline->destinations().all()) {
     const auto& transport = d->transport();
+    std::optional<config::ProxyUrl> proxy;
+    try {
+      proxy = proxy_from_environment(transport.url, transport.proxy);
+    } catch (const std::runtime_error& e) {
+      throw std::runtime_error("destination " + d->name() + ": proxy: " + e.what());
+    }
+    auto tls = transport.url.tls ? client_tls_context(transport.ca_file, transport.client_certificate) : nullptr;
+    auto rate = transport.rate_limit
+                    ? std::make_shared<RateLimiter>(transport.rate_limit->per_second, transport.rate_limit->burst)
+                    : nullptr;
     const auto* aws = d->aws_credentials();
-    out.push_back({d.get(), config.outbound.deny, transport.url.tls ? client_tls_context(transport.ca_file) : nullptr,
-                   aws ? std::make_shared<CredentialProvider>(*aws) : nullptr});
+    out.push_back({d.get(), config.outbound.deny, std::move(tls), aws ? std::make_shared<CredentialProvider>(*aws) : nullptr,
+                   std::move(proxy), std::move(rate)});
   }
   return out;
 }
@@ -213,18 +264,24 @@ awaitable<std::unique_ptr<ConnectionPool::Connection>> ConnectionPool::connect(C
                                                                                std::string& error) {
   const config::HttpUrl& url = pool.endpoint_.transport().url;
   const auto deadline = Clock::now() + pool.endpoint_.transport().connect_timeout;
-  const std::vector<tcp::endpoint> endpoints = co_await allowed_endpoints(pool.io_, pool.endpoint_, deadline, error);
+  const Dialled to = dialled(pool.endpoint_);
+  const std::vector<tcp::endpoint> endpoints =
+      co_await allowed_endpoints(pool.io_, pool.endpoint_, to, deadline, error);
   if (endpoints.empty()) co_return nullptr;
   auto c = std::make_unique<Connection>();
   tcp_stream stream(pool.io_);
   stream.expires_at(deadline);
   auto [cec, ep] = co_await stream.async_connect(endpoints);
   if (cec) {
-    error = "connecting to " + url.host + ":" + url.port + ": " + cec.message();
+    error = "connecting to " + to.what + ":" + to.port + ": " + cec.message();
     co_return nullptr;
   }
   beast::error_code ignored;
   stream.socket().set_option(tcp::no_delay(true), ignored);
+  if (pool.endpoint_.proxy && url.tls) {
+    error = co_await open_tunnel(stream, *pool.endpoint_.proxy, url, deadline);
+    if (!error.empty()) co_return nullptr;
+  }
   if (!url.tls) {
     c->plain.emplace(std::move(stream));
     co_return c;

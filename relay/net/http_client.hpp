@@ -10,10 +10,13 @@
 #include <vector>
 
 #include "relay/config/config.hpp"
+#include "relay/config/proxy_url.hpp"
 #include "relay/destination/destination.hpp"
+#include "relay/destination/proxy_choice.hpp"
 #include "relay/net/asio.hpp"
 #include "relay/net/async_semaphore.hpp"
 #include "relay/net/aws_credentials.hpp"
+#include "relay/net/rate_limiter.hpp"
 
 namespace relay::net {
 
@@ -23,16 +26,28 @@ struct Endpoint {
   std::vector<config::DenyRule> deny;            // outbound.deny
   std::shared_ptr<ssl::context> tls;             // set for https
   std::shared_ptr<CredentialProvider> credentials;  // set for kinds that sign with AWS credentials
+  // The proxy requests go through (CONNECT for https, forwarding for http), chosen at start;
+  // outbound.deny then judges the proxy's addresses, the destination's name being the proxy's
+  // to resolve.
+  std::optional<config::ProxyUrl> proxy;
+  std::shared_ptr<RateLimiter> rate;  // null: no rate limit; else shared by every thread
 
   const std::string& name() const { return destination->name(); }
   const destination::Transport& transport() const { return destination->transport(); }
 };
 
-// A TLS client context: TLS 1.2+, verify_peer, the system CA store and `ca_file` when given.
-// Throws std::runtime_error naming the file it cannot load.
-std::shared_ptr<ssl::context> client_tls_context(const std::optional<std::string>& ca_file);
+// A TLS client context: TLS 1.2+, verify_peer, the system CA store and `ca_file` when given,
+// presenting `client` when given (mTLS). Throws std::runtime_error naming a file it cannot load.
+std::shared_ptr<ssl::context> client_tls_context(const std::optional<std::string>& ca_file,
+                                                 const std::optional<destination::ClientCertificate>& client = {});
 
-// Every destination of `config`, in order; throws std::runtime_error for a CA file it cannot load.
+// The proxy for `url` as `setting` and the process environment choose it; throws
+// std::runtime_error when the environment variable that applies is not a proxy URL.
+std::optional<config::ProxyUrl> proxy_from_environment(const config::HttpUrl& url,
+                                                      const destination::ProxySetting& setting);
+
+// Every destination of `config`, in order; throws std::runtime_error for a CA or client
+// certificate file it cannot load, or a proxy variable that is not a proxy URL.
 std::vector<Endpoint> endpoints_from(const config::Config& config);
 
 struct AttemptResult {
@@ -51,7 +66,8 @@ class ConnectionPool {
 
   // Sends `request`'s bytes as they are (its destination signed them) and reads the answer,
   // skipping interim 1xx answers (101 fails the attempt). Waits for a free unit first; the
-  // total timeout counts from when it has one; resolving and connecting share connect_timeout.
+  // total timeout counts from when it has one; resolving, connecting, a proxy's CONNECT and
+  // the TLS handshake share connect_timeout. The rate limit is the caller's (Deliverer).
   // A connection goes back to the pool only after a clean exchange with nothing left unread.
   static awaitable<AttemptResult> send(std::shared_ptr<ConnectionPool> pool, const destination::Request& request);
 

@@ -122,8 +122,9 @@ class Outbox {
                                            std::chrono::milliseconds dedupe_window) = 0;
 
   // Leases up to `limit` due deliveries: pending ones due by `now`, and in-flight ones whose
-  // lease ran out.
-  virtual std::vector<Claimed> claim(TimePoint now, std::size_t limit, std::chrono::milliseconds lease) = 0;
+  // lease ran out; none for the destinations in `skip` (paused ones), which stay as they are.
+  virtual std::vector<Claimed> claim(TimePoint now, std::size_t limit, std::chrono::milliseconds lease,
+                                     std::span<const std::string> skip = {}) = 0;
 
   // For a store with one owner only (the embedded SQLite file, whose owner holds its
   // OwnerLock), called by that owner when it opens the store, before claiming: every lease
@@ -157,8 +158,8 @@ class Outbox {
   // Folds a write-ahead log (where the backend keeps one) back into the store and trims it,
   // without waiting for readers; false when they kept it from finishing.
   virtual bool checkpoint() = 0;
-  // The time the next delivery falls due, if any is waiting.
-  virtual std::optional<TimePoint> next_due() = 0;
+  // The time the next delivery falls due, if any is waiting, leaving out the destinations in `skip`.
+  virtual std::optional<TimePoint> next_due(std::span<const std::string> skip = {}) = 0;
 };
 
 }  // namespace relay::store

@@ -3,6 +3,9 @@
 #include "relay/store/owner_lock.hpp"
 #include "relay/store/sqlite_db.hpp"
 
+#include <boost/json/array.hpp>
+#include <boost/json/serialize.hpp>
+
 #include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -64,6 +67,14 @@ std::int64_t ms(TimePoint t) {
 }
 
 TimePoint time_at(std::int64_t ms_since_epoch) { return TimePoint(milliseconds(ms_since_epoch)); }
+
+// Destination names as one JSON array, bound to "destination NOT IN (SELECT value FROM
+// json_each(?))" so a statement stays the same whatever the list.
+std::string json_list(std::span<const std::string> names) {
+  boost::json::array list;
+  for (const auto& n : names) list.emplace_back(n);
+  return boost::json::serialize(list);
+}
 
 // The WHERE clause and bindings a Filter stands for, in placeholder order.
 struct FilterSql {
@@ -146,15 +157,18 @@ class SqliteOutbox final : public Outbox {
     return results;
   }
 
-  std::vector<Claimed> claim(TimePoint now, std::size_t limit, milliseconds lease) override {
+  std::vector<Claimed> claim(TimePoint now, std::size_t limit, milliseconds lease,
+                             std::span<const std::string> skip) override {
     auto& claim = cached(claim_,
                          "UPDATE deliveries SET state = 'in_flight', attempts = attempts + 1, next_attempt_at = ?,"
                          " updated_at = ? WHERE id IN (SELECT id FROM deliveries WHERE state IN ('pending', 'in_flight')"
-                         " AND next_attempt_at <= ? ORDER BY next_attempt_at LIMIT ?)"
+                         " AND next_attempt_at <= ? AND destination NOT IN (SELECT value FROM json_each(?))"
+                         " ORDER BY next_attempt_at LIMIT ?)"
                          " RETURNING id, attempts, event_id, route, destination, content_type, body");
     std::vector<Claimed> out;
     Transaction tx(db_);
-    claim.bind(1, ms(now + lease)).bind(2, ms(now)).bind(3, ms(now)).bind(4, static_cast<std::int64_t>(limit));
+    claim.bind(1, ms(now + lease)).bind(2, ms(now)).bind(3, ms(now)).bind(4, json_list(skip));
+    claim.bind(5, static_cast<std::int64_t>(limit));
     while (claim.step())
       out.push_back({claim.integer(0), static_cast<int>(claim.integer(1)), claim.text(2), claim.text(3), claim.text(4),
                      claim.text(5), claim.text(6)});
@@ -287,8 +301,11 @@ class SqliteOutbox final : public Outbox {
 
   bool checkpoint() override { return db_.checkpoint_without_waiting(); }
 
-  std::optional<TimePoint> next_due() override {
-    auto s = db_.prepare("SELECT min(next_attempt_at) FROM deliveries WHERE state IN ('pending', 'in_flight')");
+  std::optional<TimePoint> next_due(std::span<const std::string> skip) override {
+    auto s = db_.prepare(
+        "SELECT min(next_attempt_at) FROM deliveries WHERE state IN ('pending', 'in_flight')"
+        " AND destination NOT IN (SELECT value FROM json_each(?))");
+    s.bind(1, json_list(skip));
     if (s.step() && !s.is_null(0)) return time_at(s.integer(0));
     return std::nullopt;
   }

@@ -9,6 +9,7 @@
 #include "tests/net/http_test_client.hpp"
 #include "tests/net/raw_receiver.hpp"
 #include "tests/net/relay_fixture.hpp"
+#include "tests/support/certificates.hpp"
 
 namespace relay::testing {
 namespace {
@@ -89,16 +90,6 @@ TEST(Delivery, ADestinationResolvingToADeniedAddressIsRefusedAndGetsNothing) {
   EXPECT_THAT(*refused, ::testing::ContainsRegex("destination address (127\\.0\\.0\\.1|::1) refused"));
   EXPECT_TRUE(serve.process->wait_stderr("now a dead letter", 10s));
   EXPECT_FALSE(sink.process->stdout_line(300ms));
-}
-
-// A self-signed certificate for `host` (also its own CA) in `dir`: {cert, key}.
-std::pair<std::string, std::string> make_certificate(const TempDir& dir, const std::string& name,
-                                                     const std::string& host) {
-  const std::string cert = dir.path() + "/" + name + ".crt", key = dir.path() + "/" + name + ".key";
-  const auto r = run_process({"openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1", "-subj",
-                              "/CN=" + host, "-addext", "subjectAltName=DNS:" + host, "-keyout", key, "-out", cert});
-  if (r.exit_code != 0) throw std::runtime_error("openssl: " + r.err);
-  return {cert, key};
 }
 
 TEST(Delivery, TlsOnBothSidesWithVerifiedHostNames) {

@@ -75,6 +75,11 @@ std::size_t RawReceiver::connections() const {
   return connections_;
 }
 
+std::string RawReceiver::head(std::size_t n) const {
+  std::lock_guard lock(mutex_);
+  return n < heads_.size() ? heads_[n] : std::string();
+}
+
 bool RawReceiver::wait_requests(std::size_t n, std::chrono::milliseconds timeout) const {
   std::unique_lock lock(mutex_);
   return changed_.wait_for(lock, timeout, [&] { return requests_ >= n; });
@@ -111,11 +116,13 @@ void RawReceiver::serve() {
       while (!close) {
         const std::size_t length = request_length(peer.received);
         if (length == 0) break;
+        const std::string head = peer.received.substr(0, peer.received.find("\r\n\r\n"));
         peer.received.erase(0, length);
         std::size_t index;
         {
           std::lock_guard lock(mutex_);
           index = requests_++;
+          heads_.push_back(head);
         }
         changed_.notify_all();
         const Reply reply = reply_(index);

@@ -9,6 +9,7 @@
 #include <mutex>
 #include <string>
 #include <thread>
+#include <vector>
 
 namespace relay::testing {
 
@@ -25,6 +26,8 @@ class RawReceiver {
   std::string url() const { return "http://127.0.0.1:" + std::to_string(port_); }
   std::string url_named(const std::string& host) const { return "http://" + host + ":" + std::to_string(port_); }
   std::size_t requests() const;
+  // The n-th request's head (request line and headers), as received.
+  std::string head(std::size_t n) const;
   std::size_t connections() const;
   // True once `n` requests came, false when they do not come within `timeout`.
   bool wait_requests(std::size_t n, std::chrono::milliseconds timeout) const;
@@ -38,6 +41,7 @@ class RawReceiver {
   mutable std::mutex mutex_;
   mutable std::condition_variable changed_;
   std::size_t requests_ = 0;
+  std::vector<std::string> heads_;
   std::size_t connections_ = 0;
   bool stopping_ = false;
   std::thread thread_;

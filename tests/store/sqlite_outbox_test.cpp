@@ -112,6 +112,37 @@ TEST_F(SqliteOutboxTest, RetriesWaitUntilTheirTime) {
   EXPECT_EQ(again[0].attempt, 2);
 }
 
+// A paused destination's deliveries stay pending, untouched, and do not make the next due time.
+TEST_F(SqliteOutboxTest, SkippedDestinationsAreNeitherClaimedNorDue) {
+  accept({event("e1", {"paused", "live"}), event("e2", {"paused"})});
+  const std::vector<std::string> paused = {"paused"};
+  auto claimed = box->claim(t0, 10, 30s, paused);
+  ASSERT_EQ(claimed.size(), 1u);
+  EXPECT_EQ(claimed[0].destination, "live");
+  EXPECT_TRUE(box->finish(claimed[0], answered(t0, 200), Verdict::delivered, {}));
+  EXPECT_FALSE(box->next_due(paused)) << "only paused deliveries wait";
+  EXPECT_EQ(box->next_due().value(), t0);
+
+  Filter held;
+  held.destination = "paused";
+  for (const auto& row : box->deliveries(held)) {
+    EXPECT_EQ(row.state, State::pending);
+    EXPECT_EQ(row.attempts, 0);
+  }
+  EXPECT_TRUE(box->claim(t0 + 1h, 10, 30s, paused).empty());
+  EXPECT_EQ(box->claim(t0 + 1h, 10, 30s).size(), 2u) << "unpaused, they go";
+}
+
+TEST_F(SqliteOutboxTest, NamesToSkipAreMatchedExactly) {
+  accept({event("e1", {"a\"b", "a", "A"})});
+  const std::vector<std::string> skip = {"a\"b", "x"};
+  auto claimed = box->claim(t0, 10, 30s, skip);
+  std::vector<std::string> names;
+  for (const auto& c : claimed) names.push_back(c.destination);
+  std::sort(names.begin(), names.end());
+  EXPECT_EQ(names, (std::vector<std::string>{"A", "a"}));
+}
+
 TEST_F(SqliteOutboxTest, APostponedAttemptWaitsAndDoesNotCount) {
   accept({event("e1")});
   auto c = box->claim(t0, 10, 30s).at(0);

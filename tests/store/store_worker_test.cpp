@@ -101,7 +101,9 @@ class BrokenOutbox final : public Outbox {
  public:
   [[noreturn]] static void fail() { throw std::runtime_error("disk on fire"); }
   std::vector<AcceptResult> accept(std::span<const NewEvent>, TimePoint, std::chrono::milliseconds) override { fail(); }
-  std::vector<Claimed> claim(TimePoint, std::size_t, std::chrono::milliseconds) override { fail(); }
+  std::vector<Claimed> claim(TimePoint, std::size_t, std::chrono::milliseconds, std::span<const std::string>) override {
+    fail();
+  }
   std::size_t recover_own_leases(TimePoint) override { fail(); }
   std::vector<bool> finish_all(std::span<const Finish>) override { fail(); }
   std::vector<DeliveryRow> deliveries(const Filter&) override { fail(); }
@@ -112,7 +114,7 @@ class BrokenOutbox final : public Outbox {
   std::size_t purge_dead(const Filter&) override { fail(); }
   Backlog backlog() override { fail(); }
   bool checkpoint() override { fail(); }
-  std::optional<TimePoint> next_due() override { fail(); }
+  std::optional<TimePoint> next_due(std::span<const std::string>) override { fail(); }
 };
 
 TEST(StoreWorker, AnyExceptionIsAStoreFaultAndTheWorkerGoesOn) {
