@@ -210,6 +210,11 @@ std::optional<Config> parse_config(std::string_view text, std::vector<std::strin
       for (std::size_t i = 0; i < routes->get_array().size(); ++i) read_route(i, routes->get_array()[i], cfg, errors);
   }
   r.reject_unknown();
+  if (cfg.delivery.mode == DeliveryMode::sync)
+    for (const auto& d : destinations->all())
+      if (d->transport().paused)
+        errors.push_back("destinations." + d->name() +
+                         ".paused: a paused destination keeps its deliveries pending, which needs delivery.mode: queued");
   if (errors.size() != before) return std::nullopt;
   if (!build_pipeline(cfg, std::move(destinations), errors)) return std::nullopt;
   return cfg;

@@ -53,6 +53,8 @@ SchedulerOptions scheduler_options(const config::Config& config) {
   o.lease = 2 * longest + std::chrono::seconds(5);
   o.retention = config.store.retention;
   o.dedupe_window = config.delivery.dedupe_window;
+  for (const auto& d : config.pipeline->destinations().all())
+    if (d->transport().paused) o.paused.push_back(d->name());
   return o;
 }
 
@@ -104,9 +106,9 @@ awaitable<void> DeliveryScheduler::run(std::shared_ptr<DeliveryScheduler> self) 
     std::optional<store::TimePoint> next_due;
     bool more_due = false;
     if (room > 0) {
-      auto claiming = on_store(self->store_, [room, lease = o.lease](store::Outbox& outbox) {
-        ClaimBatch b{outbox.claim(SystemClock::now(), room, lease), std::nullopt};
-        if (b.claimed.size() < room) b.next_due = outbox.next_due();
+      auto claiming = on_store(self->store_, [room, &o](store::Outbox& outbox) {
+        ClaimBatch b{outbox.claim(SystemClock::now(), room, o.lease, o.paused), std::nullopt};
+        if (b.claimed.size() < room) b.next_due = outbox.next_due(o.paused);
         return b;
       });
       auto reply = co_await std::move(claiming);

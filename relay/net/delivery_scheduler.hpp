@@ -30,10 +30,11 @@ struct SchedulerOptions {
   std::chrono::milliseconds prune_every{3600000};
   std::chrono::milliseconds retention{std::chrono::hours(24 * 7)};
   std::chrono::milliseconds dedupe_window{std::chrono::hours(24)};
+  std::vector<std::string> paused;  // destinations whose deliveries stay pending
 };
 
 // From the config: in flight up to the destinations' concurrency, a lease twice the
-// longest attempt, retention and dedupe window.
+// longest attempt, retention and dedupe window, the paused destinations.
 SchedulerOptions scheduler_options(const config::Config& config);
 
 class DeliveryScheduler : public std::enable_shared_from_this<DeliveryScheduler> {

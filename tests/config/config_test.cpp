@@ -345,6 +345,18 @@ routes:
   unsetenv("RELAY_EMPTY_SECRET");
 }
 
+TEST(Config, APausedDestinationNeedsQueuedDelivery) {
+  EXPECT_THAT(errors_of(R"(
+delivery: {mode: sync}
+destinations:
+  hook: {url: "https://h.example/", secret: s, paused: true}
+routes:
+  - {name: ecs, handler: ecs_task, destinations: [hook]}
+)"),
+              ElementsAre("destinations.hook.paused: a paused destination keeps its deliveries pending, which needs "
+                          "delivery.mode: queued"));
+}
+
 TEST(Config, ReadsTheDurableDeliveryKeys) {
   setenv("RELAY_TEST_ADMIN", "adm1n", 1);
   std::vector<std::string> errors;

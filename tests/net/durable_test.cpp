@@ -265,6 +265,27 @@ TEST(Durable, APermanentFailureIsADeadLetterUntilReplayed) {
   EXPECT_EQ(log[2].at("status"), 200);
 }
 
+TEST(Durable, APausedDestinationKeepsItsDeliveriesPendingUntilResumed) {
+  TempDir dir;
+  auto sink = start_sink();
+  ServeConfig config(sink.url);
+  config.destination = "    paused: true\n";
+  {
+    auto paused = start_serve(dir, config);
+    HttpTestClient client(paused.url);
+    for (int i = 1; i <= 3; ++i) ASSERT_EQ(client.post("/events", ecs_event(i)).status, 202u);
+    const auto pending = relay_json_lines({"deliveries", "--status", "pending"}, outbox_path(dir), 3);
+    ASSERT_EQ(pending.size(), 3u);
+    for (const auto& d : pending) EXPECT_EQ(d.at("attempts"), 0);
+    EXPECT_FALSE(sink.process->stdout_line(500ms)) << "a paused destination was sent to";
+    paused.process->signal(SIGTERM);
+    ASSERT_TRUE(paused.process->wait(10s));
+  }
+  config.destination.clear();
+  auto resumed = start_serve(dir, config);
+  EXPECT_EQ(sink_lines(*sink.process, 3, 10s).size(), 3u);
+}
+
 TEST(Durable, TheSameEventIdTwiceIsDeliveredOnce) {
   TempDir dir;
   auto sink = start_sink();
