@@ -24,9 +24,17 @@ using Clock = std::chrono::steady_clock;
 
 std::string task(int n) { return "task/example-cluster/t" + std::to_string(n); }
 
+std::vector<std::string> static_keys_env() {
+  return {std::string("AWS_ACCESS_KEY_ID=") + kTestAccessKeyId,
+          std::string("AWS_SECRET_ACCESS_KEY=") + kTestSecretAccessKey, "AWS_SESSION_TOKEN=", "AWS_PROFILE=",
+          "AWS_EC2_METADATA_DISABLED=true"};
+}
+
 // A relay whose route "ecs" sends ECS task events to the eventbridge destination "bus" at
-// `server`, with `batch` settings; static credentials come from the environment.
-Listening start_bus_relay(const TempDir& dir, const TestEventBridge& server, const std::string& batch) {
+// `server`, with `batch` settings and `credentials` (a YAML mapping; none: the chain, here
+// static keys from the environment `env`).
+Listening start_bus_relay(const TempDir& dir, const TestEventBridge& server, const std::string& batch,
+                          const std::string& credentials = {}, const std::vector<std::string>& env = static_keys_env()) {
   const std::string config = "listen: 127.0.0.1:0\n"
                              "threads: 2\n"
                              "ingress: {auth: {type: none}}\n"
@@ -41,15 +49,13 @@ Listening start_bus_relay(const TempDir& dir, const TestEventBridge& server, con
                              "    source: relay.incidents\n"
                              "    detail_type: Incident\n"
                              "    batch: " + batch + "\n"
-                             "    retry: {schedule: [50ms, 50ms, 50ms], jitter: 0}\n"
+                             "    retry: {schedule: [50ms, 50ms, 50ms], jitter: 0}\n" +
+                             (credentials.empty() ? "" : "    credentials: " + credentials + "\n") +
                              "routes:\n"
                              "  - name: ecs\n"
                              "    handler: ecs_task\n"
                              "    destinations: [bus]\n";
-  return start_relay({"serve", "--config", dir.write("relay.yaml", config)},
-                     {std::string("AWS_ACCESS_KEY_ID=") + kTestAccessKeyId,
-                      std::string("AWS_SECRET_ACCESS_KEY=") + kTestSecretAccessKey, "AWS_SESSION_TOKEN=",
-                      "AWS_PROFILE=", "AWS_EC2_METADATA_DISABLED=true"});
+  return start_relay({"serve", "--config", dir.write("relay.yaml", config)}, env);
 }
 
 // `n` ECS events from `first` on, in one request (the ingress takes a JSON array).
@@ -160,6 +166,30 @@ TEST(EventBridgeE2E, AWholeCallFailureRetriesEveryEntryWithTheSameKeys) {
   }
   EXPECT_EQ(first_keys.size(), 3u);
   EXPECT_EQ(retried_keys, first_keys);
+}
+
+TEST(EventBridgeE2E, WithoutCredentialsDeliveriesWaitAndGoOnceThereAreSome) {
+  TempDir dir;
+  TestEventBridge server;
+  const std::string credentials_file = dir.path() + "/aws-credentials";  // not written yet
+  auto relay = start_bus_relay(dir, server, "{max_entries: 10, flush_after: 100ms}", "{profile: relay}",
+                               {"AWS_SHARED_CREDENTIALS_FILE=" + credentials_file,
+                                "AWS_CONFIG_FILE=" + dir.path() + "/aws-config", "AWS_ACCESS_KEY_ID=",
+                                "AWS_SECRET_ACCESS_KEY=", "AWS_EC2_METADATA_DISABLED=true"});
+  EXPECT_THAT(relay.process->stderr_text(200ms), HasSubstr("destination bus: no AWS credentials now")) << "said at start";
+  HttpTestClient client(relay.url);
+  ASSERT_EQ(client.post("/events", events(0, 2)).status, 202u);
+  ASSERT_TRUE(relay.process->wait_stderr("delivery postponed, not attempted", 10s));
+
+  dir.write("aws-credentials", std::string("[relay]\naws_access_key_id = ") + kTestAccessKeyId +
+                                   "\naws_secret_access_key = " + kTestSecretAccessKey + "\n");
+  const auto calls = server.calls_until(2, 10s);
+  std::size_t entries = 0;
+  for (const auto& call : calls) {
+    EXPECT_EQ(call.verdict, "ok");
+    entries += call.entries().size();
+  }
+  EXPECT_EQ(entries, 2u) << "postponed, never dead: each delivered once credentials came";
 }
 
 }  // namespace
