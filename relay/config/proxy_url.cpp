@@ -1,11 +1,11 @@
 #include "relay/config/proxy_url.hpp"
 
 #include "relay/config/http_url.hpp"
+#include "relay/config/url_authority.hpp"
 #include "relay/core/base64.hpp"
 
 #include <boost/url/parse.hpp>
 
-#include <charconv>
 
 namespace relay::config {
 
@@ -43,34 +43,19 @@ std::optional<ProxyUrl> parse_proxy_url(std::string_view text, std::string& erro
     return std::nullopt;
   }
   ProxyUrl out;
-  switch (url.host_type()) {
-    case urls::host_type::ipv4:
-      out.host = url.host_ipv4_address().to_string();
-      out.host_is_ip = true;
-      break;
-    case urls::host_type::ipv6:
-      out.host = url.host_ipv6_address().to_string();
-      out.host_is_ip = true;
-      break;
-    case urls::host_type::name:
-      out.host = url.host();
-      if (is_host_name(out.host)) break;
-      [[fallthrough]];
-    default:
-      error = std::string(kExpected);
-      return std::nullopt;
+  auto host = url_host(url);
+  if (!host) {
+    error = std::string(kExpected);
+    return std::nullopt;
   }
-  out.port = "1080";
-  if (url.has_port() && !url.port().empty()) {
-    const std::string_view port = url.port();
-    unsigned value = 0;
-    const auto [end, ec] = std::from_chars(port.data(), port.data() + port.size(), value);
-    if (ec != std::errc{} || end != port.data() + port.size() || value == 0 || value > 65535) {
-      error = "expected a proxy port between 1 and 65535";
-      return std::nullopt;
-    }
-    out.port = std::to_string(value);
+  out.host = std::move(host->host);
+  out.host_is_ip = host->is_ip;
+  auto port = url_port(url, "1080");  // curl's default for a proxy
+  if (!port) {
+    error = "expected a proxy port between 1 and 65535";
+    return std::nullopt;
   }
+  out.port = std::move(*port);
   if (url.has_userinfo()) out.authorization = "Basic " + core::base64_encode(url.user() + ":" + url.password());
   return out;
 }
