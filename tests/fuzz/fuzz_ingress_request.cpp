@@ -123,8 +123,8 @@ void answer(Relay& relay, HttpRequest& request) {
   }
   RELAY_FUZZ_CHECK(deliveries == events.deliveries.size());
   for (const auto& d : events.deliveries) {
-    RELAY_FUZZ_CHECK(!d.request.url.empty());
-    if (d.content_type == "application/json") RELAY_FUZZ_CHECK(is_json(d.request.body));
+    RELAY_FUZZ_CHECK(!d.destination.empty());
+    if (d.content_type == "application/json") RELAY_FUZZ_CHECK(is_json(d.body));
   }
   RELAY_FUZZ_CHECK(is_json(accepted_answer(events.event_ids()).body));
 }
