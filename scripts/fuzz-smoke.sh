@@ -17,6 +17,7 @@ targets=(
   config_load:8192
   ingress_request:16384
   signature_verify:1024
+  sigv4_verify:4096
 )
 
 work="$(mktemp -d "${TMPDIR:-/tmp}/relay-fuzz.XXXXXX")"
