@@ -49,9 +49,12 @@ extern "C" int LLVMFuzzerTestOneInput(const unsigned char* data, std::size_t siz
   // resolve differently, or spell a number Boost.JSON reads a unit in the last place off.
   // Boost writes a double beyond range as Infinity, and reads 0e400 as NaN and writes it so:
   // neither is JSON, so there is no text to compare.
+  const auto beyond_double = [](const std::string& text) {
+    return text.find("Infinity") != std::string::npos || text.find("NaN") != std::string::npos;
+  };
   const std::string canonical = json::serialize(event);
   std::vector<std::uint32_t> from_canonical_text;
-  if (canonical.find("Infinity") == std::string::npos && canonical.find("NaN") == std::string::npos) {
+  if (!beyond_double(canonical)) {
     RELAY_FUZZ_CHECK(matcher.match_json(canonical, from_canonical_text));
     RELAY_FUZZ_CHECK(from_value == from_canonical_text);
   }
@@ -61,6 +64,9 @@ extern "C" int LLVMFuzzerTestOneInput(const unsigned char* data, std::size_t siz
   // reads (an exponent past its range on a zero): those it cannot judge.
   const json::value pattern = json::parse(pattern_text, ec);
   if (ec) return 0;
+  // Nor numbers past double's range: Boost reads 9e992 and 9e27370496 as the same infinity,
+  // though they are different numbers (relay tells them apart).
+  if (beyond_double(canonical) || beyond_double(json::serialize(pattern))) return 0;
   RELAY_FUZZ_CHECK(relay::pattern::testing::reference_matches(pattern, event) == !from_value.empty());
   return 0;
 }
