@@ -60,12 +60,22 @@ std::variant<Answer, Ingress::Door> Ingress::door_for(const IngressRequest& requ
   return Door{route, auth};
 }
 
-bool Ingress::authenticated(const Door& door, const IngressRequest& request,
-                            std::chrono::system_clock::time_point now) {
+std::optional<Answer> Ingress::auth_refusal(const Door& door, const IngressRequest& request,
+                                            std::chrono::system_clock::time_point now) {
   Credentials credentials = request.credentials;
   if (request.header && !door.auth->api_key_header().empty())
     credentials.api_key = request.header(door.auth->api_key_header());
-  return door.auth->allows(credentials, request.body, now);
+  switch (door.auth->check(credentials, request.body, now)) {
+    case AuthVerdict::allowed:
+      return std::nullopt;
+    case AuthVerdict::refused:
+      return error_answer(401, "unauthorized");
+    case AuthVerdict::unavailable:
+      break;
+  }
+  auto answer = error_answer(503, "cannot check credentials now; retry later");
+  answer.retry_after = 1;
+  return answer;
 }
 
 std::optional<Answer> Ingress::screen(const IngressRequest& request) const {
@@ -75,7 +85,7 @@ std::optional<Answer> Ingress::screen(const IngressRequest& request) const {
   if (d.auth->needs_body()) return std::nullopt;
   IngressRequest head = request;
   head.body = {};
-  if (!authenticated(d, head, {})) return error_answer(401, "unauthorized");
+  if (auto refused = auth_refusal(d, head, {})) return refused;
   if (!is_json_content_type(request.content_type)) return error_answer(415, "content type must be application/json");
   return std::nullopt;
 }
@@ -86,7 +96,7 @@ std::variant<Answer, Admitted> Ingress::admit(const IngressRequest& request,
   if (auto* refused = std::get_if<Answer>(&door)) return std::move(*refused);
   const Door& d = std::get<Door>(door);
   const std::string_view route = d.route;
-  if (!authenticated(d, request, now)) return error_answer(401, "unauthorized");
+  if (auto refused = auth_refusal(d, request, now)) return std::move(*refused);
   if (!is_json_content_type(request.content_type)) return error_answer(415, "content type must be application/json");
 
   // Per-request arena: the envelopes only live until the pipeline has made the bodies.

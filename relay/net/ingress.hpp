@@ -80,7 +80,9 @@ class Ingress {
     const IngressAuthenticator* auth;
   };
   std::variant<Answer, Door> door_for(const IngressRequest& request) const;
-  static bool authenticated(const Door& door, const IngressRequest& request, std::chrono::system_clock::time_point now);
+  // 401, or 503 when the credentials cannot be judged now; nullopt when they pass.
+  static std::optional<Answer> auth_refusal(const Door& door, const IngressRequest& request,
+                                            std::chrono::system_clock::time_point now);
 
   const pipeline::Pipeline& pipeline_;
   const IngressAuthenticator& auth_;

@@ -35,6 +35,11 @@ IngressAuthenticator::IngressAuthenticator(const config::IngressConfig& config)
   if (scheme_ == config::IngressAuth::hmac_timestamp) hmac_.emplace(secret_);
 }
 
+AuthVerdict IngressAuthenticator::check(const Credentials& c, std::string_view body,
+                                        std::chrono::system_clock::time_point now) const {
+  return allows(c, body, now) ? AuthVerdict::allowed : AuthVerdict::refused;
+}
+
 bool IngressAuthenticator::allows(const Credentials& c, std::string_view body,
                                   std::chrono::system_clock::time_point now) const {
   switch (scheme_) {

@@ -21,6 +21,10 @@ struct Credentials {
   std::string_view signature{};  // x-amzn-event-signature
 };
 
+// `unavailable`: the request cannot be judged now (a key set that was never fetched), so
+// it is refused with 503 rather than 401.
+enum class AuthVerdict { allowed, refused, unavailable };
+
 class IngressAuthenticator {
  public:
   explicit IngressAuthenticator(const config::IngressConfig& config);
@@ -31,10 +35,13 @@ class IngressAuthenticator {
   // True for hmac-timestamp, which signs the body; the other schemes decide on headers alone.
   bool needs_body() const { return scheme_ == config::IngressAuth::hmac_timestamp; }
 
-  // True when the request may pass; `body` is the exact bytes received.
-  bool allows(const Credentials& credentials, std::string_view body, std::chrono::system_clock::time_point now) const;
+  // Whether the request may pass; `body` is the exact bytes received.
+  AuthVerdict check(const Credentials& credentials, std::string_view body,
+                    std::chrono::system_clock::time_point now) const;
 
  private:
+  bool allows(const Credentials& credentials, std::string_view body, std::chrono::system_clock::time_point now) const;
+
   config::IngressAuth scheme_;
   std::string api_key_header_;
   std::string secret_;
