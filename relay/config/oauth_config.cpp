@@ -22,7 +22,8 @@ void read_client(std::size_t i, const boost::json::value& v, oauth::Settings& se
   ObjectReader r(v.get_object(), path, errors);
   oauth::Client client;
   client.id = r.string("client_id", {}, true);
-  if (client.id.find(':') != std::string::npos) r.error("client_id", "must not contain ':' (HTTP Basic separates with it)");
+  if (client.id.find(':') != std::string::npos)
+    r.error("client_id", "must not contain ':' (HTTP Basic separates with it)");
   for (std::size_t k = 0; k < settings.clients.size(); ++k)
     if (!client.id.empty() && settings.clients[k].id == client.id)
       r.error("client_id", "\"" + client.id + "\" is already the id of clients[" + std::to_string(k) + "]");

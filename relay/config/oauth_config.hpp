@@ -1,7 +1,6 @@
 #pragma once
 // ingress.oauth: relay as the authorization endpoint of EventBridge OAuth connections.
 #include <boost/json/fwd.hpp>
-
 #include <optional>
 #include <string>
 #include <vector>

@@ -40,7 +40,9 @@ void OAuthService::answer(const HttpRequest& request, HttpResponse& response, co
       oauth::OAuthAnswer refused{429,
                                  R"({"error": "invalid_client", "error_description": "too many failed client )"
                                  R"(authentications from this address; retry later"})",
-                                 "no-store", {}, {}};
+                                 "no-store",
+                                 {},
+                                 {}};
       to_response(std::move(refused), response);
       response.set(http::field::retry_after, std::to_string(wait->count()));
       return;
@@ -74,11 +76,11 @@ oauth::SigningKey oauth_signing_key(const oauth::Settings& settings, store::Stor
   }
   std::promise<std::string> kept;
   auto pem = kept.get_future();
-  store->post([&kept, candidate = oauth::SigningKey::generate().private_pem()](
-                  store::Outbox& outbox) { kept.set_value(outbox.kept_value(kKeptKeyName, candidate)); },
-              [&kept](const std::string& error) {
-                kept.set_exception(std::make_exception_ptr(std::runtime_error(error)));
-              });
+  store->post(
+      [&kept, candidate = oauth::SigningKey::generate().private_pem()](store::Outbox& outbox) {
+        kept.set_value(outbox.kept_value(kKeptKeyName, candidate));
+      },
+      [&kept](const std::string& error) { kept.set_exception(std::make_exception_ptr(std::runtime_error(error))); });
   auto key = oauth::SigningKey::from_pem(pem.get(), problem);
   if (!key) throw std::runtime_error("the OAuth signing key kept in the store is unusable: " + problem);
   return std::move(*key);

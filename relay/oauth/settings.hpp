@@ -8,8 +8,8 @@ namespace relay::oauth {
 
 struct Client {
   std::string id;
-  std::string secret;               // resolved (env:/file:); never logged
-  std::vector<std::string> roles;   // the token's "roles" claim
+  std::string secret;              // resolved (env:/file:); never logged
+  std::vector<std::string> roles;  // the token's "roles" claim
 };
 
 struct Settings {

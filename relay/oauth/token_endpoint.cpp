@@ -1,10 +1,9 @@
 #include "relay/oauth/token_endpoint.hpp"
 
+#include <algorithm>
 #include <boost/json/object.hpp>
 #include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
-
-#include <algorithm>
 #include <cctype>
 #include <optional>
 #include <variant>
@@ -123,7 +122,8 @@ std::variant<OAuthAnswer, Presented> presented_client(const OAuthRequest& reques
   Presented p{decoded->substr(0, colon), decoded->substr(colon + 1), std::nullopt, std::nullopt};
   p.id_decoded = form_decode(p.id);
   p.secret_decoded = form_decode(p.secret);
-  if (id && id->value != p.id && id->value != p.id_decoded) return invalid_client("client_id differs from HTTP Basic's");
+  if (id && id->value != p.id && id->value != p.id_decoded)
+    return invalid_client("client_id differs from HTTP Basic's");
   return p;
 }
 

@@ -51,8 +51,7 @@ class TokenEndpoint {
   const Settings& settings() const { return settings_; }
 
  private:
-  OAuthAnswer token(const OAuthRequest& request, std::chrono::system_clock::time_point now,
-                    std::string_view jti) const;
+  OAuthAnswer token(const OAuthRequest& request, std::chrono::system_clock::time_point now, std::string_view jti) const;
 
   Settings settings_;
   SigningKey key_;

@@ -28,8 +28,8 @@ std::string issue_token(const SigningKey& key, const Settings& settings, const C
 }
 
 std::string jwks_text(const SigningKey& key) {
-  const json::object jwk{{"kty", "EC"},   {"crv", "P-256"}, {"x", key.x()},      {"y", key.y()},
-                         {"kid", key.thumbprint()}, {"use", "sig"},   {"alg", "ES256"}};
+  const json::object jwk{{"kty", "EC"},  {"crv", "P-256"}, {"x", key.x()}, {"y", key.y()}, {"kid", key.thumbprint()},
+                         {"use", "sig"}, {"alg", "ES256"}};
   return json::serialize(json::object{{"keys", json::array{jwk}}});
 }
 

@@ -7,7 +7,8 @@ namespace relay::oauth {
 TEST(Form, ReadsPairsPlusAsSpaceAndPercentEscapes) {
   const auto fields = parse_form("grant_type=client_credentials&scope=a+b&x=%2F%3d&flag&&y=");
   ASSERT_TRUE(fields);
-  const FormFields expected{{"grant_type", "client_credentials"}, {"scope", "a b"}, {"x", "/="}, {"flag", ""}, {"y", ""}};
+  const FormFields expected{
+      {"grant_type", "client_credentials"}, {"scope", "a b"}, {"x", "/="}, {"flag", ""}, {"y", ""}};
   EXPECT_EQ(*fields, expected);
 }
 

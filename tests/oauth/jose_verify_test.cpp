@@ -1,8 +1,8 @@
 // relay's tokens against a real verifier: the npm `jose` package checks the ES256 encoding
 // (JOSE r||s), the JWKS and the kid, and the time, issuer and audience claims.
-#include <boost/json/parse.hpp>
 #include <gtest/gtest.h>
 
+#include <boost/json/parse.hpp>
 #include <sstream>
 
 #include "relay/oauth/token_endpoint.hpp"
@@ -25,9 +25,9 @@ std::vector<std::string> lines(const std::string& text) {
 }
 
 std::string token_from(const TokenEndpoint& endpoint, std::string_view basic, std::int64_t at, std::string_view jti) {
-  const auto a = endpoint.answer({"POST", kTokenPath, "application/x-www-form-urlencoded", basic,
-                                  "grant_type=client_credentials"},
-                                 std::chrono::system_clock::time_point(std::chrono::seconds(at)), jti);
+  const auto a =
+      endpoint.answer({"POST", kTokenPath, "application/x-www-form-urlencoded", basic, "grant_type=client_credentials"},
+                      std::chrono::system_clock::time_point(std::chrono::seconds(at)), jti);
   EXPECT_EQ(a.status, 200u) << a.body;
   return std::string(json::parse(a.body).at("access_token").as_string());
 }
@@ -48,7 +48,8 @@ TEST(JoseVerifies, EveryTokenRelayIssuesAndRefusesTamperedExpiredAndForeignOnes)
   // Enough tokens that some signatures have an r or s with leading zero bytes (1 in 128 each).
   constexpr int kTokens = 400;
   std::string tokens;
-  for (int i = 0; i < kTokens; ++i) tokens += token_from(endpoint, kEventBridge, kNow, "jti-" + std::to_string(i)) + "\n";
+  for (int i = 0; i < kTokens; ++i)
+    tokens += token_from(endpoint, kEventBridge, kNow, "jti-" + std::to_string(i)) + "\n";
   tokens += token_from(endpoint, kOps, kNow, "ops") + "\n";
   std::string tampered = token_from(endpoint, kEventBridge, kNow, "t");
   tampered[tampered.find('.') + 5] ^= 1;  // a claim changed under the same signature
@@ -58,7 +59,8 @@ TEST(JoseVerifies, EveryTokenRelayIssuesAndRefusesTamperedExpiredAndForeignOnes)
   tokens += token_from(other, kEventBridge, kNow, "foreign") + "\n";
   Settings wrong_issuer = s;
   wrong_issuer.issuer = "someone-else";
-  tokens += token_from(TokenEndpoint(wrong_issuer, *SigningKey::from_pem(pem, error)), kEventBridge, kNow, "issuer") + "\n";
+  tokens +=
+      token_from(TokenEndpoint(wrong_issuer, *SigningKey::from_pem(pem, error)), kEventBridge, kNow, "issuer") + "\n";
 
   testing::TempDir dir;
   const auto npm = testing::npm_packages({"jose@5.9.6"});

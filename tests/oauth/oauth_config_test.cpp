@@ -31,9 +31,11 @@ TEST(OAuthConfig, ReadsClientsAndDefaults) {
   testing::TempDir dir;
   const auto file = dir.write("secret", "from-file\n");
   std::vector<std::string> errors;
-  const auto cfg = parse("{clients: [{client_id: eventbridge, client_secret: env:RELAY_TEST_OAUTH_SECRET, roles: "
-                         "[events:write, admin]}, {client_id: ops, client_secret: file:" + file + "}]}",
-                         errors);
+  const auto cfg = parse(
+      "{clients: [{client_id: eventbridge, client_secret: env:RELAY_TEST_OAUTH_SECRET, roles: "
+      "[events:write, admin]}, {client_id: ops, client_secret: file:" +
+          file + "}]}",
+      errors);
   ASSERT_TRUE(cfg) << errors.front();
   ASSERT_TRUE(cfg->ingress.oauth);
   const oauth::Settings& s = *cfg->ingress.oauth;
@@ -57,9 +59,11 @@ TEST(OAuthConfig, ReadsTokenSettingsAndAPemSigningKeyFromAFile) {
   const std::string pem = oauth::SigningKey::generate().private_pem();
   const auto key = dir.write("key.pem", pem);
   std::vector<std::string> errors;
-  const auto cfg = parse("{clients: [{client_id: a, client_secret: b}], token_lifetime: 15m, issuer: "
-                         "https://relay.example, audience: relay-ingress, signing_key: file:" + key + "}",
-                         errors);
+  const auto cfg = parse(
+      "{clients: [{client_id: a, client_secret: b}], token_lifetime: 15m, issuer: "
+      "https://relay.example, audience: relay-ingress, signing_key: file:" +
+          key + "}",
+      errors);
   ASSERT_TRUE(cfg) << errors.front();
   const oauth::Settings& s = *cfg->ingress.oauth;
   EXPECT_EQ(s.token_lifetime, 900s);
@@ -76,30 +80,33 @@ TEST(OAuthConfig, EachBadValueIsReportedWithItsPath) {
   testing::TempDir dir;
   const auto not_a_key = dir.write("key.pem", "-----BEGIN PRIVATE KEY-----\nAAAA\n-----END PRIVATE KEY-----\n");
   std::vector<std::string> errors;
-  EXPECT_FALSE(parse("{clients: [{client_id: a, client_secret: env:RELAY_TEST_OAUTH_UNSET, roles: [x, 3]}, "
-                     "{client_secret: s}, {client_id: a, client_secret: t, scope: x}, {client_id: 'b:c', "
-                     "client_secret: u}, nope], token_lifetime: 5s, issuer: '', signing_key: file:" + not_a_key +
-                         ", refresh: true}",
-                     errors));
-  EXPECT_THAT(errors,
-              ElementsAre("ingress.oauth.clients[0].client_secret: environment variable RELAY_TEST_OAUTH_UNSET is not set",
-                          "ingress.oauth.clients[0].roles[1]: expected a role name",
-                          "ingress.oauth.clients[1].client_id: missing",
-                          "ingress.oauth.clients[2].client_id: \"a\" is already the id of clients[0]",
-                          "ingress.oauth.clients[2].scope: unknown key (known: client_id, client_secret, roles)",
-                          "ingress.oauth.clients[3].client_id: must not contain ':' (HTTP Basic separates with it)",
-                          "ingress.oauth.clients[4]: expected a mapping with client_id and client_secret",
-                          "ingress.oauth.token_lifetime: expected between 1m and 24h",
-                          "ingress.oauth.issuer: expected a non-empty string",
-                          "ingress.oauth.signing_key: not a PEM private key (unencrypted, EC P-256)",
-                          "ingress.oauth.refresh: unknown key (known: clients, token_lifetime, issuer, audience, signing_key)"));
+  EXPECT_FALSE(
+      parse("{clients: [{client_id: a, client_secret: env:RELAY_TEST_OAUTH_UNSET, roles: [x, 3]}, "
+            "{client_secret: s}, {client_id: a, client_secret: t, scope: x}, {client_id: 'b:c', "
+            "client_secret: u}, nope], token_lifetime: 5s, issuer: '', signing_key: file:" +
+                not_a_key + ", refresh: true}",
+            errors));
+  EXPECT_THAT(
+      errors,
+      ElementsAre(
+          "ingress.oauth.clients[0].client_secret: environment variable RELAY_TEST_OAUTH_UNSET is not set",
+          "ingress.oauth.clients[0].roles[1]: expected a role name", "ingress.oauth.clients[1].client_id: missing",
+          "ingress.oauth.clients[2].client_id: \"a\" is already the id of clients[0]",
+          "ingress.oauth.clients[2].scope: unknown key (known: client_id, client_secret, roles)",
+          "ingress.oauth.clients[3].client_id: must not contain ':' (HTTP Basic separates with it)",
+          "ingress.oauth.clients[4]: expected a mapping with client_id and client_secret",
+          "ingress.oauth.token_lifetime: expected between 1m and 24h",
+          "ingress.oauth.issuer: expected a non-empty string",
+          "ingress.oauth.signing_key: not a PEM private key (unencrypted, EC P-256)",
+          "ingress.oauth.refresh: unknown key (known: clients, token_lifetime, issuer, audience, signing_key)"));
   errors.clear();
   EXPECT_FALSE(parse("{}", errors));
   EXPECT_THAT(errors, ElementsAre("ingress.oauth.clients: missing"));
   errors.clear();
   EXPECT_FALSE(parse("{clients: []}", errors));
-  EXPECT_THAT(errors, ElementsAre(
-                          "ingress.oauth.clients: expected a non-empty list of clients (client_id, client_secret, roles)"));
+  EXPECT_THAT(
+      errors,
+      ElementsAre("ingress.oauth.clients: expected a non-empty list of clients (client_id, client_secret, roles)"));
   errors.clear();
   EXPECT_FALSE(parse("[]", errors));
   EXPECT_THAT(errors, ElementsAre("ingress.oauth: expected a mapping"));

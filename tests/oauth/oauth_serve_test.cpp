@@ -66,10 +66,11 @@ TEST(OAuthServe, AnEventBridgeStyleTokenRequestGetsATokenJoseVerifiesWithTheServ
 
   const auto jwks = jwks_of(relay);
   const auto npm = npm_packages({"jose@5.9.6"});
-  const auto now = std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch());
-  const auto node = run_process({"node", RELAY_SOURCE_DIR "/tests/oauth/jose_verify.js", npm,
-                                 dir.write("jwks.json", jwks), dir.write("tokens", token + "\n"), "relay-e2e",
-                                 "relay-ingress", std::to_string(now.count())});
+  const auto now =
+      std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch());
+  const auto node =
+      run_process({"node", RELAY_SOURCE_DIR "/tests/oauth/jose_verify.js", npm, dir.write("jwks.json", jwks),
+                   dir.write("tokens", token + "\n"), "relay-e2e", "relay-ingress", std::to_string(now.count())});
   ASSERT_EQ(node.exit_code, 0) << node.err;
   EXPECT_EQ(node.out, "ok eventbridge [\"events:write\"]\n");
 }

@@ -1,7 +1,8 @@
 #include "relay/oauth/token_endpoint.hpp"
 
-#include <boost/json/parse.hpp>
 #include <gtest/gtest.h>
+
+#include <boost/json/parse.hpp>
 
 #include "relay/core/base64.hpp"
 
@@ -67,11 +68,18 @@ TEST(TokenEndpoint, AnEventBridgeStyleRequestGetsABearerTokenWithTheClaims) {
   const std::string token(body.at("access_token").as_string());
 
   const auto header = decoded_part(token, 0);
-  EXPECT_EQ(header, (json::object{{"alg", "ES256"}, {"typ", "JWT"}, {"kid", json::parse(endpoint().jwks()).at("keys").at(0).at("kid")}}));
+  EXPECT_EQ(header,
+            (json::object{
+                {"alg", "ES256"}, {"typ", "JWT"}, {"kid", json::parse(endpoint().jwks()).at("keys").at(0).at("kid")}}));
   const auto claims = decoded_part(token, 1);
-  EXPECT_EQ(claims, (json::object{{"iss", "https://relay.example"}, {"sub", "eventbridge"}, {"aud", "relay-ingress"},
-                                  {"iat", 1'800'000'000}, {"nbf", 1'800'000'000}, {"exp", 1'800'000'900},
-                                  {"jti", "jti-1"}, {"roles", json::array{"events:write", "admin"}}}));
+  EXPECT_EQ(claims, (json::object{{"iss", "https://relay.example"},
+                                  {"sub", "eventbridge"},
+                                  {"aud", "relay-ingress"},
+                                  {"iat", 1'800'000'000},
+                                  {"nbf", 1'800'000'000},
+                                  {"exp", 1'800'000'900},
+                                  {"jti", "jti-1"},
+                                  {"roles", json::array{"events:write", "admin"}}}));
 }
 
 TEST(TokenEndpoint, WithoutAnAudienceTokensCarryNoAud) {
@@ -113,9 +121,10 @@ TEST(TokenEndpoint, GetAndPutWithTheGrantInTheQueryWorkAsEventBridgeMaySendThem)
 TEST(TokenEndpoint, ExtraParametersAndAJsonBodyAreAccepted) {
   EXPECT_EQ(post("grant_type=client_credentials&scope=events&audience=x").status, 200u);
   EXPECT_EQ(post(R"({"grant_type": "client_credentials"})", kBasic, kTokenPath, "application/json").status, 200u);
-  EXPECT_EQ(post("grant_type=client_credentials", kBasic, kTokenPath, "application/x-www-form-urlencoded; charset=UTF-8")
-                .status,
-            200u);
+  EXPECT_EQ(
+      post("grant_type=client_credentials", kBasic, kTokenPath, "application/x-www-form-urlencoded; charset=UTF-8")
+          .status,
+      200u);
 }
 
 TEST(TokenEndpoint, ClientIdAndSecretAsFormFieldsAreAccepted) {
@@ -171,9 +180,9 @@ TEST(TokenEndpoint, MalformedRequestsAreInvalidRequest) {
                "the JSON body's \"grant_type\" is not a string");
   expect_error(post("grant_type=client_credentials&client_secret=s3cret%2B%2F"), 400, "invalid_request",
                "the client authenticated twice (HTTP Basic and client_secret)");
-  expect_error(post("", "", "/oauth/token?grant_type=client_credentials&client_id=other&client_secret=other-secret",
-                    "", "GET"),
-               400, "invalid_request", "client_secret must not be sent in the URL");
+  expect_error(
+      post("", "", "/oauth/token?grant_type=client_credentials&client_id=other&client_secret=other-secret", "", "GET"),
+      400, "invalid_request", "client_secret must not be sent in the URL");
   expect_error(post("grant_type=client_credentials&client_id=other"), 401, "invalid_client",
                "client_id differs from HTTP Basic's");
 }
