@@ -118,6 +118,8 @@ TEST(OAuthServe, TheSigningKeyKeptInTheStoreOutlivesARestart) {
   auto second = start_serve(dir, oauth_config(), {}, {kSecretEnv});
   EXPECT_EQ(jwks_of(second), jwks);
   stop(second);
+  for (auto* run : {&first, &second})
+    EXPECT_THAT(run->process->stderr_text(), ::testing::Not(::testing::HasSubstr("PRIVATE KEY")));
 
   TempDir other;
   auto elsewhere = start_serve(other, oauth_config(), {}, {kSecretEnv});
