@@ -48,8 +48,11 @@ bool is_p256(const EVP_PKEY* pkey) {
 }  // namespace
 
 struct SigningKey::Pkey {
-  EVP_PKEY* key;
+  explicit Pkey(EVP_PKEY* owned) : key(owned) {}
   ~Pkey() { EVP_PKEY_free(key); }
+  Pkey(const Pkey&) = delete;
+  Pkey& operator=(const Pkey&) = delete;
+  EVP_PKEY* key;
 };
 
 SigningKey::SigningKey(std::unique_ptr<Pkey> pkey) : pkey_(std::move(pkey)) {

@@ -10,6 +10,7 @@
 
 #include "relay/core/base64.hpp"
 #include "relay/core/hmac.hpp"
+#include "relay/core/utf8.hpp"
 #include "relay/oauth/form.hpp"
 #include "relay/oauth/tokens.hpp"
 
@@ -35,10 +36,11 @@ std::string_view trim(std::string_view text) {
   return text;
 }
 
+// `description` may quote the request: bytes that are not UTF-8 become U+FFFD, so the answer stays JSON.
 OAuthAnswer error(unsigned status, std::string_view code, std::string_view description) {
   OAuthAnswer a;
   a.status = status;
-  a.body = json::serialize(json::object{{"error", code}, {"error_description", description}});
+  a.body = json::serialize(json::object{{"error", code}, {"error_description", core::valid_utf8(description)}});
   a.cache_control = "no-store";
   if (status == 401) a.www_authenticate = kChallenge;
   return a;

@@ -169,6 +169,8 @@ TEST(TokenEndpoint, MalformedRequestsAreInvalidRequest) {
                "parameter grant_type is given more than once");
   expect_error(post("grant_type=client_credentials", kBasic, "/oauth/token?grant_type=client_credentials"), 400,
                "invalid_request", "parameter grant_type is given more than once");
+  expect_error(post("grant_type=client_credentials&%FF=1&%FF=2"), 400, "invalid_request",
+               "parameter \xEF\xBF\xBD is given more than once");  // found by fuzz_oauth_token
   expect_error(post("grant_type=%zz"), 400, "invalid_request", "the form body has a malformed %-escape");
   expect_error(post("", kBasic, "/oauth/token?grant_type=%", "", "GET"), 400, "invalid_request",
                "the query has a malformed %-escape");
