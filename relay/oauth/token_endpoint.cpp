@@ -153,7 +153,7 @@ TokenEndpoint::TokenEndpoint(Settings settings, SigningKey key)
 OAuthAnswer TokenEndpoint::answer(const OAuthRequest& request, std::chrono::system_clock::time_point now,
                                   std::string_view jti) const {
   if (path_of(request.target) == kJwksPath) {
-    if (request.method != "GET" && request.method != "HEAD") return method_not_allowed("GET, HEAD");
+    if (request.method != "GET") return method_not_allowed("GET");
     OAuthAnswer a;
     a.body = jwks_;
     a.cache_control = "public, max-age=300";

@@ -107,7 +107,9 @@ TEST(TokenEndpoint, JwksHasTheOnePublicKey) {
   EXPECT_EQ(k.at("x").as_string().size(), 43u);
   EXPECT_EQ(k.at("y").as_string().size(), 43u);
   EXPECT_FALSE(k.contains("d"));
-  EXPECT_EQ(endpoint().answer({"POST", kJwksPath, "", "", ""}, kNow, "").status, 405u);
+  const OAuthAnswer post = endpoint().answer({"POST", kJwksPath, "", "", ""}, kNow, "");
+  EXPECT_EQ(post.status, 405u);
+  EXPECT_EQ(post.allow, "GET");
 }
 
 TEST(TokenEndpoint, GetAndPutWithTheGrantInTheQueryWorkAsEventBridgeMaySendThem) {
