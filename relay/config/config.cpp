@@ -2,6 +2,7 @@
 
 #include "relay/config/http_url.hpp"
 #include "relay/config/listen_address.hpp"
+#include "relay/config/oauth_config.hpp"
 #include "relay/config/secret_ref.hpp"
 #include "relay/config/yaml_json.hpp"
 #include "relay/core/object_reader.hpp"
@@ -77,6 +78,7 @@ void read_ingress(const json::object& o, IngressConfig& in, std::vector<std::str
     in.tls_key_file = t.string("key", {}, true);
     t.reject_unknown();
   }
+  if (const auto* oauth = r.object("oauth")) in.oauth = read_oauth(*oauth, errors);
   r.reject_unknown();
 }
 

@@ -3,6 +3,7 @@
 // problem is reported at once with its path, unknown keys are errors, secrets are resolved
 // (env:NAME, file:PATH) but never printed.
 #include "relay/config/outbound_deny.hpp"
+#include "relay/oauth/settings.hpp"
 #include "relay/pattern/limits.hpp"
 #include "relay/pipeline/pipeline.hpp"
 
@@ -30,6 +31,7 @@ struct IngressConfig {
   std::chrono::milliseconds idle_timeout{60000};
   std::optional<std::string> tls_cert_file;
   std::optional<std::string> tls_key_file;
+  std::optional<oauth::Settings> oauth;  // ingress.oauth: relay's token endpoint (listener only)
 };
 
 enum class DeliveryMode { queued, sync };

@@ -12,6 +12,7 @@
 #include "relay/net/health.hpp"
 #include "relay/net/http_server.hpp"
 #include "relay/net/log.hpp"
+#include "relay/net/oauth_service.hpp"
 #include "relay/net/open_file_limit.hpp"
 #include "relay/net/stop_signal.hpp"
 #include "relay/store/sqlite_outbox.hpp"
@@ -50,14 +51,15 @@ void log_sync_results(const std::vector<SyncResult>& results) {
 
 class IngressHandler final : public HttpHandler {
  public:
-  // `intake` is null in sync mode, `admin` when the admin API is off.
+  // `intake` is null in sync mode, `admin` when the admin API is off, `oauth` without ingress.oauth.
   IngressHandler(const pipeline::Pipeline& pipeline, const IngressAuthenticator& auth, const RouteDoors& doors,
-                 std::size_t max_events, DurableIntake* intake, const AdminService* admin,
+                 std::size_t max_events, DurableIntake* intake, const AdminService* admin, const OAuthService* oauth,
                  std::shared_ptr<Deliverer> deliverer, const Health& health)
       : ingress_(pipeline, auth, &doors, max_events),
         auth_(auth),
         intake_(intake),
         admin_(admin),
+        oauth_(oauth),
         deliverer_(std::move(deliverer)),
         health_(health) {}
 
@@ -82,6 +84,10 @@ class IngressHandler final : public HttpHandler {
       auto answering = admin_->handle(request.method_string(), request.target(), request[http::field::authorization],
                                       client.to_string(), deliverer_);
       to_response(co_await std::move(answering), response);
+      co_return;
+    }
+    if (oauth_ && oauth::is_oauth_target(request.target())) {
+      oauth_->answer(request, response, client.to_string());
       co_return;
     }
     auto admitted = ingress_.admit(ingress_request(request, auth_), std::chrono::system_clock::now());
@@ -118,6 +124,7 @@ class IngressHandler final : public HttpHandler {
   const IngressAuthenticator& auth_;
   DurableIntake* intake_;
   const AdminService* admin_;
+  const OAuthService* oauth_;
   std::shared_ptr<Deliverer> deliverer_;
   const Health& health_;
 };
@@ -226,13 +233,18 @@ int run_serve(const config::Config& config, std::chrono::milliseconds drain_time
                           queued);
     std::optional<AdminService> admin;
     if (!config.admin.token.empty()) admin.emplace(config.admin.token, store.get(), health, gauge, pipeline, wake);
+    std::optional<OAuthService> token_endpoint;
+    if (config.ingress.oauth)
+      token_endpoint.emplace(
+          oauth::TokenEndpoint(*config.ingress.oauth, oauth_signing_key(*config.ingress.oauth, store.get())));
 
     std::vector<std::shared_ptr<Deliverer>> senders;
     HttpServer server(options, [&](asio::io_context& io, std::size_t) {
       senders.push_back(std::make_shared<Deliverer>(io, endpoints, options.threads));
       return std::make_unique<IngressHandler>(pipeline, auth, doors, config.ingress.max_events_per_request,
                                               intake ? &*intake : nullptr,
-                                              admin ? &*admin : nullptr, senders.back(), observed);
+                                              admin ? &*admin : nullptr,
+                                              token_endpoint ? &*token_endpoint : nullptr, senders.back(), observed);
     });
     if (store) {
       std::random_device seed;
@@ -244,7 +256,8 @@ int run_serve(const config::Config& config, std::chrono::milliseconds drain_time
     server.start();
     log_line("relay serve: listening on " + url_of(server) + " (" +
              (queued ? "queued delivery, outbox " + config.store.path : std::string("sync delivery")) + ", " +
-             std::to_string(options.threads) + " threads" + (admin ? ", admin API on" : "") + ")");
+             std::to_string(options.threads) + " threads" + (admin ? ", admin API on" : "") +
+             (token_endpoint ? ", OAuth token endpoint on" : "") + ")");
 
     const int signal = wait_for_stop_signal();
     const auto deadline = std::chrono::steady_clock::now() + drain_timeout;

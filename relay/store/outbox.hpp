@@ -160,6 +160,11 @@ class Outbox {
   virtual bool checkpoint() = 0;
   // The time the next delivery falls due, if any is waiting, leaving out the destinations in `skip`.
   virtual std::optional<TimePoint> next_due(std::span<const std::string> skip = {}) = 0;
+
+  // The value kept under `name` (relay's own state, such as its OAuth signing key); when
+  // there is none yet, `candidate` is kept and returned. Atomic: relays starting together
+  // on one store all get the value the first of them kept.
+  virtual std::string kept_value(const std::string& name, const std::string& candidate) = 0;
 };
 
 }  // namespace relay::store

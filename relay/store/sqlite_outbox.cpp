@@ -60,6 +60,10 @@ CREATE TABLE IF NOT EXISTS attempts (
   response TEXT NOT NULL,
   PRIMARY KEY (delivery_id, attempt)
 ) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS kept_values (
+  name TEXT PRIMARY KEY,
+  value TEXT NOT NULL
+) WITHOUT ROWID;
 )";
 
 std::int64_t ms(TimePoint t) {
@@ -308,6 +312,21 @@ class SqliteOutbox final : public Outbox {
     s.bind(1, json_list(skip));
     if (s.step() && !s.is_null(0)) return time_at(s.integer(0));
     return std::nullopt;
+  }
+
+  std::string kept_value(const std::string& name, const std::string& candidate) override {
+    Transaction tx(db_);
+    db_.prepare("INSERT INTO kept_values (name, value) VALUES (?, ?) ON CONFLICT (name) DO NOTHING")
+        .bind(1, name)
+        .bind(2, candidate)
+        .run();
+    auto kept = db_.prepare("SELECT value FROM kept_values WHERE name = ?");
+    kept.bind(1, name);
+    if (!kept.step()) throw StoreError("kept_values: " + name + " vanished");
+    std::string value = kept.text(0);
+    kept.reset();
+    tx.commit();
+    return value;
   }
 
  private:

@@ -35,6 +35,14 @@ class SqliteOutboxTest : public ::testing::Test {
   }
 };
 
+TEST_F(SqliteOutboxTest, AKeptValueIsTheFirstOneStoredAndOutlivesTheConnection) {
+  EXPECT_EQ(box->kept_value("oauth.signing_key", "first"), "first");
+  EXPECT_EQ(box->kept_value("oauth.signing_key", "second"), "first");
+  EXPECT_EQ(box->kept_value("other", "x"), "x");
+  box.reset();
+  EXPECT_EQ(open_sqlite_outbox(path)->kept_value("oauth.signing_key", "third"), "first");
+}
+
 TEST_F(SqliteOutboxTest, AcceptedDeliveriesAreClaimedOnceAndDelivered) {
   auto r = accept({event("e1", {"a", "b"}), event("e2")});
   ASSERT_EQ(r.size(), 2u);

@@ -115,6 +115,7 @@ class BrokenOutbox final : public Outbox {
   Backlog backlog() override { fail(); }
   bool checkpoint() override { fail(); }
   std::optional<TimePoint> next_due(std::span<const std::string>) override { fail(); }
+  std::string kept_value(const std::string&, const std::string&) override { fail(); }
 };
 
 TEST(StoreWorker, AnyExceptionIsAStoreFaultAndTheWorkerGoesOn) {
