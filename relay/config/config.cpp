@@ -72,7 +72,6 @@ bool is_account_id(std::string_view s) {
 void read_aws_ingress(const json::object& o, bus::BusSettings& aws, std::vector<std::string>& errors) {
   ObjectReader r(o, "ingress.aws", errors);
   aws.region = r.string("region", aws.region);
-  if (aws.region.empty()) r.error("region", "expected a region such as us-east-1");
   aws.account = r.string("account", aws.account);
   if (!is_account_id(aws.account)) r.error("account", "expected a 12-digit account id");
   if (const auto* keys = r.value("credentials")) {
@@ -89,7 +88,8 @@ void read_aws_ingress(const json::object& o, bus::BusSettings& aws, std::vector<
       ObjectReader k(item.get_object(), path, errors);
       bus::AccessKey key{k.string("access_key_id", {}, true), read_secret(k, "secret_access_key", true),
                          k.string("account", aws.account)};
-      if (!is_account_id(key.account)) k.error("account", "expected a 12-digit account id");
+      if (item.get_object().contains("account") && !is_account_id(key.account))
+        k.error("account", "expected a 12-digit account id");
       for (std::size_t j = 0; j < aws.credentials.size(); ++j)
         if (!key.access_key_id.empty() && aws.credentials[j].access_key_id == key.access_key_id)
           k.error("access_key_id", "already the key of ingress.aws.credentials[" + std::to_string(j) + "]");
@@ -162,10 +162,7 @@ void read_route(std::size_t i, const json::value& v, Config& cfg, std::vector<st
       route.own_path = true;
       read_auth(*auth, path + ".request.auth", cfg.route_ingress[route.name], errors);
     }
-    if (q.value("event_bus")) {
-      route.event_bus = q.string("event_bus");
-      if (route.event_bus.empty()) q.error("event_bus", "expected the name of an event bus, such as default");
-    }
+    route.event_bus = q.string("event_bus");
     q.reject_unknown();
   }
   if (const auto* dests = r.value("destinations", true)) {
