@@ -145,6 +145,49 @@ TEST(BusSdk, TestEventPatternAnswersAsRelaysMatcher) {
   EXPECT_THAT(std::string(results[3].at("message").as_string()), HasSubstr("detail.total[0]"));
 }
 
+TEST(BusSdk, InSyncModeAnEntryWhoseDeliveryFailedIsAnInternalFailure) {
+  TempDir dir;
+  auto relay = start_bus(dir, "http://127.0.0.1:9", {}, "{mode: sync}");  // nothing listens there
+  json::object elsewhere = order(2);
+  elsewhere["EventBusName"] = "arn:aws:events:us-east-1:123456789012:event-bus/other";  // no route takes it
+  const auto results = sdk_calls(relay.url, {put_events({order(1), elsewhere})});
+  const auto& out = results.at(0).at("output");
+  EXPECT_EQ(out.at("FailedEntryCount"), 1) << json::serialize(out);
+  const auto& entries = out.at("Entries").as_array();
+  EXPECT_EQ(entries.at(0).at("ErrorCode"), "InternalFailure");
+  EXPECT_THAT(std::string(entries.at(0).at("ErrorMessage").as_string()), HasSubstr("delivery to webhook got no answer"));
+  EXPECT_TRUE(is_uuid(entries.at(1).at("EventId")));
+}
+
+TEST(BusCli, PutEventsAndTestEventPatternWithTheAwsCli) {
+  if (run_process({"sh", "-c", "command -v aws"}).exit_code != 0) GTEST_SKIP() << "no aws CLI here";
+  TempDir dir;
+  auto sink = start_sink();
+  auto relay = start_bus(dir, sink.url);
+  const std::vector<std::string> env{std::string("AWS_ACCESS_KEY_ID=") + kTestAccessKeyId,
+                                     std::string("AWS_SECRET_ACCESS_KEY=") + kTestSecretAccessKey,
+                                     "AWS_SESSION_TOKEN=", "AWS_PROFILE=", "AWS_EC2_METADATA_DISABLED=true",
+                                     "AWS_CONFIG_FILE=/dev/null", "AWS_SHARED_CREDENTIALS_FILE=/dev/null"};
+  const auto put = run_process({"aws", "events", "put-events", "--endpoint-url", relay.url, "--region", kTestRegion,
+                                "--output", "json", "--entries",
+                                R"([{"Source":"app.cli","DetailType":"Hello","Detail":"{\"n\":1}","Time":"2026-01-01T00:00:00Z"}])"},
+                               {}, env);
+  ASSERT_EQ(put.exit_code, 0) << put.err;
+  const auto answer = json::parse(put.out);
+  EXPECT_EQ(answer.at("FailedEntryCount"), 0);
+  const auto lines = sink_lines(*sink.process, 1, 15s);
+  ASSERT_EQ(lines.size(), 1u);
+  EXPECT_EQ(json::parse(lines[0]).at("time"), "2026-01-01T00:00:00Z");
+  EXPECT_EQ(json::parse(lines[0]).at("id"), answer.at_pointer("/Entries/0/EventId"));
+
+  const auto test = run_process({"aws", "events", "test-event-pattern", "--endpoint-url", relay.url, "--region",
+                                 kTestRegion, "--output", "json", "--event-pattern", R"({"source":[{"prefix":"app."}]})",
+                                 "--event", R"({"id":"1","source":"app.cli","detail-type":"Hello","detail":{}})"},
+                                {}, env);
+  ASSERT_EQ(test.exit_code, 0) << test.err;
+  EXPECT_EQ(json::parse(test.out).at("Result"), true);
+}
+
 TEST(BusSdk, DevRampsFourteenDetailTypesReachTheDevRampsHandler) {
   TempDir dir;
   auto sink = start_sink();
