@@ -19,6 +19,7 @@ targets=(
   signature_verify:1024
   sigv4_verify:4096
   oauth_token:4096
+  bus_request:8192
 )
 
 work="$(mktemp -d "${TMPDIR:-/tmp}/relay-fuzz.XXXXXX")"

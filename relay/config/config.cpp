@@ -11,6 +11,7 @@
 
 #include <boost/json/parse.hpp>
 
+#include <algorithm>
 #include <cstdlib>
 #include <thread>
 
@@ -64,6 +65,42 @@ void read_auth(const json::object& auth, const std::string& path, IngressConfig&
   a.reject_unknown();
 }
 
+bool is_account_id(std::string_view s) {
+  return s.size() == 12 && std::all_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; });
+}
+
+// ingress.aws: the region and account of relay's event bus, and the access keys it accepts.
+void read_aws_ingress(const json::object& o, bus::BusSettings& aws, std::vector<std::string>& errors) {
+  ObjectReader r(o, "ingress.aws", errors);
+  aws.region = r.string("region", aws.region);
+  aws.account = r.string("account", aws.account);
+  if (!is_account_id(aws.account)) r.error("account", "expected a 12-digit account id");
+  if (const auto* keys = r.value("credentials")) {
+    if (!keys->is_array() || keys->get_array().empty())
+      r.error("credentials", "expected a non-empty list of {access_key_id, secret_access_key, account}");
+    const std::size_t count = keys->is_array() ? keys->get_array().size() : 0;
+    for (std::size_t i = 0; i < count; ++i) {
+      const std::string path = "ingress.aws.credentials[" + std::to_string(i) + "]";
+      const auto& item = keys->get_array()[i];
+      if (!item.is_object()) {
+        errors.push_back(path + ": expected {access_key_id, secret_access_key, account}");
+        continue;
+      }
+      ObjectReader k(item.get_object(), path, errors);
+      bus::AccessKey key{k.string("access_key_id", {}, true), read_secret(k, "secret_access_key", true),
+                         k.string("account", aws.account)};
+      if (item.get_object().contains("account") && !is_account_id(key.account))
+        k.error("account", "expected a 12-digit account id");
+      for (std::size_t j = 0; j < aws.credentials.size(); ++j)
+        if (!key.access_key_id.empty() && aws.credentials[j].access_key_id == key.access_key_id)
+          k.error("access_key_id", "already the key of ingress.aws.credentials[" + std::to_string(j) + "]");
+      k.reject_unknown();
+      aws.credentials.push_back(std::move(key));
+    }
+  }
+  r.reject_unknown();
+}
+
 void read_ingress(const json::object& o, IngressConfig& in, std::vector<std::string>& errors) {
   ObjectReader r(o, "ingress", errors);
   if (const auto* auth = r.object("auth")) read_auth(*auth, "ingress.auth", in, errors);
@@ -79,6 +116,7 @@ void read_ingress(const json::object& o, IngressConfig& in, std::vector<std::str
     t.reject_unknown();
   }
   if (const auto* oauth = r.object("oauth")) in.oauth = read_oauth(*oauth, errors);
+  if (const auto* aws = r.object("aws")) read_aws_ingress(*aws, in.aws, errors);
   r.reject_unknown();
 }
 
@@ -126,6 +164,7 @@ void read_route(std::size_t i, const json::value& v, Config& cfg, std::vector<st
       route.own_path = true;
       read_auth(*auth, path + ".request.auth", cfg.route_ingress[route.name], errors);
     }
+    route.event_bus = q.string("event_bus");
     q.reject_unknown();
   }
   if (const auto* dests = r.value("destinations", true)) {

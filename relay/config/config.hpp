@@ -2,6 +2,7 @@
 // The relay's configuration file (YAML, or JSON), validated entirely at load: every
 // problem is reported at once with its path, unknown keys are errors, secrets are resolved
 // (env:NAME, file:PATH) but never printed.
+#include "relay/bus/bus_settings.hpp"
 #include "relay/config/outbound_deny.hpp"
 #include "relay/oauth/settings.hpp"
 #include "relay/pattern/limits.hpp"
@@ -32,6 +33,9 @@ struct IngressConfig {
   std::optional<std::string> tls_cert_file;
   std::optional<std::string> tls_key_file;
   std::optional<oauth::Settings> oauth;  // ingress.oauth: relay's token endpoint (listener only)
+  // ingress.aws: PutEvents callers (POST / with X-Amz-Target); with credentials their SigV4
+  // is checked instead of `auth`.
+  bus::BusSettings aws;
 };
 
 enum class DeliveryMode { queued, sync };

@@ -7,6 +7,7 @@
 
 #include "relay/net/admin_service.hpp"
 #include "relay/net/answer_response.hpp"
+#include "relay/net/bus_ingress.hpp"
 #include "relay/net/delivery_scheduler.hpp"
 #include "relay/net/durable_intake.hpp"
 #include "relay/net/health.hpp"
@@ -49,13 +50,22 @@ void log_sync_results(const std::vector<SyncResult>& results) {
   }
 }
 
+// What the event bus sees of a request: every header as received, and the body.
+aws::HttpRequest bus_request(const HttpRequest& request) {
+  aws::HttpRequest out{std::string(request.method_string()), std::string(request.target()), {}, request.body()};
+  for (const auto& field : request) out.headers.emplace_back(field.name_string(), field.value());
+  return out;
+}
+
 class IngressHandler final : public HttpHandler {
  public:
   // `intake` is null in sync mode, `admin` when the admin API is off, `oauth` without ingress.oauth.
   IngressHandler(const pipeline::Pipeline& pipeline, const IngressAuthenticator& auth, const RouteDoors& doors,
                  std::size_t max_events, DurableIntake* intake, const AdminService* admin, const OAuthService* oauth,
-                 std::shared_ptr<Deliverer> deliverer, const Health& health)
+                 std::shared_ptr<Deliverer> deliverer, const Health& health, const bus::BusSettings& bus,
+                 pattern::Limits limits)
       : ingress_(pipeline, auth, &doors, max_events),
+        bus_(pipeline, auth, bus, limits),
         auth_(auth),
         intake_(intake),
         admin_(admin),
@@ -90,6 +100,12 @@ class IngressHandler final : public HttpHandler {
       oauth_->answer(request, response, client.to_string());
       co_return;
     }
+    if (request.method() == http::verb::post && is_bus_target(request.target())) {
+      const std::string request_id = new_request_id();
+      to_response(co_await handle_bus(request), response);
+      response.set("x-amzn-RequestId", request_id);
+      co_return;
+    }
     auto admitted = ingress_.admit(ingress_request(request, auth_), std::chrono::system_clock::now());
     if (auto* refused = std::get_if<Answer>(&admitted)) {
       health_.count_refusal(refused->status);
@@ -120,7 +136,38 @@ class IngressHandler final : public HttpHandler {
   void refuse_while_stopping(HttpResponse& response) override { to_response(shutting_down_answer(), response); }
 
  private:
+  // PutEvents and TestEventPattern: accepted entries are committed (queued) or delivered
+  // (sync) like /events events, and counted and logged like them.
+  awaitable<Answer> handle_bus(const HttpRequest& request) {
+    auto admitted = bus_.admit(bus_request(request), std::chrono::system_clock::now());
+    if (auto* answer = std::get_if<Answer>(&admitted)) {
+      if (answer->status >= 300) health_.count_refusal(answer->status);
+      co_return std::move(*answer);
+    }
+    const auto& put = std::get<BusAdmitted>(admitted);
+    for (std::size_t i = put.entry_of_event.size(); i < put.results.size(); ++i) health_.count_refusal(400);
+    const auto& events = put.admitted;
+    if (intake_) {
+      const Answer intake = co_await intake_->accept(events);
+      if (intake.status >= 300) {
+        health_.count_refusal(intake.status);
+      } else {
+        health_.count_admitted(events);
+        log_accepted(events);
+      }
+      co_return bus_queued_answer(put, intake);
+    }
+    health_.count_admitted(events);
+    log_accepted(events);
+    auto deliverer = deliverer_;
+    const auto results = co_await deliverer->deliver_now(events);
+    health_.count_sync_results(results);
+    log_sync_results(results);
+    co_return bus_sync_answer(put, results);
+  }
+
   Ingress ingress_;
+  BusIngress bus_;
   const IngressAuthenticator& auth_;
   DurableIntake* intake_;
   const AdminService* admin_;
@@ -244,7 +291,8 @@ int run_serve(const config::Config& config, std::chrono::milliseconds drain_time
       return std::make_unique<IngressHandler>(pipeline, auth, doors, config.ingress.max_events_per_request,
                                               intake ? &*intake : nullptr,
                                               admin ? &*admin : nullptr,
-                                              token_endpoint ? &*token_endpoint : nullptr, senders.back(), observed);
+                                              token_endpoint ? &*token_endpoint : nullptr, senders.back(), observed,
+                                              config.ingress.aws, config.pattern_limits);
     });
     if (store) {
       std::random_device seed;

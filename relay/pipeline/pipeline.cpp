@@ -18,9 +18,11 @@ struct Route {
   std::vector<const destination::Destination*> destinations;
   std::vector<destination::Header> request_headers;
   bool own_path;
+  std::string event_bus;
 
   bool admits(const RequestScope& scope) const {
     if (scope.route.empty() ? own_path : scope.route != name) return false;
+    if (!event_bus.empty() && scope.event_bus != event_bus) return false;
     for (const auto& h : request_headers)
       if (!scope.header || scope.header(h.name) != h.value) return false;
     return true;
@@ -58,7 +60,7 @@ std::unique_ptr<Pipeline> Pipeline::build(std::shared_ptr<const destination::Des
     }
     std::vector<std::string> option_errors;
     Route route{spec.name, spec.handler, info->make({spec.name, spec.options, option_errors}), {},
-                spec.request_headers, spec.own_path};
+                spec.request_headers, spec.own_path, spec.event_bus};
     for (auto& e : option_errors) errors.push_back(path + ".options." + e);
     if (!route.handler) continue;
 

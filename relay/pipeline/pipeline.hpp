@@ -26,13 +26,16 @@ struct RouteSpec {
   std::vector<std::string> destinations;
   std::vector<destination::Header> request_headers;  // the request must carry these (names lower case)
   bool own_path = false;                // reached only through /events/<name>, not /events
+  std::string event_bus;                // only events on this bus (request.event_bus); empty: any bus
 };
 
 // The request an event came in: which route its path names (/events/<route>; empty for
-// /events) and its headers (lower-case name -> value, empty when absent).
+// /events), its headers (lower-case name -> value, empty when absent), and the event bus it
+// was put on (PutEvents' EventBusName; events posted to /events are on "default").
 struct RequestScope {
   std::string_view route;
   std::function<std::string_view(std::string_view name)> header;
+  std::string_view event_bus = "default";
 };
 
 using core::DeliveryKey;

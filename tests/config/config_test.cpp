@@ -139,7 +139,7 @@ TEST(Config, TheExampleFileIsValid) {
   std::vector<std::string> errors;
   auto cfg = parse_config(testing::read_text(RELAY_SOURCE_DIR "/deploy/relay.example.yaml"), errors);
   EXPECT_TRUE(cfg) << (errors.empty() ? "" : errors.front());
-  EXPECT_EQ(cfg->routes.size(), 3u);
+  EXPECT_EQ(cfg->routes.size(), 4u);
 }
 
 TEST(Config, ReadsEverySection) {
@@ -559,7 +559,7 @@ routes:
     request: {headers: {x: 1}, auth: {type: bearer}, path: /x}
 )"),
               ElementsAre("routes[0].request.headers.x: expected the header's value",
-                          "routes[0].request.auth.token: missing", "routes[0].request.path: unknown key (known: headers, auth)"));
+                          "routes[0].request.auth.token: missing", "routes[0].request.path: unknown key (known: headers, auth, event_bus)"));
 }
 
 TEST(RelayTestWithConfig, ScopesTheEventToAPathAndHeaders) {
