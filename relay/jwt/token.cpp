@@ -85,7 +85,7 @@ std::variant<Token, std::string> parse_token(std::string_view compact) {
   if (!claims) return std::string("payload is not a base64url JSON object");
   token.claims = std::move(*claims);
   auto signature = base64url_decode(compact.substr(second + 1));
-  if (!signature || signature->empty()) return std::string("signature is missing or not base64url");
+  if (!signature) return std::string("signature is not base64url");
   token.signature = std::move(*signature);
   token.signing_input = compact.substr(0, second);
   return token;
