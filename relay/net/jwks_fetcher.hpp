@@ -24,7 +24,7 @@ struct JwksFetchOptions {
   config::HttpUrl url;
   std::optional<std::string> ca_file;  // PEM CAs trusted instead of the system's
   std::chrono::seconds period{600};
-  std::chrono::seconds retry{60};
+  std::chrono::milliseconds retry{60000};
   std::chrono::seconds min_refresh{60};
   std::chrono::milliseconds timeout{5000};  // one fetch, whole
 };
