@@ -18,6 +18,7 @@ targets=(
   ingress_request:16384
   signature_verify:1024
   sigv4_verify:4096
+  jwt_verify:8192
 )
 
 work="$(mktemp -d "${TMPDIR:-/tmp}/relay-fuzz.XXXXXX")"
