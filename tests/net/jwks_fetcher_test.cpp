@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include <atomic>
+#include <future>
 
 #include "relay/net/ingress_auth.hpp"
 #include "tests/net/http_test_server.hpp"
@@ -182,6 +183,28 @@ TEST_F(JwksFetcherTest, ADocumentThatIsNotAJwksKeepsTheKeysToo) {
   EXPECT_EQ(check(auth, kRsa), AuthVerdict::unavailable);
   fetcher.stop();
   EXPECT_FALSE(idp.keys->request_refresh(kNow + 1h)) << "a stopped fetcher is asked for nothing";
+}
+
+TEST(JwksFetcher, StopsWhileAFetchWaitsForItsAnswer) {
+  std::promise<void> arrived;
+  std::promise<void> release;
+  auto released = release.get_future().share();
+  HttpTestServer idp([&](const HttpTestServer::Request&) {
+    arrived.set_value();
+    released.wait();
+    return HttpTestServer::Response{500, ""};
+  });
+  std::string error;
+  auto keys = std::make_shared<jwt::KeyCache>();
+  JwksFetcher fetcher({*config::parse_http_url(idp.url() + "/jwks", error)}, keys);
+  fetcher.start();
+  ASSERT_EQ(arrived.get_future().wait_for(10s), std::future_status::ready);
+  const auto before = std::chrono::steady_clock::now();
+  fetcher.stop();
+  EXPECT_LT(std::chrono::steady_clock::now() - before, 2s) << "the 5 s fetch timeout is not waited for";
+  EXPECT_EQ(fetcher.fetches_finished(), 0u);
+  EXPECT_EQ(keys->keys(), nullptr);
+  release.set_value();
 }
 
 TEST(JwksFetcher, ACaFileThatCannotBeReadIsAnError) {
