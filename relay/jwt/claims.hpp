@@ -1,6 +1,6 @@
 #pragma once
 // What a door asks of a token's claims (RFC 7519): its issuer, its audience, a valid time
-// window, and roles. Pure: the current time is an argument.
+// window, and roles. Pure (the current time is an argument); any thread.
 #include <chrono>
 #include <optional>
 #include <string>

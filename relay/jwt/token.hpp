@@ -1,6 +1,6 @@
 #pragma once
 // A compact JWS (RFC 7515) as a JWT travels in `Authorization: Bearer`: its header fields,
-// its claims, and the signature over "header.payload", checked with one key.
+// its claims, and the signature over "header.payload", checked with one key. Pure; any thread.
 #include <optional>
 #include <string>
 #include <string_view>

@@ -1,7 +1,8 @@
 #pragma once
 // Ingress authentication, one scheme per listener, as EventBridge connections send it:
 // none, api_key (a named header), basic, bearer, hmac-timestamp with a clock tolerance, and
-// jwt (a bearer JWT verified with a shared key cache, see relay/jwt/verify.hpp).
+// jwt (a bearer JWT verified with a shared key cache, see relay/jwt/verify.hpp; a refused
+// token's reason is logged at info, never the token).
 // Pure: the caller passes the header values and the current time. Secrets are compared
 // in constant time (their lengths included); nothing here logs or returns a secret.
 #include <chrono>
