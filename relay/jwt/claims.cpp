@@ -78,7 +78,8 @@ std::optional<std::string> claims_refusal(const json::object& claims, const Poli
     if (at + leeway < *iat) return std::string("issued in the future (iat)");
   }
   const auto* iss = claims.if_contains("iss");
-  if (!iss || !iss->is_string() || iss->get_string() != policy.issuer) return std::string("issuer (iss) does not match");
+  if (!iss || !iss->is_string() || iss->get_string() != policy.issuer)
+    return std::string("issuer (iss) does not match");
   if (policy.audience) {
     const auto* aud = claims.if_contains("aud");
     if (!aud || !audience_holds(*aud, *policy.audience)) return std::string("audience (aud) does not match");

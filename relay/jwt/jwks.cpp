@@ -51,10 +51,12 @@ std::variant<std::shared_ptr<evp_pkey_st>, std::string> rsa_key(const json::obje
   const auto n = member_bytes(jwk, "n", why);
   const auto e = n ? member_bytes(jwk, "e", why) : std::nullopt;
   if (!n || !e) return why;
-  const std::string& nb = *n;
-  const std::string& eb = *e;
-  Bignum bn(BN_bin2bn(reinterpret_cast<const unsigned char*>(nb.data()), static_cast<int>(nb.size()), nullptr), BN_free);
-  Bignum be(BN_bin2bn(reinterpret_cast<const unsigned char*>(eb.data()), static_cast<int>(eb.size()), nullptr), BN_free);
+  const auto bignum = [](const std::string& bytes) {
+    const auto* data = reinterpret_cast<const unsigned char*>(bytes.data());
+    return Bignum(BN_bin2bn(data, static_cast<int>(bytes.size()), nullptr), BN_free);
+  };
+  const Bignum bn = bignum(*n);
+  const Bignum be = bignum(*e);
   if (!bn || !be) return std::string("n or e cannot be read");
   if (BN_num_bits(bn.get()) < kMinRsaBits) return "an RSA key under " + std::to_string(kMinRsaBits) + " bits";
   ParamBuilder builder(OSSL_PARAM_BLD_new(), OSSL_PARAM_BLD_free);
