@@ -20,6 +20,7 @@ targets=(
   sigv4_verify:4096
   oauth_token:4096
   bus_request:8192
+  jwt_verify:8192
 )
 
 work="$(mktemp -d "${TMPDIR:-/tmp}/relay-fuzz.XXXXXX")"

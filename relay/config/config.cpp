@@ -42,11 +42,55 @@ void read_outbound(const json::object& o, OutboundConfig& out, std::vector<std::
   r.reject_unknown();
 }
 
+// A `type: jwt` auth mapping's own keys.
+void read_jwt(ObjectReader& a, JwtAuthConfig& jwt) {
+  const std::string url = a.string("jwks_url", {}, true);
+  std::string problem;
+  if (auto parsed = url.empty() ? std::nullopt : parse_http_url(url, problem)) {
+    if (!parsed->tls && !is_loopback(ListenAddress{parsed->host, 0}))
+      a.error("jwks_url", "must be https (http only to a loopback address such as 127.0.0.1)");
+    jwt.jwks_url = std::move(*parsed);
+  } else if (!url.empty()) {
+    a.error("jwks_url", problem);
+  }
+  if (const auto* ca = a.value("ca_file")) {
+    if (!ca->is_string() || ca->get_string().empty())
+      a.error("ca_file", "expected the path of a PEM file of CA certificates");
+    else
+      jwt.ca_file = std::string(ca->get_string());
+  }
+  jwt.policy.issuer = a.string("issuer", {}, true);
+  if (const auto* audience = a.value("audience")) {
+    if (!audience->is_string() || audience->get_string().empty())
+      a.error("audience", "expected the audience (aud) tokens must carry");
+    else
+      jwt.policy.audience = std::string(audience->get_string());
+  }
+  if (const auto* roles = a.value("required_roles")) {
+    const auto* list = roles->if_array();
+    if (!list) a.error("required_roles", "expected a list of role names");
+    for (std::size_t i = 0; list && i < list->size(); ++i) {
+      const auto& role = (*list)[i];
+      if (!role.is_string() || role.get_string().empty() || role.get_string().find(' ') != json::string::npos)
+        a.error("required_roles[" + std::to_string(i) + "]", "expected a role name (no spaces)");
+      else
+        jwt.policy.required_roles.emplace_back(role.get_string());
+    }
+  }
+  jwt.policy.roles_claim = a.string("roles_claim", "roles");
+  if (jwt.policy.roles_claim.empty() || jwt.policy.roles_claim.front() == '.' || jwt.policy.roles_claim.back() == '.' ||
+      jwt.policy.roles_claim.find("..") != std::string::npos)
+    a.error("roles_claim", "expected a claim name or a dotted path such as realm_access.roles");
+  const auto leeway = a.duration("leeway", 60s);
+  if (leeway > 5min) a.error("leeway", "at most 5m: a token's validity window is not to be stretched further");
+  jwt.policy.leeway = std::chrono::duration_cast<std::chrono::seconds>(leeway);
+}
+
 // An `auth` mapping (ingress.auth, or a route's request.auth) into `in`'s auth fields.
 void read_auth(const json::object& auth, const std::string& path, IngressConfig& in, std::vector<std::string>& errors) {
   ObjectReader a(auth, path, errors);
   in.auth_explicit = auth.contains("type");
-  const auto type = a.choice("type", "none", {"none", "api_key", "basic", "bearer", "hmac-timestamp"});
+  const auto type = a.choice("type", "none", {"none", "api_key", "basic", "bearer", "hmac-timestamp", "jwt"});
   if (type == "api_key") {
     in.auth = IngressAuth::api_key;
     in.api_key_header = a.string("header", {}, true);
@@ -61,6 +105,9 @@ void read_auth(const json::object& auth, const std::string& path, IngressConfig&
     in.auth = IngressAuth::hmac_timestamp;
     in.secret = read_secret(a, "secret", true);
     in.hmac_tolerance = std::chrono::duration_cast<std::chrono::seconds>(a.duration("tolerance", 5min));
+  } else if (type == "jwt") {
+    in.auth = IngressAuth::jwt;
+    read_jwt(a, in.jwt);
   }
   a.reject_unknown();
 }

@@ -3,7 +3,9 @@
 // problem is reported at once with its path, unknown keys are errors, secrets are resolved
 // (env:NAME, file:PATH) but never printed.
 #include "relay/bus/bus_settings.hpp"
+#include "relay/config/http_url.hpp"
 #include "relay/config/outbound_deny.hpp"
+#include "relay/jwt/claims.hpp"
 #include "relay/oauth/settings.hpp"
 #include "relay/pattern/limits.hpp"
 #include "relay/pipeline/pipeline.hpp"
@@ -17,7 +19,14 @@
 
 namespace relay::config {
 
-enum class IngressAuth { none, api_key, basic, bearer, hmac_timestamp };
+enum class IngressAuth { none, api_key, basic, bearer, hmac_timestamp, jwt };
+
+// jwt: bearer JWTs verified with the keys at jwks_url, then checked against `policy`.
+struct JwtAuthConfig {
+  HttpUrl jwks_url;                    // https; http only to a loopback address
+  std::optional<std::string> ca_file;  // trusted for jwks_url instead of the system's CAs
+  jwt::Policy policy;
+};
 
 struct IngressConfig {
   IngressAuth auth = IngressAuth::none;
@@ -25,6 +34,7 @@ struct IngressConfig {
   std::string api_key_header;  // api_key: the header name EventBridge sends the key in
   std::string secret;          // api_key value, bearer token, basic "user:password", hmac secret
   std::chrono::seconds hmac_tolerance{300};
+  JwtAuthConfig jwt;
   std::size_t max_body_bytes = 1 << 20;
   std::size_t max_connections = 10000;
   std::size_t max_events_per_request = 100;  // more events in one body: 413, nothing stored

@@ -78,14 +78,14 @@ std::optional<Answer> Ingress::auth_refusal(const Door& door, const IngressReque
   return answer;
 }
 
-std::optional<Answer> Ingress::screen(const IngressRequest& request) const {
+std::optional<Answer> Ingress::screen(const IngressRequest& request, std::chrono::system_clock::time_point now) const {
   auto door = door_for(request);
   if (auto* refused = std::get_if<Answer>(&door)) return std::move(*refused);
   const Door& d = std::get<Door>(door);
   if (d.auth->needs_body()) return std::nullopt;
   IngressRequest head = request;
   head.body = {};
-  if (auto refused = auth_refusal(d, head, {})) return refused;
+  if (auto refused = auth_refusal(d, head, now)) return refused;
   if (!is_json_content_type(request.content_type)) return error_answer(415, "content type must be application/json");
   return std::nullopt;
 }

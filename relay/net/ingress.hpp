@@ -66,8 +66,9 @@ class Ingress {
 
   // The refusal a request earns by its head alone (path, method, and but for
   // hmac-timestamp, which signs the body, authentication and content type), before its
-  // body is read; nullopt when it may go on. `request.body` is not looked at.
-  std::optional<Answer> screen(const IngressRequest& request) const;
+  // body is read; nullopt when it may go on. `request.body` is not looked at; `now` judges
+  // a JWT's validity window.
+  std::optional<Answer> screen(const IngressRequest& request, std::chrono::system_clock::time_point now = {}) const;
 
   // The answer when the request is refused, or the admitted events; `now` checks
   // hmac-timestamp tolerance.

@@ -5,6 +5,8 @@
 
 #include "relay/core/base64.hpp"
 #include "relay/core/hmac_timestamp.hpp"
+#include "relay/jwt/verify.hpp"
+#include "relay/net/log.hpp"
 
 namespace relay::net {
 
@@ -25,8 +27,13 @@ std::optional<std::string_view> authorization_param(std::string_view header, std
 
 }  // namespace
 
-IngressAuthenticator::IngressAuthenticator(const config::IngressConfig& config)
+IngressAuthenticator::IngressAuthenticator(const config::IngressConfig& config, std::shared_ptr<jwt::KeyCache> keys)
     : scheme_(config.auth), secret_(config.secret), tolerance_(config.hmac_tolerance) {
+  if (scheme_ == config::IngressAuth::jwt) {
+    if (!keys) throw std::invalid_argument("jwt ingress auth needs a key cache");
+    jwt_policy_ = config.jwt.policy;
+    jwt_keys_ = std::move(keys);
+  }
   if (scheme_ == config::IngressAuth::api_key) {
     api_key_header_ = config.api_key_header;
     std::transform(api_key_header_.begin(), api_key_header_.end(), api_key_header_.begin(),
@@ -37,7 +44,25 @@ IngressAuthenticator::IngressAuthenticator(const config::IngressConfig& config)
 
 AuthVerdict IngressAuthenticator::check(const Credentials& c, std::string_view body,
                                         std::chrono::system_clock::time_point now) const {
+  if (scheme_ == config::IngressAuth::jwt) return check_jwt(c.authorization, now);
   return allows(c, body, now) ? AuthVerdict::allowed : AuthVerdict::refused;
+}
+
+AuthVerdict IngressAuthenticator::check_jwt(std::string_view authorization,
+                                            std::chrono::system_clock::time_point now) const {
+  const auto token = authorization_param(authorization, "Bearer");
+  if (!token || token->empty()) return AuthVerdict::refused;
+  const auto keys = jwt_keys_->keys();
+  if (!keys) {
+    jwt_keys_->request_refresh(now);
+    return AuthVerdict::unavailable;
+  }
+  const auto verdict = jwt::verify_token(*token, *keys, jwt_policy_, now);
+  if (verdict.outcome == jwt::Verdict::accepted) return AuthVerdict::allowed;
+  if (verdict.outcome == jwt::Verdict::unknown_key) jwt_keys_->request_refresh(now);
+  if (log_enabled(observe::LogLevel::info))
+    log(observe::LogLevel::info, "ingress: bearer JWT refused", {{"reason", verdict.reason}});
+  return AuthVerdict::refused;
 }
 
 bool IngressAuthenticator::allows(const Credentials& c, std::string_view body,
@@ -45,6 +70,8 @@ bool IngressAuthenticator::allows(const Credentials& c, std::string_view body,
   switch (scheme_) {
     case config::IngressAuth::none:
       return true;
+    case config::IngressAuth::jwt:
+      return false;  // check_jwt
     case config::IngressAuth::api_key:
       return !c.api_key.empty() && core::constant_time_equal(c.api_key, secret_);
     case config::IngressAuth::bearer: {

@@ -12,6 +12,7 @@
 #include "relay/net/durable_intake.hpp"
 #include "relay/net/health.hpp"
 #include "relay/net/http_server.hpp"
+#include "relay/net/jwks_fetcher.hpp"
 #include "relay/net/log.hpp"
 #include "relay/net/oauth_service.hpp"
 #include "relay/net/open_file_limit.hpp"
@@ -76,7 +77,7 @@ class IngressHandler final : public HttpHandler {
   // Events are refused before their body is read when the head says enough.
   bool answer_head(const HttpRequest& head, HttpResponse& response) override {
     if (!std::string_view(head.target()).starts_with(kEventsPath)) return false;
-    auto refused = ingress_.screen(ingress_request(head, auth_));
+    auto refused = ingress_.screen(ingress_request(head, auth_), std::chrono::system_clock::now());
     if (!refused) return false;
     health_.count_refusal(refused->status);
     to_response(std::move(*refused), response);
@@ -264,9 +265,11 @@ int run_serve(const config::Config& config, std::chrono::milliseconds drain_time
     check_credentials(endpoints);
     const ServerOptions options = server_options(config);
     check_open_file_limit(options.max_connections);
-    const IngressAuthenticator auth(config.ingress);
+    std::vector<std::unique_ptr<JwksFetcher>> jwks_fetchers;  // stop when the server is done
+    const IngressAuthenticator auth(config.ingress, start_jwt_keys(config.ingress, jwks_fetchers));
     RouteDoors doors;
-    for (const auto& [route, ingress] : config.route_ingress) doors.emplace(route, IngressAuthenticator(ingress));
+    for (const auto& [route, ingress] : config.route_ingress)
+      doors.emplace(route, IngressAuthenticator(ingress, start_jwt_keys(ingress, jwks_fetchers)));
     BacklogGauge gauge(config.delivery.max_backlog, config.delivery.max_backlog_bytes);
     StoreHealth health;
     // Outlives the server's threads, which await it; stopped explicitly once they are joined.
@@ -315,6 +318,7 @@ int run_serve(const config::Config& config, std::chrono::milliseconds drain_time
     if (scheduler && !scheduler->drain(deadline))
       log_line("relay serve: deliveries unfinished at the deadline stay in the outbox for the next start");
     server.join();
+    jwks_fetchers.clear();
     // The senders' sockets belong to the server's io_contexts: let them go first.
     scheduler.reset();
     senders.clear();

@@ -207,7 +207,7 @@ routes:
     destinations: [hook]
 )"),
               ElementsAre("listen: expected ADDRESS:PORT, e.g. 127.0.0.1:8080, [::1]:8080 or 0.0.0.0:443",
-                          "ingress.auth.type: expected one of none, api_key, basic, bearer, hmac-timestamp",
+                          "ingress.auth.type: expected one of none, api_key, basic, bearer, hmac-timestamp, jwt",
                           "ingress.read_timeout: expected a duration such as 250ms, 5s, 30m or 2h",
                           "destinations.hook.url: expected an http:// or https:// URL with a host",
                           "destinations.hook.secret: environment variable RELAY_NO_SUCH_SECRET is not set",
