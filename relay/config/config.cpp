@@ -42,9 +42,10 @@ void read_outbound(const json::object& o, OutboundConfig& out, std::vector<std::
   r.reject_unknown();
 }
 
-// A `type: jwt` auth mapping's own keys.
-void read_jwt(ObjectReader& a, JwtAuthConfig& jwt) {
-  const std::string url = a.string("jwks_url", {}, true);
+// A `type: jwt` auth mapping's own keys. Without jwks_url the tokens are relay's own
+// (`own`: ingress.oauth), and issuer and audience default to what relay's tokens carry.
+void read_jwt(ObjectReader& a, JwtAuthConfig& jwt, const std::optional<oauth::Settings>& own) {
+  const std::string url = a.string("jwks_url", {}, !own);
   std::string problem;
   if (auto parsed = url.empty() ? std::nullopt : parse_http_url(url, problem)) {
     if (!parsed->tls && !is_loopback(ListenAddress{parsed->host, 0}))
@@ -59,12 +60,15 @@ void read_jwt(ObjectReader& a, JwtAuthConfig& jwt) {
     else
       jwt.ca_file = std::string(ca->get_string());
   }
-  jwt.policy.issuer = a.string("issuer", {}, true);
+  const bool own_tokens = own && !jwt.jwks_url;
+  jwt.policy.issuer = a.string("issuer", own_tokens ? own->issuer : std::string(), !own_tokens);
   if (const auto* audience = a.value("audience")) {
     if (!audience->is_string() || audience->get_string().empty())
       a.error("audience", "expected the audience (aud) tokens must carry");
     else
       jwt.policy.audience = std::string(audience->get_string());
+  } else if (own_tokens && !own->audience.empty()) {
+    jwt.policy.audience = own->audience;
   }
   if (const auto* roles = a.value("required_roles")) {
     const auto* list = roles->if_array();
@@ -87,7 +91,9 @@ void read_jwt(ObjectReader& a, JwtAuthConfig& jwt) {
 }
 
 // An `auth` mapping (ingress.auth, or a route's request.auth) into `in`'s auth fields.
-void read_auth(const json::object& auth, const std::string& path, IngressConfig& in, std::vector<std::string>& errors) {
+// `own`: ingress.oauth, whose tokens a jwt door without jwks_url accepts.
+void read_auth(const json::object& auth, const std::string& path, IngressConfig& in,
+               const std::optional<oauth::Settings>& own, std::vector<std::string>& errors) {
   ObjectReader a(auth, path, errors);
   in.auth_explicit = auth.contains("type");
   const auto type = a.choice("type", "none", {"none", "api_key", "basic", "bearer", "hmac-timestamp", "jwt"});
@@ -107,7 +113,7 @@ void read_auth(const json::object& auth, const std::string& path, IngressConfig&
     in.hmac_tolerance = std::chrono::duration_cast<std::chrono::seconds>(a.duration("tolerance", 5min));
   } else if (type == "jwt") {
     in.auth = IngressAuth::jwt;
-    read_jwt(a, in.jwt);
+    read_jwt(a, in.jwt, own);
   }
   a.reject_unknown();
 }
@@ -150,7 +156,8 @@ void read_aws_ingress(const json::object& o, bus::BusSettings& aws, std::vector<
 
 void read_ingress(const json::object& o, IngressConfig& in, std::vector<std::string>& errors) {
   ObjectReader r(o, "ingress", errors);
-  if (const auto* auth = r.object("auth")) read_auth(*auth, "ingress.auth", in, errors);
+  if (const auto* oauth = r.object("oauth")) in.oauth = read_oauth(*oauth, errors);
+  if (const auto* auth = r.object("auth")) read_auth(*auth, "ingress.auth", in, in.oauth, errors);
   in.max_body_bytes = static_cast<std::size_t>(r.integer("max_body_bytes", 1 << 20, 1024, 64 << 20));
   in.max_connections = static_cast<std::size_t>(r.integer("max_connections", 10000, 1, 1'000'000));
   in.max_events_per_request = static_cast<std::size_t>(r.integer("max_events_per_request", 100, 1, 10'000));
@@ -162,7 +169,6 @@ void read_ingress(const json::object& o, IngressConfig& in, std::vector<std::str
     in.tls_key_file = t.string("key", {}, true);
     t.reject_unknown();
   }
-  if (const auto* oauth = r.object("oauth")) in.oauth = read_oauth(*oauth, errors);
   if (const auto* aws = r.object("aws")) read_aws_ingress(*aws, in.aws, errors);
   r.reject_unknown();
 }
@@ -209,7 +215,7 @@ void read_route(std::size_t i, const json::value& v, Config& cfg, std::vector<st
     if (const auto* auth = q.object("auth")) {
       // Its own door: POST /events/<name>, authenticated with this instead of ingress.auth.
       route.own_path = true;
-      read_auth(*auth, path + ".request.auth", cfg.route_ingress[route.name], errors);
+      read_auth(*auth, path + ".request.auth", cfg.route_ingress[route.name], cfg.ingress.oauth, errors);
     }
     route.event_bus = q.string("event_bus");
     q.reject_unknown();

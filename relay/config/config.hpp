@@ -23,7 +23,7 @@ enum class IngressAuth { none, api_key, basic, bearer, hmac_timestamp, jwt };
 
 // jwt: bearer JWTs verified with the keys at jwks_url, then checked against `policy`.
 struct JwtAuthConfig {
-  HttpUrl jwks_url;                    // https; http only to a loopback address
+  std::optional<HttpUrl> jwks_url;     // https, http only to loopback; unset: ingress.oauth's own key
   std::optional<std::string> ca_file;  // trusted for jwks_url instead of the system's CAs
   jwt::Policy policy;
 };

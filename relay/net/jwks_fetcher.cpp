@@ -84,11 +84,17 @@ awaitable<void> JwksFetcher::fetch_once() {
   finished_changed_.notify_all();
 }
 
-std::shared_ptr<jwt::KeyCache> start_jwt_keys(const config::IngressConfig& ingress,
+std::shared_ptr<jwt::KeyCache> start_jwt_keys(const config::IngressConfig& ingress, const std::string& own_jwks,
                                               std::vector<std::unique_ptr<JwksFetcher>>& fetchers) {
   if (ingress.auth != config::IngressAuth::jwt) return nullptr;
   auto cache = std::make_shared<jwt::KeyCache>();
-  fetchers.push_back(std::make_unique<JwksFetcher>(JwksFetchOptions{ingress.jwt.jwks_url, ingress.jwt.ca_file}, cache));
+  if (!ingress.jwt.jwks_url) {
+    if (auto refused = cache->store_jwks(own_jwks))
+      throw std::logic_error("relay's own JWKS does not read back: " + *refused);
+    return cache;
+  }
+  fetchers.push_back(
+      std::make_unique<JwksFetcher>(JwksFetchOptions{*ingress.jwt.jwks_url, ingress.jwt.ca_file}, cache));
   fetchers.back()->start();
   return cache;
 }

@@ -265,11 +265,6 @@ int run_serve(const config::Config& config, std::chrono::milliseconds drain_time
     check_credentials(endpoints);
     const ServerOptions options = server_options(config);
     check_open_file_limit(options.max_connections);
-    std::vector<std::unique_ptr<JwksFetcher>> jwks_fetchers;  // stop when the server is done
-    const IngressAuthenticator auth(config.ingress, start_jwt_keys(config.ingress, jwks_fetchers));
-    RouteDoors doors;
-    for (const auto& [route, ingress] : config.route_ingress)
-      doors.emplace(route, IngressAuthenticator(ingress, start_jwt_keys(ingress, jwks_fetchers)));
     BacklogGauge gauge(config.delivery.max_backlog, config.delivery.max_backlog_bytes);
     StoreHealth health;
     // Outlives the server's threads, which await it; stopped explicitly once they are joined.
@@ -287,6 +282,12 @@ int run_serve(const config::Config& config, std::chrono::milliseconds drain_time
     if (config.ingress.oauth)
       token_endpoint.emplace(
           oauth::TokenEndpoint(*config.ingress.oauth, oauth_signing_key(*config.ingress.oauth, store.get())));
+    const std::string own_jwks = token_endpoint ? token_endpoint->jwks() : std::string();
+    std::vector<std::unique_ptr<JwksFetcher>> jwks_fetchers;  // stop when the server is done
+    const IngressAuthenticator auth(config.ingress, start_jwt_keys(config.ingress, own_jwks, jwks_fetchers));
+    RouteDoors doors;
+    for (const auto& [route, ingress] : config.route_ingress)
+      doors.emplace(route, IngressAuthenticator(ingress, start_jwt_keys(ingress, own_jwks, jwks_fetchers)));
 
     std::vector<std::shared_ptr<Deliverer>> senders;
     HttpServer server(options, [&](asio::io_context& io, std::size_t) {

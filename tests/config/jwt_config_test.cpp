@@ -33,9 +33,9 @@ TEST(JwtConfig, ReadsEveryKey) {
   ASSERT_TRUE(cfg) << errors.front();
   const auto& jwt = cfg->ingress.jwt;
   EXPECT_EQ(cfg->ingress.auth, IngressAuth::jwt);
-  EXPECT_TRUE(jwt.jwks_url.tls);
-  EXPECT_EQ(jwt.jwks_url.host, "idp.example");
-  EXPECT_EQ(jwt.jwks_url.target, "/.well-known/jwks.json");
+  EXPECT_TRUE(jwt.jwks_url->tls);
+  EXPECT_EQ(jwt.jwks_url->host, "idp.example");
+  EXPECT_EQ(jwt.jwks_url->target, "/.well-known/jwks.json");
   EXPECT_EQ(jwt.ca_file, "/etc/relay/idp-ca.pem");
   EXPECT_EQ(jwt.policy.issuer, "https://idp.example/");
   EXPECT_EQ(jwt.policy.audience, "relay");
@@ -86,6 +86,26 @@ TEST(JwtConfig, BadKeysArePathQualified) {
                            "ingress.auth.roles_claim: expected a claim name or a dotted path such as realm_access.roles",
                            "ingress.auth.leeway: at most 5m: a token's validity window is not to be stretched further"}));
   EXPECT_THAT(errors, ::testing::Contains(::testing::StartsWith("ingress.auth.secret: unknown key")));
+}
+
+TEST(JwtConfig, WithoutJwksUrlTheDoorTakesRelaysOwnTokens) {
+  std::vector<std::string> errors;
+  auto cfg = parse_config("ingress:\n  auth: {type: jwt, required_roles: [events:write]}\n"
+                          "  oauth: {clients: [{client_id: eb, client_secret: s}], issuer: relay-1, audience: ingress}\n" +
+                              kRoutes,
+                          errors);
+  ASSERT_TRUE(cfg) << errors.front();
+  const auto& jwt = cfg->ingress.jwt;
+  EXPECT_EQ(jwt.jwks_url, std::nullopt);
+  EXPECT_EQ(jwt.policy.issuer, "relay-1");
+  EXPECT_EQ(jwt.policy.audience, "ingress");
+  EXPECT_THAT(jwt.policy.required_roles, ElementsAre("events:write"));
+  cfg = parse_config("ingress:\n  auth: {type: jwt, issuer: other, audience: a2}\n"
+                     "  oauth: {clients: [{client_id: eb, client_secret: s}]}\n" + kRoutes,
+                     errors);
+  ASSERT_TRUE(cfg) << errors.front();
+  EXPECT_EQ(cfg->ingress.jwt.policy.issuer, "other");
+  EXPECT_EQ(cfg->ingress.jwt.policy.audience, "a2");
 }
 
 TEST(JwtConfig, ARoutesOwnDoorMayUseIt) {

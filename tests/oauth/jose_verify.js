@@ -6,7 +6,8 @@ const [npmDir, jwksFile, tokensFile, issuer, audience, now] = process.argv.slice
 
 (async () => {
   const { pathToFileURL } = require('url');
-  const jose = await import(pathToFileURL(require.resolve('jose', { paths: [npmDir] })).href);
+  const path = require('path');
+  const jose = await import(pathToFileURL(path.join(npmDir, 'node_modules/jose/dist/webapi/index.js')).href);
   const keys = jose.createLocalJWKSet(JSON.parse(fs.readFileSync(jwksFile, 'utf8')));
   const tokens = fs.readFileSync(tokensFile, 'utf8').split('\n').filter((t) => t);
   for (const token of tokens) {

@@ -63,7 +63,7 @@ TEST(JoseVerifies, EveryTokenRelayIssuesAndRefusesTamperedExpiredAndForeignOnes)
       token_from(TokenEndpoint(wrong_issuer, *SigningKey::from_pem(pem, error)), kEventBridge, kNow, "issuer") + "\n";
 
   testing::TempDir dir;
-  const auto npm = testing::npm_packages({"jose@5.9.6"});
+  const auto npm = testing::npm_packages({"jose@6.2.17"});
   const auto node = testing::run_process({"node", RELAY_SOURCE_DIR "/tests/oauth/jose_verify.js", npm,
                                           dir.write("jwks.json", endpoint.jwks()), dir.write("tokens", tokens),
                                           s.issuer, s.audience, std::to_string(kNow)});

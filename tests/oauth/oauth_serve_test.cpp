@@ -65,7 +65,7 @@ TEST(OAuthServe, AnEventBridgeStyleTokenRequestGetsATokenJoseVerifiesWithTheServ
   const std::string token(body.at("access_token").as_string());
 
   const auto jwks = jwks_of(relay);
-  const auto npm = npm_packages({"jose@5.9.6"});
+  const auto npm = npm_packages({"jose@6.2.17"});
   const auto now =
       std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch());
   const auto node =
@@ -73,6 +73,29 @@ TEST(OAuthServe, AnEventBridgeStyleTokenRequestGetsATokenJoseVerifiesWithTheServ
                    dir.write("tokens", token + "\n"), "relay-e2e", "relay-ingress", std::to_string(now.count())});
   ASSERT_EQ(node.exit_code, 0) << node.err;
   EXPECT_EQ(node.out, "ok eventbridge [\"events:write\"]\n");
+}
+
+// A jwt door without jwks_url takes relay's own tokens (issuer and audience from ingress.oauth):
+// EventBridge's OAuth connection fetches one and sends it; a tampered one is refused.
+TEST(OAuthServe, AJwtDoorWithoutJwksUrlAcceptsRelaysOwnTokensAndRefusesTamperedOnes) {
+  TempDir dir;
+  auto config = oauth_config().set(&ServeConfig::auth, "{type: jwt, required_roles: [events:write]}");
+  auto relay = start_serve(dir, config, {}, {kSecretEnv});
+  HttpTestClient client(relay.url);
+  const auto reply = eventbridge_token_request(client);
+  ASSERT_EQ(reply.status, 200u) << reply.body;
+  const std::string token(json::parse(reply.body).at("access_token").as_string());
+
+  const auto posted = [&](const std::string& authorization) {
+    return client.post("/events", ecs_event(1), {{"Authorization", authorization}}).status;
+  };
+  EXPECT_EQ(posted("Bearer " + token), 202u);
+  std::string tampered = token;
+  const auto payload = tampered.find('.') + 1;
+  tampered[payload + 4] = tampered[payload + 4] == 'A' ? 'B' : 'A';
+  EXPECT_EQ(posted("Bearer " + tampered), 401u);
+  EXPECT_EQ(posted("Basic " + core::base64_encode(std::string_view("eventbridge:eb-secret/+"))), 401u);
+  stop(relay);
 }
 
 TEST(OAuthServe, WrongSecretsAndBadRequestsGetRfc6749Errors) {

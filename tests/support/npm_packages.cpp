@@ -7,9 +7,22 @@
 #include <unistd.h>
 
 #include <filesystem>
+#include <fstream>
+#include <sstream>
 #include <stdexcept>
 
 namespace relay::testing {
+
+namespace {
+
+std::string read_file(const std::string& path) {
+  std::ifstream in(path);
+  std::ostringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
+}  // namespace
 
 std::string npm_packages(const std::vector<std::string>& packages) {
   const std::string dir = RELAY_BINARY_DIR "/test-npm";
@@ -20,7 +33,13 @@ std::string npm_packages(const std::vector<std::string>& packages) {
   for (const auto& package : packages) {
     const auto version_at = package.rfind('@');  // 0 for a scoped name without a version
     const auto name = package.substr(0, version_at == 0 ? std::string::npos : version_at);
-    if (!std::filesystem::exists(dir + "/node_modules/" + name + "/package.json")) missing.push_back(package);
+    const std::string manifest = dir + "/node_modules/" + name + "/package.json";
+    const bool pinned = version_at != 0 && version_at != std::string::npos;
+    // Another version installed by an older build tree counts as missing.
+    if (!std::filesystem::exists(manifest) ||
+        (pinned && read_file(manifest).find("\"version\": \"" + package.substr(version_at + 1) + "\"") ==
+                       std::string::npos))
+      missing.push_back(package);
   }
   ProcessResult installed{0};
   if (!missing.empty()) {
