@@ -114,24 +114,9 @@ class IngressHandler final : public HttpHandler {
       co_return;
     }
     const auto& events = std::get<Admitted>(admitted);
-    if (intake_) {
-      Answer answer = co_await intake_->accept(events);
-      if (answer.status >= 300) {
-        health_.count_refusal(answer.status);
-      } else {
-        health_.count_admitted(events);
-        log_accepted(events);
-      }
-      to_response(std::move(answer), response);
-    } else {
-      health_.count_admitted(events);
-      log_accepted(events);
-      auto deliverer = deliverer_;
-      const auto results = co_await deliverer->deliver_now(events);
-      health_.count_sync_results(results);
-      log_sync_results(results);
-      to_response(sync_answer(events.event_ids(), results), response);
-    }
+    auto forwarded = co_await forward(events);
+    to_response(forwarded.committed ? std::move(*forwarded.committed) : sync_answer(events.event_ids(), forwarded.results),
+                response);
   }
 
   void refuse_while_stopping(HttpResponse& response) override { to_response(shutting_down_answer(), response); }
@@ -147,24 +132,38 @@ class IngressHandler final : public HttpHandler {
     }
     const auto& put = std::get<BusAdmitted>(admitted);
     for (std::size_t i = put.entry_of_event.size(); i < put.results.size(); ++i) health_.count_refusal(400);
-    const auto& events = put.admitted;
+    const auto forwarded = co_await forward(put.admitted);
+    co_return forwarded.committed ? bus_queued_answer(put, *forwarded.committed)
+                                  : bus_sync_answer(put, forwarded.results);
+  }
+
+  // What became of admitted events: the intake's answer (queued: committed or refused), or
+  // every receiver's result (sync).
+  struct Forwarded {
+    std::optional<Answer> committed;
+    std::vector<SyncResult> results;
+  };
+
+  // Commits the events to the outbox (queued) or delivers them now (sync), counted and
+  // logged either way.
+  awaitable<Forwarded> forward(const Admitted& events) {
     if (intake_) {
-      const Answer intake = co_await intake_->accept(events);
-      if (intake.status >= 300) {
-        health_.count_refusal(intake.status);
+      Answer answer = co_await intake_->accept(events);
+      if (answer.status >= 300) {
+        health_.count_refusal(answer.status);
       } else {
         health_.count_admitted(events);
         log_accepted(events);
       }
-      co_return bus_queued_answer(put, intake);
+      co_return Forwarded{std::move(answer), {}};
     }
     health_.count_admitted(events);
     log_accepted(events);
     auto deliverer = deliverer_;
-    const auto results = co_await deliverer->deliver_now(events);
+    auto results = co_await deliverer->deliver_now(events);
     health_.count_sync_results(results);
     log_sync_results(results);
-    co_return bus_sync_answer(put, results);
+    co_return Forwarded{std::nullopt, std::move(results)};
   }
 
   Ingress ingress_;
