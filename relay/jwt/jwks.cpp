@@ -6,7 +6,7 @@
 
 #include <boost/json/parse.hpp>
 
-#include "relay/jwt/base64url.hpp"
+#include "relay/core/base64.hpp"
 
 namespace relay::jwt {
 
@@ -24,7 +24,7 @@ using Bignum = std::unique_ptr<BIGNUM, decltype(&BN_free)>;
 // The base64url member `name` of `jwk`, decoded; nullopt (and `why`) when missing or bad.
 std::optional<std::string> member_bytes(const json::object& jwk, std::string_view name, std::string& why) {
   const auto* v = jwk.if_contains(name);
-  auto bytes = v && v->is_string() ? base64url_decode(v->get_string()) : std::nullopt;
+  auto bytes = v && v->is_string() ? core::base64url_decode(v->get_string()) : std::nullopt;
   if (!bytes || bytes->empty()) {
     why = std::string(name) + " is missing or not base64url";
     return std::nullopt;

@@ -10,7 +10,7 @@
 #include <cctype>
 #include <memory>
 
-#include "relay/jwt/base64url.hpp"
+#include "relay/core/base64.hpp"
 
 namespace relay::jwt {
 
@@ -21,7 +21,7 @@ namespace {
 constexpr std::size_t kEs256SignatureBytes = 64;
 
 std::optional<json::object> decode_object(std::string_view part) {
-  const auto bytes = base64url_decode(part);
+  const auto bytes = core::base64url_decode(part);
   if (!bytes) return std::nullopt;
   boost::system::error_code ec;
   json::value v = json::parse(*bytes, ec);
@@ -84,7 +84,7 @@ std::variant<Token, std::string> parse_token(std::string_view compact) {
   auto claims = decode_object(compact.substr(first + 1, second - first - 1));
   if (!claims) return std::string("payload is not a base64url JSON object");
   token.claims = std::move(*claims);
-  auto signature = base64url_decode(compact.substr(second + 1));
+  auto signature = core::base64url_decode(compact.substr(second + 1));
   if (!signature) return std::string("signature is not base64url");
   token.signature = std::move(*signature);
   token.signing_input = compact.substr(0, second);

@@ -96,6 +96,10 @@ std::shared_ptr<jwt::KeyCache> start_jwt_keys(const config::IngressConfig& ingre
   fetchers.push_back(
       std::make_unique<JwksFetcher>(JwksFetchOptions{*ingress.jwt.jwks_url, ingress.jwt.ca_file}, cache));
   fetchers.back()->start();
+  // Serving starts once the first fetch has ended (or could not within its timeout), so the
+  // first tokens are judged rather than answered 503.
+  const JwksFetchOptions defaults;
+  fetchers.back()->wait_fetches(1, std::chrono::steady_clock::now() + defaults.timeout);
   return cache;
 }
 

@@ -68,7 +68,8 @@ class JwksFetcher {
 
 // The key cache of `ingress`'s door when it is jwt, its fetcher started and added to
 // `fetchers` (which stop when destroyed); null for the other schemes. A door without
-// jwks_url holds `own_jwks` (relay's token endpoint's keys) and fetches nothing.
+// jwks_url holds `own_jwks` (relay's token endpoint's keys) and fetches nothing. Returns
+// once the first fetch has ended, or after its timeout.
 std::shared_ptr<jwt::KeyCache> start_jwt_keys(const config::IngressConfig& ingress, const std::string& own_jwks,
                                               std::vector<std::unique_ptr<JwksFetcher>>& fetchers);
 

@@ -6,7 +6,7 @@
 #include <future>
 
 #include "relay/net/log.hpp"
-#include "relay/oauth/base64url.hpp"
+#include "relay/core/base64.hpp"
 
 namespace relay::net {
 
@@ -18,7 +18,7 @@ constexpr const char* kKeptKeyName = "oauth.signing_key";
 std::string random_token_id() {
   std::array<unsigned char, 16> bytes{};
   if (RAND_bytes(bytes.data(), static_cast<int>(bytes.size())) != 1) throw std::runtime_error("RAND_bytes failed");
-  return oauth::base64url(std::string_view(reinterpret_cast<const char*>(bytes.data()), bytes.size()));
+  return core::base64url_encode(std::string_view(reinterpret_cast<const char*>(bytes.data()), bytes.size()));
 }
 
 void to_response(oauth::OAuthAnswer answer, HttpResponse& response) {

@@ -12,7 +12,7 @@
 #include <stdexcept>
 
 #include "relay/core/hmac.hpp"
-#include "relay/oauth/base64url.hpp"
+#include "relay/core/base64.hpp"
 
 namespace relay::oauth {
 
@@ -32,7 +32,7 @@ std::string coordinate(const EVP_PKEY* pkey, const char* name) {
   const int n = BN_bn2binpad(bn, bytes.data(), kCoordinateBytes);
   BN_free(bn);
   if (n != kCoordinateBytes) fail("public key coordinate out of range");
-  return base64url(std::string_view(reinterpret_cast<const char*>(bytes.data()), bytes.size()));
+  return core::base64url_encode(std::string_view(reinterpret_cast<const char*>(bytes.data()), bytes.size()));
 }
 
 bool is_p256(const EVP_PKEY* pkey) {
@@ -61,7 +61,7 @@ SigningKey::SigningKey(std::unique_ptr<Pkey> pkey) : pkey_(std::move(pkey)) {
   // RFC 7638: the required members in lexicographic order, no white space.
   const std::string jwk = R"({"crv":"P-256","kty":"EC","x":")" + x_ + R"(","y":")" + y_ + R"("})";
   const core::Digest digest = core::sha256(jwk);
-  thumbprint_ = base64url(std::string_view(reinterpret_cast<const char*>(digest.data()), digest.size()));
+  thumbprint_ = core::base64url_encode(std::string_view(reinterpret_cast<const char*>(digest.data()), digest.size()));
 }
 
 SigningKey::~SigningKey() = default;

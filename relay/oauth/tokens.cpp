@@ -4,7 +4,7 @@
 #include <boost/json/object.hpp>
 #include <boost/json/serialize.hpp>
 
-#include "relay/oauth/base64url.hpp"
+#include "relay/core/base64.hpp"
 
 namespace relay::oauth {
 
@@ -23,8 +23,8 @@ std::string issue_token(const SigningKey& key, const Settings& settings, const C
   json::array roles;
   for (const auto& role : client.roles) roles.emplace_back(role);
   claims["roles"] = std::move(roles);
-  const std::string signing_input = base64url(json::serialize(header)) + "." + base64url(json::serialize(claims));
-  return signing_input + "." + base64url(key.sign(signing_input));
+  const std::string signing_input = core::base64url_encode(json::serialize(header)) + "." + core::base64url_encode(json::serialize(claims));
+  return signing_input + "." + core::base64url_encode(key.sign(signing_input));
 }
 
 std::string jwks_text(const SigningKey& key) {

@@ -6,7 +6,6 @@
 #include <boost/json/serialize.hpp>
 
 #include "relay/core/base64.hpp"
-#include "relay/jwt/base64url.hpp"
 #include "relay/jwt/key_cache.hpp"
 #include "relay/jwt/verify.hpp"
 #include "tests/support/jose.hpp"
@@ -40,13 +39,6 @@ Policy policy() {
   p.audience = "relay";
   p.required_roles = {"publisher"};
   return p;
-}
-
-std::string b64url(std::string_view text) {
-  std::string s = core::base64_encode(text);
-  while (!s.empty() && s.back() == '=') s.pop_back();
-  for (auto& c : s) c = c == '+' ? '-' : c == '/' ? '_' : c;
-  return s;
 }
 
 enum Name {
@@ -176,14 +168,14 @@ TEST_F(Jwt, RefusesMalformedTokens) {
   refused("a.b", "not a compact JWS");
   refused(good + ".x", "not a compact JWS");
   refused("!!." + good.substr(good.find('.') + 1), "header is not");
-  refused(b64url(R"(["RS256"])") + ".e30.AA", "header is not");
-  refused(b64url(R"({"typ":"JWT"})") + ".e30.AA", "header has no alg");
-  refused(b64url(R"({"alg":"RS256","kid":7})") + ".e30.AA", "kid is not a string");
-  refused(b64url(R"({"alg":"RS256","typ":"JOSE+JSON"})") + ".e30.AA", "typ is not JWT");
-  refused(b64url(R"({"alg":"RS256","crit":["b64"]})") + ".e30.AA", "crit");
-  refused(b64url(R"({"alg":"RS256"})") + "." + b64url("[1]") + ".AA", "payload is not");
-  refused(b64url(R"({"alg":"RS256"})") + ".e30.A=", "signature is not base64url");
-  refused(b64url(R"({"alg":"RS256","kid":"rsa-1"})") + ".e30.", "signature does not verify");
+  refused(core::base64url_encode(R"(["RS256"])") + ".e30.AA", "header is not");
+  refused(core::base64url_encode(R"({"typ":"JWT"})") + ".e30.AA", "header has no alg");
+  refused(core::base64url_encode(R"({"alg":"RS256","kid":7})") + ".e30.AA", "kid is not a string");
+  refused(core::base64url_encode(R"({"alg":"RS256","typ":"JOSE+JSON"})") + ".e30.AA", "typ is not JWT");
+  refused(core::base64url_encode(R"({"alg":"RS256","crit":["b64"]})") + ".e30.AA", "crit");
+  refused(core::base64url_encode(R"({"alg":"RS256"})") + "." + core::base64url_encode("[1]") + ".AA", "payload is not");
+  refused(core::base64url_encode(R"({"alg":"RS256"})") + ".e30.A=", "signature is not base64url");
+  refused(core::base64url_encode(R"({"alg":"RS256","kid":"rsa-1"})") + ".e30.", "signature does not verify");
   const std::string ec = keys_->tokens[kEc];
   refused(ec.substr(0, ec.rfind('.')) + ".AAAA", "signature does not verify");
 }
@@ -271,16 +263,16 @@ TEST_F(Jwt, KeyCacheKeepsItsSetOnBadJwksAndRateLimitsRefreshes) {
 }
 
 TEST(Base64url, IsStrict) {
-  EXPECT_EQ(base64url_decode(""), "");
-  EXPECT_EQ(base64url_decode("Zg"), "f");
-  EXPECT_EQ(base64url_decode("Zm8"), "fo");
-  EXPECT_EQ(base64url_decode("Zm9v"), "foo");
-  EXPECT_EQ(base64url_decode("-_8"), std::string("\xfb\xff", 2));
-  EXPECT_EQ(base64url_decode("Zg=="), std::nullopt) << "no padding in JOSE";
-  EXPECT_EQ(base64url_decode("Zh"), std::nullopt) << "stray bits";
-  EXPECT_EQ(base64url_decode("Z"), std::nullopt);
-  EXPECT_EQ(base64url_decode("+/8"), std::nullopt) << "standard alphabet";
-  EXPECT_EQ(base64url_decode("Zm 9v"), std::nullopt);
+  EXPECT_EQ(core::base64url_decode(""), "");
+  EXPECT_EQ(core::base64url_decode("Zg"), "f");
+  EXPECT_EQ(core::base64url_decode("Zm8"), "fo");
+  EXPECT_EQ(core::base64url_decode("Zm9v"), "foo");
+  EXPECT_EQ(core::base64url_decode("-_8"), std::string("\xfb\xff", 2));
+  EXPECT_EQ(core::base64url_decode("Zg=="), std::nullopt) << "no padding in JOSE";
+  EXPECT_EQ(core::base64url_decode("Zh"), std::nullopt) << "stray bits";
+  EXPECT_EQ(core::base64url_decode("Z"), std::nullopt);
+  EXPECT_EQ(core::base64url_decode("+/8"), std::nullopt) << "standard alphabet";
+  EXPECT_EQ(core::base64url_decode("Zm 9v"), std::nullopt);
 }
 
 }  // namespace

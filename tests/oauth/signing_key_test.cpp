@@ -3,7 +3,7 @@
 #include <gtest/gtest.h>
 
 #include "relay/core/hmac.hpp"
-#include "relay/oauth/base64url.hpp"
+#include "relay/core/base64.hpp"
 #include "tests/support/run_process.hpp"
 
 namespace relay::oauth {
@@ -31,7 +31,7 @@ TEST(SigningKey, ReadsAPemKeyAndGivesItsJwkCoordinatesAndRfc7638Thumbprint) {
   EXPECT_EQ(key->y(), "x_FEzRu9m36HLN_tue659LNpXW6pCyStikYjKIWI5a0");
   const std::string jwk = R"({"crv":"P-256","kty":"EC","x":")" + key->x() + R"(","y":")" + key->y() + R"("})";
   const auto digest = core::sha256(jwk);
-  EXPECT_EQ(key->thumbprint(), base64url(std::string_view(reinterpret_cast<const char*>(digest.data()), 32)));
+  EXPECT_EQ(key->thumbprint(), core::base64url_encode(std::string_view(reinterpret_cast<const char*>(digest.data()), 32)));
   EXPECT_EQ(key->thumbprint().size(), 43u);
 }
 
