@@ -58,21 +58,28 @@ aws::HttpRequest bus_request(const HttpRequest& request) {
   return out;
 }
 
+// What every server thread's handler shares; built once in run_serve.
+struct IngressParts {
+  const config::Config& config;
+  const IngressAuthenticator& auth;
+  const RouteDoors& doors;
+  DurableIntake* intake;       // null in sync mode
+  const AdminService* admin;   // null when the admin API is off
+  const OAuthService* oauth;   // null without ingress.oauth
+  const Health& health;
+};
+
 class IngressHandler final : public HttpHandler {
  public:
-  // `intake` is null in sync mode, `admin` when the admin API is off, `oauth` without ingress.oauth.
-  IngressHandler(const pipeline::Pipeline& pipeline, const IngressAuthenticator& auth, const RouteDoors& doors,
-                 std::size_t max_events, DurableIntake* intake, const AdminService* admin, const OAuthService* oauth,
-                 std::shared_ptr<Deliverer> deliverer, const Health& health, const bus::BusSettings& bus,
-                 pattern::Limits limits)
-      : ingress_(pipeline, auth, &doors, max_events),
-        bus_(pipeline, auth, bus, limits),
-        auth_(auth),
-        intake_(intake),
-        admin_(admin),
-        oauth_(oauth),
+  IngressHandler(const IngressParts& parts, std::shared_ptr<Deliverer> deliverer)
+      : ingress_(*parts.config.pipeline, parts.auth, &parts.doors, parts.config.ingress.max_events_per_request),
+        bus_(*parts.config.pipeline, parts.auth, parts.config.ingress.aws, parts.config.pattern_limits),
+        auth_(parts.auth),
+        intake_(parts.intake),
+        admin_(parts.admin),
+        oauth_(parts.oauth),
         deliverer_(std::move(deliverer)),
-        health_(health) {}
+        health_(parts.health) {}
 
   // Events are refused before their body is read when the head says enough.
   bool answer_head(const HttpRequest& head, HttpResponse& response) override {
@@ -288,14 +295,17 @@ int run_serve(const config::Config& config, std::chrono::milliseconds drain_time
     for (const auto& [route, ingress] : config.route_ingress)
       doors.emplace(route, IngressAuthenticator(ingress, start_jwt_keys(ingress, own_jwks, jwks_fetchers)));
 
+    const IngressParts parts{config,
+                             auth,
+                             doors,
+                             intake ? &*intake : nullptr,
+                             admin ? &*admin : nullptr,
+                             token_endpoint ? &*token_endpoint : nullptr,
+                             observed};
     std::vector<std::shared_ptr<Deliverer>> senders;
     HttpServer server(options, [&](asio::io_context& io, std::size_t) {
       senders.push_back(std::make_shared<Deliverer>(io, endpoints, options.threads));
-      return std::make_unique<IngressHandler>(pipeline, auth, doors, config.ingress.max_events_per_request,
-                                              intake ? &*intake : nullptr,
-                                              admin ? &*admin : nullptr,
-                                              token_endpoint ? &*token_endpoint : nullptr, senders.back(), observed,
-                                              config.ingress.aws, config.pattern_limits);
+      return std::make_unique<IngressHandler>(parts, senders.back());
     });
     if (store) {
       std::random_device seed;
