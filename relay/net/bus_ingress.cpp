@@ -58,6 +58,8 @@ std::string new_uuid() {
 
 bool is_bus_target(std::string_view target) { return target.substr(0, target.find('?')) == "/"; }
 
+Answer bus_shutting_down_answer() { return retry_later({503, "ServiceUnavailable", "shutting down; retry later"}); }
+
 std::string new_request_id() { return new_uuid(); }
 
 BusIngress::BusIngress(const pipeline::Pipeline& pipeline, const IngressAuthenticator& auth,

@@ -65,6 +65,9 @@ Answer bus_queued_answer(const BusAdmitted& admitted, const Answer& intake);
 // delivery is InternalFailure naming the destination and its status (0: no answer).
 Answer bus_sync_answer(const BusAdmitted& admitted, const std::vector<SyncResult>& results);
 
+// 503 ServiceUnavailable with Retry-After: relay is shutting down.
+Answer bus_shutting_down_answer();
+
 // A new x-amzn-RequestId (a random UUID).
 std::string new_request_id();
 

@@ -167,7 +167,7 @@ awaitable<void> serve_requests(Stream& stream, ServerThread& t, const asio::ip::
 
     HttpRequest& request = parser.get();
     if (t.stopping) {
-      t.handler->refuse_while_stopping(response);
+      t.handler->refuse_while_stopping(request, response);
     } else {
       try {
         co_await t.handler->handle(request, response, client);

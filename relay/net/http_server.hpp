@@ -45,8 +45,8 @@ class HttpHandler {
   // when it filled `response` from the head alone. The body is then never read and the
   // connection closes after the answer.
   virtual bool answer_head(const HttpRequest& /*head*/, HttpResponse& /*response*/) { return false; }
-  // The answer to a request that arrives while the server is stopping.
-  virtual void refuse_while_stopping(HttpResponse& response) = 0;
+  // The answer to `request` when it arrives while the server is stopping.
+  virtual void refuse_while_stopping(const HttpRequest& request, HttpResponse& response) = 0;
 };
 
 class HttpServer {

@@ -126,7 +126,14 @@ class IngressHandler final : public HttpHandler {
                 response);
   }
 
-  void refuse_while_stopping(HttpResponse& response) override { to_response(shutting_down_answer(), response); }
+  void refuse_while_stopping(const HttpRequest& request, HttpResponse& response) override {
+    if (request.method() == http::verb::post && is_bus_target(request.target())) {
+      to_response(bus_shutting_down_answer(), response);
+      response.set("x-amzn-RequestId", new_request_id());
+      return;
+    }
+    to_response(shutting_down_answer(), response);
+  }
 
  private:
   // PutEvents and TestEventPattern: accepted entries are committed (queued) or delivered

@@ -55,7 +55,7 @@ class SinkHandler final : public HttpHandler {
     to_response(std::move(answer), response);
   }
 
-  void refuse_while_stopping(HttpResponse& response) override {
+  void refuse_while_stopping(const HttpRequest&, HttpResponse& response) override {
     to_response(error_answer(503, "relay sink is stopping"), response);
   }
 

@@ -24,7 +24,7 @@ class TestHandler final : public HttpHandler {
     response.body() = "ok";
     co_return;
   }
-  void refuse_while_stopping(HttpResponse& response) override { response.result(http::status::service_unavailable); }
+  void refuse_while_stopping(const HttpRequest&, HttpResponse& response) override { response.result(http::status::service_unavailable); }
 };
 
 class RunningServer {

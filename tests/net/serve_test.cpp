@@ -127,33 +127,53 @@ TEST_F(ServeAnswers, FullBacklogAnswers429WithRetryAfter) {
   EXPECT_EQ(refused, 30);
 }
 
-TEST_F(ServeAnswers, RequestsArrivingWhileStoppingGet503) {
-  auto serve = start_serve(dir_, ServeConfig(sink_.url));
+// Sends a request's head (with Expect: 100-continue) to `serve`, stops it, then sends the
+// body: the answer the request gets while relay is stopping. Relay has exited 0 after.
+boost::beast::http::response<boost::beast::http::string_body> answer_while_stopping(Listening& serve,
+                                                                                     const std::string& head_lines,
+                                                                                     const std::string& body) {
   HttpTestClient client(serve.url);
   auto socket = client.connect();
-  const std::string body = ecs_event(1);
-  const std::string head =
-      "POST /events HTTP/1.1\r\nHost: "
-      "relay.test\r\nContent-Type: application/json\r\nExpect: 100-continue\r\n"
-      "Content-Length: " +
-      std::to_string(body.size()) + "\r\n\r\n";
+  const std::string head = head_lines + "Host: relay.test\r\nExpect: 100-continue\r\nContent-Length: " +
+                           std::to_string(body.size()) + "\r\n\r\n";
   boost::asio::write(socket, boost::asio::buffer(head));
   // The interim answer says the server has the head and now reads the body.
   std::string interim;
   boost::asio::read_until(socket, boost::asio::dynamic_buffer(interim), "\r\n\r\n");
-  ASSERT_THAT(interim, ::testing::StartsWith("HTTP/1.1 100"));
+  EXPECT_THAT(interim, ::testing::StartsWith("HTTP/1.1 100"));
 
   serve.process->signal(SIGTERM);
-  ASSERT_TRUE(serve.process->wait_stderr("stopped accepting", 10s));
+  EXPECT_TRUE(serve.process->wait_stderr("stopped accepting", 10s));
   boost::asio::write(socket, boost::asio::buffer(body));
   boost::beast::flat_buffer buffer;
   boost::beast::http::response<boost::beast::http::string_body> res;
   boost::beast::http::read(socket, buffer, res);
+  EXPECT_EQ(serve.process->wait(10s), 0);
+  return res;
+}
+
+TEST_F(ServeAnswers, RequestsArrivingWhileStoppingGet503) {
+  auto serve = start_serve(dir_, ServeConfig(sink_.url));
+  const auto res =
+      answer_while_stopping(serve, "POST /events HTTP/1.1\r\nContent-Type: application/json\r\n", ecs_event(1));
   EXPECT_EQ(res.result_int(), 503u);
   EXPECT_EQ(res[boost::beast::http::field::retry_after], "1");
   EXPECT_FALSE(res.keep_alive());
   EXPECT_THAT(std::string(json::parse(res.body()).at("error").as_string()), ::testing::HasSubstr("shutting down"));
-  EXPECT_EQ(serve.process->wait(10s), 0);
+}
+
+TEST_F(ServeAnswers, PutEventsArrivingWhileStoppingGetTheAwsServiceUnavailableError) {
+  auto serve = start_serve(dir_, ServeConfig(sink_.url));
+  const auto res = answer_while_stopping(
+      serve,
+      "POST / HTTP/1.1\r\nContent-Type: application/x-amz-json-1.1\r\nX-Amz-Target: AWSEvents.PutEvents\r\n",
+      R"({"Entries": [{"Source": "app", "DetailType": "t", "Detail": "{}"}]})");
+  EXPECT_EQ(res.result_int(), 503u);
+  EXPECT_EQ(res[boost::beast::http::field::retry_after], "1");
+  EXPECT_FALSE(res["x-amzn-RequestId"].empty());
+  const auto body = json::parse(res.body()).as_object();
+  EXPECT_EQ(body.at("__type").as_string(), "ServiceUnavailable");
+  EXPECT_THAT(std::string(body.at("message").as_string()), ::testing::HasSubstr("shutting down"));
 }
 
 TEST_F(ServeAnswers, KeepAliveAndConnectionCloseClientsAreBothServed) {
