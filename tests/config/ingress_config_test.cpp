@@ -1,6 +1,7 @@
 // The ingress keys that guard the relay from its callers: the events-per-request cap, an
 // explicit `auth: {type: none}`, and zero-config's ingress API key.
 #include "relay/config/config.hpp"
+#include "tests/config/with_routes.hpp"
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
@@ -12,15 +13,8 @@ namespace {
 
 using ::testing::ElementsAre;
 
-const std::string kRoutes = R"(
-destinations:
-  hook: {url: "https://hooks.example/x", secret: s3cret}
-routes:
-  - {name: ecs, handler: ecs_task, destinations: [hook]}
-)";
-
 std::optional<Config> parse(const std::string& yaml, std::vector<std::string>& errors) {
-  return parse_config(yaml + kRoutes, errors);
+  return parse_with_routes(yaml, errors);
 }
 
 TEST(IngressConfig, MaxEventsPerRequestDefaultsTo100AndMustBePositive) {

@@ -1,6 +1,7 @@
 // `auth: {type: jwt, ...}` on the listener and on a route's own door: the keys it reads,
 // their defaults, and a path-qualified error for each bad one.
 #include "relay/config/config.hpp"
+#include "tests/config/with_routes.hpp"
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
@@ -12,15 +13,8 @@ using ::testing::ElementsAre;
 using ::testing::UnorderedElementsAre;
 using namespace std::chrono_literals;
 
-const std::string kRoutes = R"(
-destinations:
-  hook: {url: "https://hooks.example/x", secret: s3cret}
-routes:
-  - {name: ecs, handler: ecs_task, destinations: [hook]}
-)";
-
 std::optional<Config> parse(const std::string& auth, std::vector<std::string>& errors) {
-  return parse_config("ingress:\n  auth: " + auth + "\n" + kRoutes, errors);
+  return parse_with_routes("ingress:\n  auth: " + auth + "\n", errors);
 }
 
 TEST(JwtConfig, ReadsEveryKey) {
@@ -90,19 +84,18 @@ TEST(JwtConfig, BadKeysArePathQualified) {
 
 TEST(JwtConfig, WithoutJwksUrlTheDoorTakesRelaysOwnTokens) {
   std::vector<std::string> errors;
-  auto cfg = parse_config("ingress:\n  auth: {type: jwt, required_roles: [events:write]}\n"
-                          "  oauth: {clients: [{client_id: eb, client_secret: s}], issuer: relay-1, audience: ingress}\n" +
-                              kRoutes,
-                          errors);
+  auto cfg = parse_with_routes("ingress:\n  auth: {type: jwt, required_roles: [events:write]}\n"
+                               "  oauth: {clients: [{client_id: eb, client_secret: s}], issuer: relay-1, audience: ingress}\n",
+                               errors);
   ASSERT_TRUE(cfg) << errors.front();
   const auto& jwt = cfg->ingress.jwt;
   EXPECT_EQ(jwt.jwks_url, std::nullopt);
   EXPECT_EQ(jwt.policy.issuer, "relay-1");
   EXPECT_EQ(jwt.policy.audience, "ingress");
   EXPECT_THAT(jwt.policy.required_roles, ElementsAre("events:write"));
-  cfg = parse_config("ingress:\n  auth: {type: jwt, issuer: other, audience: a2}\n"
-                     "  oauth: {clients: [{client_id: eb, client_secret: s}]}\n" + kRoutes,
-                     errors);
+  cfg = parse_with_routes("ingress:\n  auth: {type: jwt, issuer: other, audience: a2}\n"
+                          "  oauth: {clients: [{client_id: eb, client_secret: s}]}\n",
+                          errors);
   ASSERT_TRUE(cfg) << errors.front();
   EXPECT_EQ(cfg->ingress.jwt.policy.issuer, "other");
   EXPECT_EQ(cfg->ingress.jwt.policy.audience, "a2");

@@ -7,6 +7,7 @@
 
 #include "relay/config/config.hpp"
 #include "relay/oauth/signing_key.hpp"
+#include "tests/config/with_routes.hpp"
 #include "tests/support/run_process.hpp"
 
 namespace relay::config {
@@ -15,15 +16,8 @@ namespace {
 using ::testing::ElementsAre;
 using namespace std::chrono_literals;
 
-const std::string kRoutes = R"(
-destinations:
-  hook: {url: "https://hooks.example/x", secret: s3cret}
-routes:
-  - {name: ecs, handler: ecs_task, destinations: [hook]}
-)";
-
 std::optional<Config> parse(const std::string& oauth, std::vector<std::string>& errors) {
-  return parse_config("ingress:\n  oauth: " + oauth + "\n" + kRoutes, errors);
+  return parse_with_routes("ingress:\n  oauth: " + oauth + "\n", errors);
 }
 
 TEST(OAuthConfig, ReadsClientsAndDefaults) {
