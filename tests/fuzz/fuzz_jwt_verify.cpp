@@ -1,7 +1,7 @@
 // A JWT door's parsers on any input: the JWKS its key fetcher got, and the bearer token a
 // caller sent (two fields). Whatever arrives, they answer without fault; a key set that
 // parses holds only usable keys; no token passes against an empty key set.
-#include "relay/jwt/base64url.hpp"
+#include "relay/core/base64.hpp"
 #include "relay/jwt/verify.hpp"
 #include "tests/fuzz/fuzz_input.hpp"
 
@@ -9,7 +9,7 @@
 
 extern "C" int LLVMFuzzerTestOneInput(const unsigned char* data, std::size_t size) {
   const auto input = relay::fuzz::fields(relay::fuzz::as_text(data, size), 2);
-  (void)relay::jwt::base64url_decode(input[1]);
+  (void)relay::core::base64url_decode(input[1]);
   relay::jwt::Policy policy;
   policy.issuer = "i";
   policy.required_roles = {"publisher"};
