@@ -139,13 +139,8 @@ std::variant<Answer, BusAdmitted> BusIngress::put_events(const aws::HttpRequest&
   const auto header = [&request](std::string_view name) { return header_of(request, name); };
   pipeline::Outcome outcome;
   out.admitted.events.reserve(events.size());
-  for (std::size_t i = 0; i < events.size(); ++i) {
-    const auto view = core::Event::view(events[i]);
-    const std::size_t before = outcome.deliveries.size();
-    pipeline_.process(events[i], outcome, {{}, header, buses[i]});
-    out.admitted.events.push_back({std::string(view.id), std::string(view.source), std::string(view.detail_type),
-                                   outcome.deliveries.size() - before});
-  }
+  for (std::size_t i = 0; i < events.size(); ++i)
+    admit_event(pipeline_, events[i], {{}, header, buses[i]}, outcome, out.admitted);
   out.admitted.deliveries = std::move(outcome.deliveries);
   return out;
 }

@@ -112,15 +112,18 @@ std::variant<Answer, Admitted> Ingress::admit(const IngressRequest& request,
   Admitted admitted;
   admitted.events.reserve(events.size());
   pipeline::Outcome outcome;
-  for (const auto& event : events) {
-    const auto view = core::Event::view(event);
-    const std::size_t before = outcome.deliveries.size();
-    pipeline_.process(event, outcome, {route, request.header});
-    admitted.events.push_back({std::string(view.id), std::string(view.source), std::string(view.detail_type),
-                               outcome.deliveries.size() - before});
-  }
+  for (const auto& event : events) admit_event(pipeline_, event, {route, request.header}, outcome, admitted);
   admitted.deliveries = std::move(outcome.deliveries);
   return admitted;
+}
+
+void admit_event(const pipeline::Pipeline& pipeline, const boost::json::value& event,
+                 const pipeline::RequestScope& scope, pipeline::Outcome& outcome, Admitted& admitted) {
+  const auto view = core::Event::view(event);
+  const std::size_t before = outcome.deliveries.size();
+  pipeline.process(event, outcome, scope);
+  admitted.events.push_back({std::string(view.id), std::string(view.source), std::string(view.detail_type),
+                             outcome.deliveries.size() - before});
 }
 
 std::vector<std::string> Admitted::event_ids() const {

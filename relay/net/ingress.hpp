@@ -57,6 +57,12 @@ struct Admitted {
   std::vector<std::string> event_ids() const;
 };
 
+// Runs `event` (an envelope EventDecoder made) through `pipeline` into `outcome` and records
+// it, with how many deliveries it made, in `admitted`. The caller moves outcome.deliveries
+// into admitted.deliveries once every event of the request is in.
+void admit_event(const pipeline::Pipeline& pipeline, const boost::json::value& event,
+                 const pipeline::RequestScope& scope, pipeline::Outcome& outcome, Admitted& admitted);
+
 // One per server thread (it keeps the decoder's parser between requests).
 class Ingress {
  public:
