@@ -5,6 +5,7 @@
 #include <charconv>
 #include <cmath>
 #include <limits>
+#include <type_traits>
 
 namespace relay::pattern {
 namespace {
@@ -91,5 +92,21 @@ bool number_is_exact(std::string_view token, double value) {
 }
 
 bool number_is_exact(std::string_view token) { return number_is_exact(token, number_value(token)); }
+
+namespace {
+
+template <class Integer>
+bool integer_is_exact(Integer i) {
+  constexpr Integer kEveryIntegerHeld = Integer{1} << 53;
+  if (i <= kEveryIntegerHeld && (std::is_unsigned_v<Integer> || i >= -kEveryIntegerHeld)) return true;
+  char digits[24];
+  const auto end = std::to_chars(digits, digits + sizeof digits, i).ptr;
+  return number_is_exact(std::string_view(digits, static_cast<std::size_t>(end - digits)));
+}
+
+}  // namespace
+
+bool number_is_exact(std::int64_t i) { return integer_is_exact(i); }
+bool number_is_exact(std::uint64_t u) { return integer_is_exact(u); }
 
 }  // namespace relay::pattern

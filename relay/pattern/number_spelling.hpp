@@ -10,18 +10,13 @@
 
 namespace relay::pattern {
 
-// The same for an integer already parsed.
-inline bool number_is_exact(std::int64_t i) {
-  const auto d = static_cast<double>(i);
-  return d < 0x1p63 && static_cast<std::int64_t>(d) == i;
-}
-inline bool number_is_exact(std::uint64_t u) {
-  const auto d = static_cast<double>(u);
-  return d < 0x1p64 && static_cast<std::uint64_t>(d) == u;
-}
-
 // `token` is a valid JSON number and `value` its nearest double (number_value).
 bool number_is_exact(std::string_view token, double value);
 bool number_is_exact(std::string_view token);
+
+// The same rule for an integer already parsed, so that a parsed event and its text agree
+// (2000000000000200000 passes: its double's shortest form is 2.0000000000002e18).
+bool number_is_exact(std::int64_t i);
+bool number_is_exact(std::uint64_t u);
 
 }  // namespace relay::pattern

@@ -88,6 +88,15 @@ TEST(NumberText, ExactWhenNoDigitIsLost) {
   }
 }
 
+TEST(NumberText, AParsedIntegerFollowsTheRuleOfItsDigits) {
+  EXPECT_TRUE(number_is_exact(std::int64_t{2000000000000200000}));
+  EXPECT_TRUE(number_is_exact("2000000000000200000"));
+  EXPECT_TRUE(number_is_exact(std::int64_t{-9007199254740992}));
+  EXPECT_FALSE(number_is_exact(std::int64_t{9007199254740993}));
+  EXPECT_FALSE(number_is_exact(std::uint64_t{18446744073709551615u}));
+  EXPECT_FALSE(number_is_exact("18446744073709551615"));
+}
+
 TEST(CaseFold, KeysFoldEveryScript) {
   EXPECT_EQ(case_key("HeLLo 123"), "hello 123");
   EXPECT_EQ(case_key("\u00c0\u00de\u00d7\u00df"), "\u00e0\u00fe\u00d7ss");
