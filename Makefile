@@ -2,6 +2,7 @@
 BUILD ?= build
 CONFIG_ARGS ?=
 RUN_ARGS ?=
+BENCH_ARGS ?=
 
 .PHONY: all deps configure build run test test-sanitize fuzz bench clean
 
@@ -36,7 +37,7 @@ fuzz: $(FUZZ_BUILD)/build.ninja
 	cmake --build $(FUZZ_BUILD) --target relay_fuzzers
 
 bench: build
-	$(BUILD)/bench/relay_bench_pipeline
+	$(BUILD)/bench/relay_bench_pipeline $(BENCH_ARGS)
 
 clean:
 	rm -rf build build-asan build-fuzz
