@@ -2,11 +2,12 @@
 """Checks, before any timing, what each peer sends on: posts the sample once, captures the
 request that reaches the receiver and verifies it.
 
-Usage: check.py --capture-port PORT --secret S --body FILE NAME=URL=KIND ...
+Usage: check.py --capture-port PORT --secret S --body FILE [--ca PEM] NAME=URL=KIND ...
 KIND is `incident` (a signed DevOps Agent incident must arrive: the signature verifies as
 base64 HMAC-SHA256 over timestamp + ":" + body, eventType incident, action created, priority
 HIGH, title "ECS Task Failed: <task id>"), `passthrough` (the posted body must arrive
-unchanged) or `status` (only a 2xx answer is expected; nothing is captured).
+unchanged) or `status` (only a 2xx answer is expected; nothing is captured). An https URL's
+certificate must verify against --ca.
 The capture receiver listens on 127.0.0.1:PORT (the sink's port, before the sink starts) and
 answers `Connection: close` so that no peer keeps a connection to it.
 Prints one line per peer: `NAME ok DETAIL` or `NAME fail REASON`. Exit status 0 always.
@@ -18,6 +19,7 @@ import hmac
 import json
 import queue
 import re
+import ssl
 import sys
 import threading
 import time
@@ -71,13 +73,13 @@ def verify_incident(headers, body, event, secret):
     return None
 
 
-def check(name, url, kind, body, event, secret, wait):
+def check(name, url, kind, body, event, secret, wait, tls):
     while not captured.empty():
         captured.get_nowait()
     request = urllib.request.Request(url, data=body, method="POST",
                                      headers={"Content-Type": "application/json", "Connection": "close"})
     try:
-        with urllib.request.urlopen(request, timeout=10) as response:
+        with urllib.request.urlopen(request, timeout=10, context=tls) as response:
             status = response.status
     except urllib.error.HTTPError as e:
         status = e.code
@@ -104,17 +106,19 @@ def main():
     ap.add_argument("--capture-port", type=int)
     ap.add_argument("--secret", required=True)
     ap.add_argument("--body", required=True)
+    ap.add_argument("--ca", help="PEM file the https peers' certificates verify against")
     ap.add_argument("--wait", type=float, default=10, help="seconds to wait for a forwarded request")
     ap.add_argument("peers", nargs="+", help="NAME=URL=KIND")
     args = ap.parse_args()
     body = open(args.body, "rb").read()
     event = json.loads(body)
+    tls = ssl.create_default_context(cafile=args.ca) if args.ca else None
     if args.capture_port:
         server = ThreadingHTTPServer(("127.0.0.1", args.capture_port), Capture)
         threading.Thread(target=server.serve_forever, daemon=True).start()
     for spec in args.peers:
         name, url, kind = spec.split("=", 2)
-        print(name, check(name, url, kind, body, event, args.secret, args.wait), flush=True)
+        print(name, check(name, url, kind, body, event, args.secret, args.wait, tls), flush=True)
     time.sleep(0.2)  # let the last capture's connection close before the port is handed over
 
 

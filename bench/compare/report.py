@@ -1,14 +1,16 @@
 #!/usr/bin/env python3
 """Results of bench/compare.
 
-  report.py cell --peer P --mode M --conns C --round R --wrk FILE --proc FILE [--drain S]
+  report.py cell --peer P --mode M --conns C --round R --wrk FILE --proc FILE
+                 [--drain S --delivered N --delivered-during N]
       parses one wrk run (and procstat.py's line) into one JSON line on stdout.
   report.py table --results FILE [--na FILE] [--meta FILE] [--md FILE]
       prints the table (medians over the rounds; peak RSS is the largest seen) and, with
       --md, writes it with the meta lines (markdown) above it.
 
 Each row's ratios are its req/s over the nginx proxy_pass row's and over the sink-alone row's
-for the same mode and connections.
+for the same mode and connections. A --na line is `PEER REASON` (every mode) or
+`PEER@MODE REASON` (that mode only).
 """
 import argparse
 import json
@@ -18,6 +20,7 @@ import sys
 
 PEERS = {  # key -> label, in table order
     "relay-sync": "relay serve --sync",
+    "relay-sync-resume": "relay serve --sync, TLS sessions resumed",
     "relay-queued": "relay serve, queued (durable)",
     "python": "seed logic, Python http.server",
     "node": "same logic, Node node:http",
@@ -61,7 +64,9 @@ def cmd_cell(args):
         proc = {}
     row.update(peer=args.peer, mode=args.mode, conns=args.conns, round=args.round,
                rss_kb=proc.get("rss_kb"), cpu_s=proc.get("cpu_s"), drain_s=args.drain,
-               delivered=args.delivered, accepted=row["requests"] - row["non2xx"])
+               delivered=args.delivered, accepted=row["requests"] - row["non2xx"],
+               delivered_rps=args.delivered_during / row["seconds"]
+               if args.delivered_during is not None and row["seconds"] else None)
     print(json.dumps(row))
     p99 = "n/a" if row["p99_ms"] is None else f"{row['p99_ms']:.2f} ms"
     print(f"compare: round {args.round} {args.mode:>10} c={args.conns:<3} {args.peer:<13} {row['rps']:>9,.0f} req/s"
@@ -93,22 +98,25 @@ def cmd_table(args):
             pass
     modes = list(dict.fromkeys(m for m, _, _ in cells)) or ["keep-alive"]
     conns = sorted({c for _, c, _ in cells})
-    peers = [p for p in PEERS if any(p == q for _, _, q in cells) or p in na]
+
+    def reason(peer, mode):
+        return na.get(f"{peer}@{mode}") or na.get(peer)
 
     def median(rows, key):
         values = [r[key] for r in rows if r.get(key) is not None]
         return statistics.median(values) if values else None
 
-    head = ["peer", "mode", "conns", "req/s", "p50 ms", "p99 ms", "errors", "peak RSS MB", "CPU ms/req",
+    head = ["peer", "mode", "conns", "req/s", "delivered/s", "p50 ms", "p99 ms", "errors", "peak RSS MB", "CPU ms/req",
             "vs nginx", "vs ceiling", "note"]
     out = []
     for mode in modes:
+        peers = [p for p in PEERS if (mode, p) in {(m, q) for m, _, q in cells} or reason(p, mode)]
         for c in conns:
             ref = {p: median(cells.get((mode, c, p), []), "rps") for p in ("nginx", "sink")}
             for peer in peers:
                 rows = cells.get((mode, c, peer), [])
                 if not rows:
-                    out.append([PEERS[peer], mode, str(c)] + ["n/a"] * 8 + [na.get(peer, "not run")])
+                    out.append([PEERS[peer], mode, str(c)] + ["n/a"] * 9 + [reason(peer, mode) or "not run"])
                     continue
                 rps = median(rows, "rps")
                 rss = max((r["rss_kb"] for r in rows if r.get("rss_kb")), default=None)
@@ -126,17 +134,18 @@ def cmd_table(args):
                 non2xx, sockerr = sum(r["non2xx"] for r in rows), sum(r["socket_errors"] for r in rows)
                 if errors:
                     notes.append(f"errors: {non2xx} non-2xx, {sockerr} socket")
-                if peer in na:
-                    notes.append(na[peer])
+                if reason(peer, mode):
+                    notes.append(reason(peer, mode))
                 out.append([
-                    PEERS[peer], mode, str(c), fmt(rps), fmt(median(rows, "p50_ms"), 2), fmt(median(rows, "p99_ms"), 2),
+                    PEERS[peer], mode, str(c), fmt(rps),
+                    fmt(median(rows, "delivered_rps")) if delivered else "", fmt(median(rows, "p50_ms"), 2), fmt(median(rows, "p99_ms"), 2),
                     str(errors), fmt(rss / 1024 if rss else None, 1), fmt(statistics.median(cpu) if cpu else None, 3),
                     f"{rps / ref['nginx']:.2f}" if rps and ref["nginx"] else "n/a",
                     f"{rps / ref['sink']:.2f}" if rps and ref["sink"] else "n/a",
                     "; ".join(notes),
                 ])
     widths = [max(len(r[i]) for r in out + [head]) for i in range(len(head))]
-    numeric = set(range(2, 11))
+    numeric = set(range(2, 12))
 
     def line(r):
         return "| " + " | ".join(v.rjust(w) if i in numeric else v.ljust(w) for i, (v, w) in enumerate(zip(r, widths))) + " |"
@@ -162,6 +171,7 @@ def main():
     c.add_argument("--proc", required=True)
     c.add_argument("--drain", type=float)
     c.add_argument("--delivered", type=int, help="requests the sink got for this cell (queued peer)")
+    c.add_argument("--delivered-during", type=int, help="of those, the ones it got while wrk ran")
     t = sub.add_parser("table")
     t.add_argument("--results", required=True)
     t.add_argument("--na")

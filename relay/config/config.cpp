@@ -167,6 +167,7 @@ void read_ingress(const json::object& o, IngressConfig& in, std::vector<std::str
     ObjectReader t(*tls, "ingress.tls", errors);
     in.tls_cert_file = t.string("cert", {}, true);
     in.tls_key_file = t.string("key", {}, true);
+    in.tls_session_resumption = t.boolean("session_resumption", true);
     t.reject_unknown();
   }
   if (const auto* aws = r.object("aws")) read_aws_ingress(*aws, in.aws, errors);

@@ -42,6 +42,7 @@ struct IngressConfig {
   std::chrono::milliseconds idle_timeout{60000};
   std::optional<std::string> tls_cert_file;
   std::optional<std::string> tls_key_file;
+  bool tls_session_resumption = true;  // false: every TLS connection makes a full handshake
   std::optional<oauth::Settings> oauth;  // ingress.oauth: relay's token endpoint (listener only)
   // ingress.aws: PutEvents callers (POST / with X-Amz-Target); with credentials their SigV4
   // is checked instead of `auth`.

@@ -317,14 +317,14 @@ awaitable<AttemptResult> ConnectionPool::send(std::shared_ptr<ConnectionPool> po
     if (c->holds_unread()) continue;
     Exchange ex = co_await c->exchange(outgoing, deadline, keep);
     if (!ex.answered && Clock::now() < deadline) continue;
-    if (ex.clean && !c->holds_unread()) pool->idle_.push_back(std::move(c));
+    if (ex.clean) pool->idle_.push_back(std::move(c));  // bytes that come later: the check above drops it
     co_return ex.result;
   }
   AttemptResult failed;
   std::unique_ptr<Connection> c = co_await connect(*pool, failed.error);
   if (!c) co_return failed;
   Exchange ex = co_await c->exchange(outgoing, deadline, keep);
-  if (ex.clean && !c->holds_unread()) pool->idle_.push_back(std::move(c));
+  if (ex.clean) pool->idle_.push_back(std::move(c));
   co_return ex.result;
 }
 

@@ -68,7 +68,8 @@ class ConnectionPool {
   // skipping interim 1xx answers (101 fails the attempt). Waits for a free unit first; the
   // total timeout counts from when it has one; resolving, connecting, a proxy's CONNECT and
   // the TLS handshake share connect_timeout. The rate limit is the caller's (Deliverer).
-  // A connection goes back to the pool only after a clean exchange with nothing left unread.
+  // A connection goes back to the pool only after a clean exchange, and carries another
+  // request only if nothing came from the receiver meanwhile.
   static awaitable<AttemptResult> send(std::shared_ptr<ConnectionPool> pool, const destination::Request& request);
 
  private:

@@ -281,6 +281,12 @@ std::shared_ptr<ssl::context> server_tls_context(const ServerOptions& options) {
   if (ec) throw std::runtime_error("cannot load TLS certificate " + *options.tls_cert_file + ": " + ec.message());
   ctx->use_private_key_file(*options.tls_key_file, ssl::context::pem, ec);
   if (ec) throw std::runtime_error("cannot load TLS key " + *options.tls_key_file + ": " + ec.message());
+  if (!options.tls_session_resumption) {
+    SSL_CTX* native = ctx->native_handle();
+    SSL_CTX_set_session_cache_mode(native, SSL_SESS_CACHE_OFF);  // TLS 1.2 session ids, TLS 1.3 stateful tickets
+    SSL_CTX_set_options(native, SSL_OP_NO_TICKET);                // TLS 1.2 tickets
+    SSL_CTX_set_num_tickets(native, 0);                           // TLS 1.3: no NewSessionTicket at all
+  }
   return ctx;
 }
 

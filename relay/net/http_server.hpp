@@ -32,6 +32,8 @@ struct ServerOptions {
   std::chrono::milliseconds idle_timeout{60000};  // between requests on a kept-alive connection
   std::optional<std::string> tls_cert_file;       // PEM chain; TLS when both are set
   std::optional<std::string> tls_key_file;
+  // false: no session cache and no session tickets, so every connection makes a full handshake.
+  bool tls_session_resumption = true;
 };
 
 // Answers requests on one server thread. `handle` runs on that thread's io_context and

@@ -246,6 +246,7 @@ ServerOptions server_options(const config::Config& config) {
   o.idle_timeout = config.ingress.idle_timeout;
   o.tls_cert_file = config.ingress.tls_cert_file;
   o.tls_key_file = config.ingress.tls_key_file;
+  o.tls_session_resumption = config.ingress.tls_session_resumption;
   return o;
 }
 

@@ -219,6 +219,19 @@ routes:
                           "lsiten: unknown key (known: listen, threads, ingress, delivery, store, admin, patterns, outbound, destinations, routes)"));
 }
 
+TEST(Config, TlsSessionResumptionIsOnUnlessTurnedOff) {
+  const std::string head = "ingress:\n  tls: {cert: c.pem, key: k.pem";
+  std::vector<std::string> errors;
+  auto on = parse_config(head + "}\n" + kMinimal, errors);
+  ASSERT_TRUE(on) << errors.front();
+  EXPECT_TRUE(on->ingress.tls_session_resumption);
+  auto off = parse_config(head + ", session_resumption: false}\n" + kMinimal, errors);
+  ASSERT_TRUE(off) << errors.front();
+  EXPECT_FALSE(off->ingress.tls_session_resumption);
+  EXPECT_THAT(errors_of(head + ", session_resumption: sometimes}\n" + kMinimal),
+              ElementsAre("ingress.tls.session_resumption: expected true or false"));
+}
+
 // What `relay serve` would refuse, config load refuses too, with the same words.
 TEST(Config, RefusesWhatServeRefuses) {
   EXPECT_THAT(errors_of(R"(

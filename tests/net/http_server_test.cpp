@@ -10,6 +10,8 @@
 #include <sstream>
 
 #include "tests/net/http_test_client.hpp"
+#include "tests/net/self_signed.hpp"
+#include "tests/support/run_process.hpp"
 
 namespace relay::net {
 namespace {
@@ -40,6 +42,7 @@ class RunningServer {
     server_.wait_connections_closed(std::chrono::steady_clock::now() + std::chrono::seconds(5));
     server_.join();
   }
+  tcp::endpoint endpoint() const { return server_.local_endpoint(); }
   std::string url() const {
     std::ostringstream s;
     s << "http://" << server_.local_endpoint();
@@ -105,6 +108,77 @@ TEST(HttpServer, AConnectionThatNeverSentARequestIsIdleToo) {
   EXPECT_EQ(get(newcomer), 200u);
   EXPECT_TRUE(closed_by_server(silent));
 }
+
+// HTTPS with ingress.tls.session_resumption on and off, seen by a real OpenSSL client that
+// offers the session of its previous connection, over TLS 1.3 (tickets) and TLS 1.2 (session
+// ids and tickets).
+class TlsResumption : public ::testing::TestWithParam<bool /*tls13*/> {
+ protected:
+  using Session = std::unique_ptr<SSL_SESSION, decltype(&SSL_SESSION_free)>;
+  struct Visit {
+    bool resumed = false;
+    Session session{nullptr, SSL_SESSION_free};
+  };
+
+  TlsResumption() {
+    relay::testing::write_self_signed(cert_, key_);
+    client_.set_verify_mode(ssl::verify_none);
+    if (!GetParam()) client_.set_options(ssl::context::no_tlsv1_3);
+  }
+
+  ServerOptions options(bool resumption) const {
+    return {.threads = 2, .tls_cert_file = cert_, .tls_key_file = key_, .tls_session_resumption = resumption};
+  }
+
+  // One GET on a new connection that offers `offer` (none: nullptr); the answer must be 200.
+  Visit visit(const tcp::endpoint& at, SSL_SESSION* offer) {
+    asio::io_context io;
+    ssl::stream<tcp::socket> stream(io, client_);
+    stream.next_layer().connect(at);
+    if (offer) SSL_set_session(stream.native_handle(), offer);
+    stream.handshake(ssl::stream_base::client);
+    http::request<http::empty_body> request{http::verb::get, "/", 11};
+    request.set(http::field::host, "relay.test");
+    request.keep_alive(false);
+    http::write(stream, request);
+    beast::flat_buffer buffer;
+    http::response<http::string_body> response;
+    http::read(stream, buffer, response);  // the TLS 1.3 tickets came before it
+    EXPECT_EQ(response.result_int(), 200u);
+    Visit v;
+    v.resumed = SSL_session_reused(stream.native_handle()) == 1;
+    beast::error_code ignored;
+    stream.shutdown(ignored);  // OpenSSL makes a session that was not shut down cleanly unresumable
+    v.session.reset(SSL_get1_session(stream.native_handle()));
+    return v;
+  }
+
+  relay::testing::TempDir dir_;
+  std::string cert_ = dir_.path() + "/cert.pem";
+  std::string key_ = dir_.path() + "/key.pem";
+  ssl::context client_{ssl::context::tls_client};
+};
+
+TEST_P(TlsResumption, IsResumedWhenOn) {
+  RunningServer server(options(true));
+  const Visit first = visit(server.endpoint(), nullptr);
+  EXPECT_FALSE(first.resumed);
+  for (int i = 0; i < 3; ++i)  // either thread's acceptor may take it: the cache and ticket keys are shared
+    EXPECT_TRUE(visit(server.endpoint(), first.session.get()).resumed) << "connection " << i + 2;
+}
+
+TEST_P(TlsResumption, EveryConnectionMakesAFullHandshakeWhenOff) {
+  RunningServer server(options(false));
+  Visit last = visit(server.endpoint(), nullptr);
+  for (int i = 0; i < 3; ++i) {
+    Visit next = visit(server.endpoint(), last.session.get());
+    EXPECT_FALSE(next.resumed) << "connection " << i + 2;
+    last = std::move(next);
+  }
+}
+
+INSTANTIATE_TEST_SUITE_P(HttpServer, TlsResumption, ::testing::Values(true, false),
+                         [](const auto& info) { return info.param ? "Tls13" : "Tls12"; });
 
 }  // namespace
 }  // namespace relay::net
