@@ -29,6 +29,7 @@ class SqliteDb {
   bool checkpoint_without_waiting();
   Statement prepare(std::string_view sql);
   std::int64_t changes() const;
+  bool in_transaction() const;
   sqlite3* handle() const { return db_; }
   [[noreturn]] void fail(std::string_view what) const;
 
@@ -61,7 +62,8 @@ class Statement {
   std::string sql_;
 };
 
-// BEGIN IMMEDIATE ... COMMIT, rolled back on destruction unless committed.
+// BEGIN IMMEDIATE ... COMMIT, rolled back on destruction unless committed. Inside another
+// transaction it is a savepoint instead: its commit is the outer one's, its rollback its own.
 class Transaction {
  public:
   explicit Transaction(SqliteDb& db);
@@ -70,6 +72,7 @@ class Transaction {
 
  private:
   SqliteDb& db_;
+  bool nested_;
   bool done_ = false;
 };
 

@@ -42,6 +42,7 @@ CREATE TABLE IF NOT EXISTS deliveries (
   last_error TEXT NOT NULL DEFAULT ''
 );
 CREATE INDEX IF NOT EXISTS deliveries_due ON deliveries(state, next_attempt_at);
+CREATE INDEX IF NOT EXISTS deliveries_waiting ON deliveries(next_attempt_at) WHERE state IN ('pending', 'in_flight');
 CREATE INDEX IF NOT EXISTS deliveries_created ON deliveries(created_at);
 CREATE TABLE IF NOT EXISTS seen (
   event_id TEXT NOT NULL,
@@ -128,10 +129,20 @@ class SqliteOutbox final : public Outbox {
     }
   }
 
+  void together(const std::function<void()>& work) override {
+    if (max_bytes_ > 0 && bytes_used() > max_bytes_) checkpoint();  // cannot trim the log inside a transaction
+    Transaction tx(db_);
+    work();
+    if (!db_.in_transaction()) throw StoreError("the outbox rolled back a transaction after a fault: nothing of it was stored");
+    tx.commit();
+  }
+
   std::vector<AcceptResult> accept(std::span<const NewEvent> events, TimePoint now,
                                    milliseconds dedupe_window) override {
-    auto& seen_at = cached(seen_at_, "SELECT accepted_at FROM seen WHERE event_id = ? AND route = ? AND destination = ?");
-    auto& mark_seen = cached(mark_seen_, "INSERT OR REPLACE INTO seen VALUES (?, ?, ?, ?)");
+    // Marks the delivery seen now unless it was seen within the window: a change is a new one.
+    auto& mark_seen = cached(mark_seen_,
+                             "INSERT INTO seen VALUES (?, ?, ?, ?) ON CONFLICT (event_id, route, destination)"
+                             " DO UPDATE SET accepted_at = excluded.accepted_at WHERE accepted_at <= ?");
     auto& insert = cached(insert_,
                           "INSERT INTO deliveries (event_id, source, detail_type, route, destination, content_type, body,"
                           " state, next_attempt_at, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, 'pending', ?, ?, ?)");
@@ -141,15 +152,13 @@ class SqliteOutbox final : public Outbox {
     for (std::size_t i = 0; i < events.size(); ++i) {
       const auto& ev = events[i];
       for (const auto& d : ev.deliveries) {
-        seen_at.bind(1, ev.event_id).bind(2, d.route).bind(3, d.destination);
-        const bool duplicate = seen_at.step() && seen_at.integer(0) > ms(now - dedupe_window);
-        seen_at.reset();
-        if (duplicate) {
+        mark_seen.bind(1, ev.event_id).bind(2, d.route).bind(3, d.destination).bind(4, ms(now));
+        mark_seen.bind(5, ms(now - dedupe_window));
+        mark_seen.run();
+        if (db_.changes() == 0) {
           ++results[i].duplicates;
           continue;
         }
-        mark_seen.bind(1, ev.event_id).bind(2, d.route).bind(3, d.destination).bind(4, ms(now));
-        mark_seen.run();
         insert.bind(1, ev.event_id).bind(2, ev.source).bind(3, ev.detail_type).bind(4, d.route);
         insert.bind(5, d.destination).bind(6, d.content_type).bind(7, d.body);
         insert.bind(8, ms(now)).bind(9, ms(now)).bind(10, ms(now));
@@ -381,7 +390,7 @@ class SqliteOutbox final : public Outbox {
   // Throws "full" when over max_bytes even after a checkpoint has trimmed the log.
   void make_room() {
     if (bytes_used() <= max_bytes_) return;
-    checkpoint();
+    if (!db_.in_transaction()) checkpoint();  // together() has tried already
     if (const auto used = bytes_used(); used > max_bytes_)
       throw StoreError("the outbox is full: " + std::to_string(used) + " bytes (pages in use and write-ahead log) of " +
                        std::to_string(max_bytes_) + " (store.max_bytes)");
@@ -396,7 +405,7 @@ class SqliteOutbox final : public Outbox {
   std::unique_ptr<OwnerLock> owner_;  // before db_: taken before the file is opened
   SqliteDb db_;
   std::size_t max_bytes_;
-  std::unique_ptr<Statement> seen_at_, mark_seen_, insert_, claim_, finish_, log_, pages_;
+  std::unique_ptr<Statement> mark_seen_, insert_, claim_, finish_, log_, pages_;
 };
 
 }  // namespace
