@@ -48,7 +48,9 @@ SchedulerOptions scheduler_options(const config::Config& config) {
     concurrency += t.max_concurrency * d->batching().max_items;
     longest = std::max(longest, t.connect_timeout + t.timeout + d->batching().flush_after);
   }
-  o.max_in_flight = std::clamp<std::size_t>(concurrency, 1, 4096);
+  // Twice what the destinations take at once: the next ones are leased and waiting for a
+  // connection while the last ones are being recorded, so no connection idles on the store.
+  o.max_in_flight = std::clamp<std::size_t>(2 * concurrency, 1, 4096);
   // Every delivery in flight may be queued at one destination's rate limit before it goes.
   for (const auto& d : config.pipeline->destinations().all())
     if (const auto& rate = d->transport().rate_limit)
