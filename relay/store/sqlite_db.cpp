@@ -108,6 +108,7 @@ std::string Statement::text(int column) const {
 bool Statement::is_null(int column) const { return sqlite3_column_type(stmt_, column) == SQLITE_NULL; }
 
 Transaction::Transaction(SqliteDb& db) : db_(db), nested_(db.in_transaction()) {
+  if (db.grouped() && !nested_) throw StoreError("an earlier fault rolled back this transaction: nothing of it was stored");
   db_.exec(nested_ ? "SAVEPOINT nested" : "BEGIN IMMEDIATE");
 }
 

@@ -30,12 +30,16 @@ class SqliteDb {
   Statement prepare(std::string_view sql);
   std::int64_t changes() const;
   bool in_transaction() const;
+  // While set, a Transaction that finds none open throws: a fault rolled the outer one back.
+  void set_grouped(bool grouped) { grouped_ = grouped; }
+  bool grouped() const { return grouped_; }
   sqlite3* handle() const { return db_; }
   [[noreturn]] void fail(std::string_view what) const;
 
  private:
   sqlite3* db_ = nullptr;
   int busy_ms_ = 0;
+  bool grouped_ = false;
 };
 
 class Statement {

@@ -137,8 +137,14 @@ class SqliteOutbox final : public Outbox {
   void together(const std::function<void()>& work) override {
     if (max_bytes_ > 0 && bytes_used() > max_bytes_) checkpoint();  // cannot trim the log inside a transaction
     Transaction tx(db_);
+    db_.set_grouped(true);
+    struct Ungroup {
+      SqliteDb& db;
+      ~Ungroup() { db.set_grouped(false); }
+    } ungroup{db_};
     work();
-    if (!db_.in_transaction()) throw StoreError("the outbox rolled back a transaction after a fault: nothing of it was stored");
+    // Some faults (a full disk) make SQLite roll back the whole transaction, not just the call's.
+    if (!db_.in_transaction()) throw StoreError("an earlier fault rolled back this transaction: nothing of it was stored");
     tx.commit();
   }
 
