@@ -4,20 +4,27 @@
 # answer), same load: wrk posts the ECS stopped-task sample, each request with a new event
 # id, to `relay serve`, which signs and delivers to `relay sink`. Prints acknowledged
 # events/s, delivered events/s (counted at the sink during the run: sustained, not just
-# accepted), p50/p99 of the acknowledgement, non-2xx answers, and the relay's peak RSS.
+# accepted), p50/p99 of the acknowledgement, the 429s (backlog full: the outbox or delivery
+# did not keep up), the backlog (deliveries waiting, from /metrics) when wrk started and when it
+# ended, other non-2xx answers, and the relay's peak RSS. The backlog bound is the default
+# (10,000 deliveries), so a sustained rate is one with no 429s and a backlog that does not grow.
 # Modes: sync | durable (synchronous=full: fsync per group commit) | durable-normal (WAL NORMAL).
-# Usage: bench/serve/durable.sh [BUILD_DIR] [DURATION] [CONNECTIONS] [ROUNDS]
+# Usage: bench/serve/durable.sh [BUILD_DIR] [DURATION] [CONNECTIONS] [ROUNDS] [MODES...]
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 build=${1:-build}
 duration=${2:-10s}
 conns=${3:-32}
 rounds=${4:-1}
+modes=("${@:5}")
+[ ${#modes[@]} -gt 0 ] || modes=(sync durable durable-normal)
 relay="$build/bin/relay"
 sample=payloads/samples/ecs-task-stopped-exit-codes.json
 . bench/serve/lib.sh
 
 stop() { kill -TERM "$1"; wait "$1" 2>/dev/null || true; }
+# The value of one series in relay's /metrics (0 when absent).
+metric() { curl -s "$1/metrics" | awk -v name="$2" '$1 == name {v = $2} END {printf "%d", v}'; }
 
 cat >"$work/post.lua" <<'LUA'
 -- Each request carries a new event id, so the outbox's dedupe keeps every one.
@@ -42,7 +49,7 @@ run_mode() {
   [ "$mode" = durable-normal ] && sync=normal
   cat >"$work/relay.yaml" <<YAML
 listen: 127.0.0.1:0
-delivery: {mode: $([ "$mode" = sync ] && echo sync || echo queued), max_backlog: 10000000, max_backlog_bytes: 1099511627776}
+delivery: {mode: $([ "$mode" = sync ] && echo sync || echo queued)}
 store: {path: $work/relay.db, synchronous: $sync}
 destinations:
   webhook: {url: "$sink_url/hooks", secret: bench-secret}
@@ -51,24 +58,31 @@ routes:
 YAML
   start "$work/serve.log" /dev/null serve --config "$work/relay.yaml"
   local serve_pid=$pid
-  local out
+  local out backlog_start backlog_end
+  backlog_start=$(metric "$url" relay_backlog_deliveries)
   out=$(BENCH_BODY="$sample" wrk -t1 -c"$conns" -d"$duration" --latency -s "$work/post.lua" "$url/events")
   local delivered_in_run
   delivered_in_run=$(wc -l <"$work/sink.out")
+  backlog_end=$(metric "$url" relay_backlog_deliveries)
+  local refused
+  refused=$(metric "$url" 'relay_events_rejected_total{reason="backlog"}')
   local secs=${duration%s}
   local rps p50 p99 errors rss
-  rps=$(awk '/Requests\/sec/ {printf "%.0f", $2}' <<<"$out")
+  # 2xx answers only: wrk's Requests/sec counts the refused ones too.
+  rps=$(awk -v secs="$secs" '/requests in/ {n = $1} /Non-2xx/ {bad = $NF} END {printf "%.0f", (n - bad) / secs}' <<<"$out")
   p50=$(awk '$1 == "50%" {print $2}' <<<"$out")
   p99=$(awk '$1 == "99%" {print $2}' <<<"$out")
   errors=$(grep -E 'Non-2xx|Socket errors' <<<"$out" | tr -s ' ' | paste -sd ';' || true)
+  [ "$mode" = sync ] && backlog_start=- backlog_end=-
   rss=$(awk '/VmHWM/ {printf "%.1f", $2 / 1024}' "/proc/$serve_pid/status")
-  printf '%-15s %10s %14s %9s %9s %8s %s\n' "$mode" "$rps" "$((delivered_in_run / secs))" "$p50" "$p99" "$rss" "$errors"
+  printf '%-15s %10s %14s %9s %9s %8s %9s %8s %s\n' "$mode" "$rps" "$((delivered_in_run / secs))" "$p50" "$p99" \
+    "$refused" "$backlog_start>$backlog_end" "$rss" "$errors"
   stop "$serve_pid"
   stop "$sink_pid"
 }
 
 echo "machine: $(nproc) CPUs, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ *//'); body $(wc -c <"$sample") bytes; $conns connections, keep-alive, $duration per row"
-printf '%-15s %10s %14s %9s %9s %8s\n' mode acked/s delivered/s p50 p99 rss_MB
+printf '%-15s %10s %14s %9s %9s %8s %9s %8s\n' mode acked/s delivered/s p50 p99 429s backlog rss_MB
 for _ in $(seq "$rounds"); do
-  for mode in sync durable durable-normal; do run_mode "$mode"; done
+  for mode in "${modes[@]}"; do run_mode "$mode"; done
 done

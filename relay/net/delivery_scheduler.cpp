@@ -22,6 +22,11 @@ void log_exception(std::exception_ptr e) {
   }
 }
 
+struct RecordBatch {
+  std::vector<bool> recorded;          // per attempt: false when its lease was lost
+  std::vector<store::Claimed> claimed;  // leased in the same transaction, to send next
+};
+
 struct ClaimBatch {
   std::vector<store::Claimed> claimed;
   std::optional<store::TimePoint> next_due;  // when fewer than asked for were due
@@ -43,7 +48,9 @@ SchedulerOptions scheduler_options(const config::Config& config) {
     concurrency += t.max_concurrency * d->batching().max_items;
     longest = std::max(longest, t.connect_timeout + t.timeout + d->batching().flush_after);
   }
-  o.max_in_flight = std::clamp<std::size_t>(concurrency, 1, 4096);
+  // Twice what the destinations take at once: the next ones are leased and waiting for a
+  // connection while the last ones are being recorded, so no connection idles on the store.
+  o.max_in_flight = std::clamp<std::size_t>(2 * concurrency, 1, 4096);
   // Every delivery in flight may be queued at one destination's rate limit before it goes.
   for (const auto& d : config.pipeline->destinations().all())
     if (const auto& rate = d->transport().rate_limit)
@@ -261,25 +268,30 @@ void DeliveryScheduler::queue_record(Sent sent) {
   recording_ = true;
 }
 
-// Records every attempt waiting, in one transaction per batch, until none is left.
+// Records every attempt waiting, in one transaction per batch, until none is left, and in
+// the same store call leases as many due deliveries as the batch frees (fewer round trips
+// per delivery); when fewer were due, the run loop looks again and learns the next due time.
 awaitable<void> DeliveryScheduler::record(std::shared_ptr<DeliveryScheduler> self) {
+  const SchedulerOptions& o = self->options_;
   while (!self->to_record_.empty()) {
     auto batch = std::make_shared<const std::vector<Sent>>(std::exchange(self->to_record_, {}));
+    const std::size_t refill = self->draining_ ? 0 : batch->size();
     // Named, not a temporary in the co_await expression: g++ 12 destroys those twice.
-    auto recording = on_store(self->store_, [batch, &gauge = self->gauge_](store::Outbox& outbox) {
+    auto recording = on_store(self->store_, [batch, refill, &o, &gauge = self->gauge_](store::Outbox& outbox) {
       std::vector<store::Finish> finishes;
       finishes.reserve(batch->size());
       for (const auto& s : *batch) finishes.push_back(s.finish);
-      auto recorded = outbox.finish_all(finishes);
+      RecordBatch r{outbox.finish_all(finishes), {}};
       BacklogCounts gone;
       for (std::size_t i = 0; i < batch->size(); ++i)
-        if (recorded[i] && (*batch)[i].finish.verdict != store::Verdict::retry &&
+        if (r.recorded[i] && (*batch)[i].finish.verdict != store::Verdict::retry &&
             (*batch)[i].finish.verdict != store::Verdict::postpone) {
           ++gone.count;
           gone.bytes += (*batch)[i].bytes;
         }
       gauge.removed(gone);
-      return recorded;
+      if (refill != 0) r.claimed = outbox.claim(SystemClock::now(), refill, o.lease, o.paused);
+      return r;
     });
     auto reply = co_await std::move(recording);
     if (!reply.error.empty()) {
@@ -288,12 +300,13 @@ awaitable<void> DeliveryScheduler::record(std::shared_ptr<DeliveryScheduler> sel
                  " attempts (they are sent again once their lease ends): " + reply.error);
     } else {
       for (std::size_t i = 0; i < batch->size(); ++i)
-        if (!reply.value[i])
+        if (!reply.value.recorded[i])
           log(observe::LogLevel::warn, "relay: delivery " + std::to_string((*batch)[i].finish.id) +
                    ": lease lost to a newer attempt; this attempt is not recorded");
     }
     self->in_flight_ -= batch->size();
-    self->nudge();
+    for (auto& c : reply.value.claimed) self->dispatch(std::move(c));
+    if (self->draining_ || reply.value.claimed.size() < refill) self->nudge();
   }
   self->recording_ = false;
 }

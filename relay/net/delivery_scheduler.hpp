@@ -33,7 +33,7 @@ struct SchedulerOptions {
   std::vector<std::string> paused;  // destinations whose deliveries stay pending
 };
 
-// From the config: in flight up to the destinations' concurrency, a lease twice the
+// From the config: in flight up to twice the destinations' concurrency, a lease twice the
 // longest attempt, retention and dedupe window, the paused destinations.
 SchedulerOptions scheduler_options(const config::Config& config);
 

@@ -32,15 +32,21 @@ void resume(std::optional<Handler>& handler, Reply reply) {
 
 }  // namespace detail
 
-// Runs `fn(outbox)` on the worker thread after what is queued before it.
+// Runs `fn(outbox)` on the worker thread after what is queued before it; the coroutine
+// resumes once what it did is committed.
 template <class Fn, class T = std::invoke_result_t<Fn&, store::Outbox&>>
 awaitable<StoreReply<T>> on_store(store::StoreWorker& worker, Fn fn) {
   return asio::async_initiate<const asio::use_awaitable_t<>&, void(StoreReply<T>)>(
       [&worker](auto handler, Fn fn) {
         using Handler = decltype(handler);
-        auto pending = std::make_shared<std::optional<Handler>>(std::move(handler));
-        worker.post([pending, fn](store::Outbox& outbox) mutable { detail::resume(*pending, StoreReply<T>{{}, fn(outbox)}); },
-                    [pending](const std::string& error) { detail::resume(*pending, StoreReply<T>{error, {}}); });
+        struct Pending {
+          std::optional<Handler> handler;
+          T value{};
+        };
+        auto pending = std::make_shared<Pending>(Pending{std::move(handler), {}});
+        worker.post([pending, fn](store::Outbox& outbox) mutable { pending->value = fn(outbox); },
+                    [pending](const std::string& error) { detail::resume(pending->handler, StoreReply<T>{error, {}}); },
+                    [pending] { detail::resume(pending->handler, StoreReply<T>{{}, std::move(pending->value)}); });
       },
       asio::use_awaitable, std::move(fn));
 }

@@ -7,6 +7,7 @@
 // throw StoreError when the database cannot be read or written.
 #include <chrono>
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <span>
 #include <stdexcept>
@@ -115,6 +116,12 @@ struct Backlog {
 class Outbox {
  public:
   virtual ~Outbox() = default;
+
+  // Runs `work`, and the calls it makes on this outbox commit together when it returns:
+  // one durable write for all of them. Each call stays all or nothing on its own (one that
+  // throws leaves nothing behind, the others still commit). Throws when the common commit
+  // fails, and then none of them took effect. A backend may commit each call by itself.
+  virtual void together(const std::function<void()>& work) { work(); }
 
   // Stores every event's deliveries in one transaction (all or nothing), skipping those
   // already accepted within `dedupe_window`. One result per event, in order.

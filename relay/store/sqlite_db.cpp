@@ -48,6 +48,8 @@ Statement SqliteDb::prepare(std::string_view sql) { return Statement(*this, sql)
 
 std::int64_t SqliteDb::changes() const { return sqlite3_changes64(db_); }
 
+bool SqliteDb::in_transaction() const { return sqlite3_get_autocommit(db_) == 0; }
+
 Statement::Statement(SqliteDb& db, std::string_view sql) : db_(&db), sql_(sql) {
   if (sqlite3_prepare_v3(db.handle(), sql.data(), static_cast<int>(sql.size()), SQLITE_PREPARE_PERSISTENT, &stmt_,
                          nullptr) != SQLITE_OK)
@@ -105,14 +107,18 @@ std::string Statement::text(int column) const {
 
 bool Statement::is_null(int column) const { return sqlite3_column_type(stmt_, column) == SQLITE_NULL; }
 
-Transaction::Transaction(SqliteDb& db) : db_(db) { db_.exec("BEGIN IMMEDIATE"); }
+Transaction::Transaction(SqliteDb& db) : db_(db), nested_(db.in_transaction()) {
+  if (db.grouped() && !nested_) throw StoreError("an earlier fault rolled back this transaction: nothing of it was stored");
+  db_.exec(nested_ ? "SAVEPOINT nested" : "BEGIN IMMEDIATE");
+}
 
 Transaction::~Transaction() {
-  if (!done_) sqlite3_exec(db_.handle(), "ROLLBACK", nullptr, nullptr, nullptr);
+  if (done_ || !db_.in_transaction()) return;  // SQLite may have rolled back everything itself
+  sqlite3_exec(db_.handle(), nested_ ? "ROLLBACK TO nested; RELEASE nested" : "ROLLBACK", nullptr, nullptr, nullptr);
 }
 
 void Transaction::commit() {
-  db_.exec("COMMIT");
+  db_.exec(nested_ ? "RELEASE nested" : "COMMIT");
   done_ = true;
 }
 

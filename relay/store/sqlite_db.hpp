@@ -29,12 +29,17 @@ class SqliteDb {
   bool checkpoint_without_waiting();
   Statement prepare(std::string_view sql);
   std::int64_t changes() const;
+  bool in_transaction() const;
+  // While set, a Transaction that finds none open throws: a fault rolled the outer one back.
+  void set_grouped(bool grouped) { grouped_ = grouped; }
+  bool grouped() const { return grouped_; }
   sqlite3* handle() const { return db_; }
   [[noreturn]] void fail(std::string_view what) const;
 
  private:
   sqlite3* db_ = nullptr;
   int busy_ms_ = 0;
+  bool grouped_ = false;
 };
 
 class Statement {
@@ -61,7 +66,8 @@ class Statement {
   std::string sql_;
 };
 
-// BEGIN IMMEDIATE ... COMMIT, rolled back on destruction unless committed.
+// BEGIN IMMEDIATE ... COMMIT, rolled back on destruction unless committed. Inside another
+// transaction it is a savepoint instead: its commit is the outer one's, its rollback its own.
 class Transaction {
  public:
   explicit Transaction(SqliteDb& db);
@@ -70,6 +76,7 @@ class Transaction {
 
  private:
   SqliteDb& db_;
+  bool nested_;
   bool done_ = false;
 };
 

@@ -32,7 +32,6 @@ CREATE TABLE IF NOT EXISTS deliveries (
   route TEXT NOT NULL,
   destination TEXT NOT NULL,
   content_type TEXT NOT NULL,
-  body BLOB NOT NULL,
   state TEXT NOT NULL,
   attempts INTEGER NOT NULL DEFAULT 0,
   next_attempt_at INTEGER NOT NULL,
@@ -42,6 +41,12 @@ CREATE TABLE IF NOT EXISTS deliveries (
   last_error TEXT NOT NULL DEFAULT ''
 );
 CREATE INDEX IF NOT EXISTS deliveries_due ON deliveries(state, next_attempt_at);
+CREATE INDEX IF NOT EXISTS deliveries_waiting ON deliveries(next_attempt_at) WHERE state IN ('pending', 'in_flight');
+-- Apart from their rows, which change with every attempt: SQLite rewrites a whole row on update.
+CREATE TABLE IF NOT EXISTS bodies (
+  delivery_id INTEGER PRIMARY KEY,
+  body BLOB NOT NULL
+);
 CREATE INDEX IF NOT EXISTS deliveries_created ON deliveries(created_at);
 CREATE TABLE IF NOT EXISTS seen (
   event_id TEXT NOT NULL,
@@ -118,6 +123,7 @@ class SqliteOutbox final : public Outbox {
     db_.exec(options.synchronous_full ? "PRAGMA synchronous = FULL" : "PRAGMA synchronous = NORMAL");
     db_.exec("PRAGMA journal_size_limit = " + std::to_string(kWalKeptBytes));
     db_.exec(kSchema);
+    move_bodies_out();
     if (max_bytes_ > 0) {
       auto page_size = db_.prepare("PRAGMA page_size");
       page_size.step();
@@ -128,32 +134,48 @@ class SqliteOutbox final : public Outbox {
     }
   }
 
+  void together(const std::function<void()>& work) override {
+    if (max_bytes_ > 0 && bytes_used() > max_bytes_) checkpoint();  // cannot trim the log inside a transaction
+    Transaction tx(db_);
+    db_.set_grouped(true);
+    struct Ungroup {
+      SqliteDb& db;
+      ~Ungroup() { db.set_grouped(false); }
+    } ungroup{db_};
+    work();
+    // Some faults (a full disk) make SQLite roll back the whole transaction, not just the call's.
+    if (!db_.in_transaction()) throw StoreError("an earlier fault rolled back this transaction: nothing of it was stored");
+    tx.commit();
+  }
+
   std::vector<AcceptResult> accept(std::span<const NewEvent> events, TimePoint now,
                                    milliseconds dedupe_window) override {
-    auto& seen_at = cached(seen_at_, "SELECT accepted_at FROM seen WHERE event_id = ? AND route = ? AND destination = ?");
-    auto& mark_seen = cached(mark_seen_, "INSERT OR REPLACE INTO seen VALUES (?, ?, ?, ?)");
+    // Marks the delivery seen now unless it was seen within the window: a change is a new one.
+    auto& mark_seen = cached(mark_seen_,
+                             "INSERT INTO seen VALUES (?, ?, ?, ?) ON CONFLICT (event_id, route, destination)"
+                             " DO UPDATE SET accepted_at = excluded.accepted_at WHERE accepted_at <= ?");
     auto& insert = cached(insert_,
-                          "INSERT INTO deliveries (event_id, source, detail_type, route, destination, content_type, body,"
-                          " state, next_attempt_at, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, 'pending', ?, ?, ?)");
+                          "INSERT INTO deliveries (event_id, source, detail_type, route, destination, content_type,"
+                          " state, next_attempt_at, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, 'pending', ?, ?, ?)");
+    auto& insert_body = cached(insert_body_, "INSERT INTO bodies VALUES (last_insert_rowid(), ?)");
     if (max_bytes_ > 0) make_room();
     std::vector<AcceptResult> results(events.size());
     Transaction tx(db_);
     for (std::size_t i = 0; i < events.size(); ++i) {
       const auto& ev = events[i];
       for (const auto& d : ev.deliveries) {
-        seen_at.bind(1, ev.event_id).bind(2, d.route).bind(3, d.destination);
-        const bool duplicate = seen_at.step() && seen_at.integer(0) > ms(now - dedupe_window);
-        seen_at.reset();
-        if (duplicate) {
+        mark_seen.bind(1, ev.event_id).bind(2, d.route).bind(3, d.destination).bind(4, ms(now));
+        mark_seen.bind(5, ms(now - dedupe_window));
+        mark_seen.run();
+        if (db_.changes() == 0) {
           ++results[i].duplicates;
           continue;
         }
-        mark_seen.bind(1, ev.event_id).bind(2, d.route).bind(3, d.destination).bind(4, ms(now));
-        mark_seen.run();
         insert.bind(1, ev.event_id).bind(2, ev.source).bind(3, ev.detail_type).bind(4, d.route);
-        insert.bind(5, d.destination).bind(6, d.content_type).bind(7, d.body);
-        insert.bind(8, ms(now)).bind(9, ms(now)).bind(10, ms(now));
+        insert.bind(5, d.destination).bind(6, d.content_type);
+        insert.bind(7, ms(now)).bind(8, ms(now)).bind(9, ms(now));
         insert.run();
+        insert_body.bind(1, d.body).run();
         ++results[i].stored;
       }
     }
@@ -165,10 +187,11 @@ class SqliteOutbox final : public Outbox {
                              std::span<const std::string> skip) override {
     auto& claim = cached(claim_,
                          "UPDATE deliveries SET state = 'in_flight', attempts = attempts + 1, next_attempt_at = ?,"
-                         " updated_at = ? WHERE id IN (SELECT id FROM deliveries WHERE state IN ('pending', 'in_flight')"
-                         " AND next_attempt_at <= ? AND destination NOT IN (SELECT value FROM json_each(?))"
-                         " ORDER BY next_attempt_at LIMIT ?)"
-                         " RETURNING id, attempts, event_id, route, destination, content_type, body");
+                         " updated_at = ? WHERE id IN (SELECT id FROM deliveries INDEXED BY deliveries_waiting"
+                         " WHERE state IN ('pending', 'in_flight') AND next_attempt_at <= ?"
+                         " AND destination NOT IN (SELECT value FROM json_each(?)) ORDER BY next_attempt_at LIMIT ?)"
+                         " RETURNING id, attempts, event_id, route, destination, content_type,"
+                         " (SELECT body FROM bodies WHERE delivery_id = deliveries.id)");
     std::vector<Claimed> out;
     Transaction tx(db_);
     claim.bind(1, ms(now + lease)).bind(2, ms(now)).bind(3, ms(now)).bind(4, json_list(skip));
@@ -195,6 +218,7 @@ class SqliteOutbox final : public Outbox {
                           "UPDATE deliveries SET state = ?, next_attempt_at = ?, updated_at = ?, last_status = ?,"
                           " last_error = ?, attempts = attempts - ? WHERE id = ? AND attempts = ? AND state = 'in_flight'");
     auto& log = cached(log_, "INSERT OR REPLACE INTO attempts VALUES (?, ?, ?, ?, ?, ?, ?)");
+    auto& drop_body = cached(drop_body_, "DELETE FROM bodies WHERE delivery_id = ?");  // never sent again
     std::vector<bool> recorded;
     recorded.reserve(batch.size());
     Transaction tx(db_);
@@ -213,6 +237,7 @@ class SqliteOutbox final : public Outbox {
       log.bind(1, f.id).bind(2, std::int64_t{f.attempt}).bind(3, ms(a.started)).bind(4, a.latency.count());
       log.bind(5, std::int64_t{a.status}).bind(6, a.error).bind(7, a.response);
       log.run();
+      if (next == State::delivered) drop_body.bind(1, f.id).run();
     }
     tx.commit();
     return recorded;
@@ -277,9 +302,11 @@ class SqliteOutbox final : public Outbox {
     const FilterSql f(filter, false);
     const std::string where = (f.where.empty() ? std::string(" WHERE") : f.where + " AND") + " state = 'dead'";
     Transaction tx(db_);
-    auto logs = db_.prepare("DELETE FROM attempts WHERE delivery_id IN (SELECT id FROM deliveries" + where + ")");
-    f.bind(logs);
-    logs.run();
+    for (const char* table : {"attempts", "bodies"}) {
+      auto owned = db_.prepare(std::string("DELETE FROM ") + table + " WHERE delivery_id IN (SELECT id FROM deliveries" + where + ")");
+      f.bind(owned);
+      owned.run();
+    }
     auto rows = db_.prepare("DELETE FROM deliveries" + where);
     f.bind(rows);
     rows.run();
@@ -290,8 +317,8 @@ class SqliteOutbox final : public Outbox {
 
   Backlog backlog() override {
     auto s = db_.prepare(
-        "SELECT count(*), coalesce(sum(length(body)), 0), min(created_at) FROM deliveries"
-        " WHERE state IN ('pending', 'in_flight')");
+        "SELECT count(*), coalesce(sum(length(body)), 0), min(created_at) FROM deliveries INDEXED BY deliveries_waiting"
+        " LEFT JOIN bodies ON delivery_id = id WHERE state IN ('pending', 'in_flight')");
     Backlog b;
     if (s.step()) {
       b.count = static_cast<std::size_t>(s.integer(0));
@@ -307,7 +334,7 @@ class SqliteOutbox final : public Outbox {
 
   std::optional<TimePoint> next_due(std::span<const std::string> skip) override {
     auto s = db_.prepare(
-        "SELECT min(next_attempt_at) FROM deliveries WHERE state IN ('pending', 'in_flight')"
+        "SELECT min(next_attempt_at) FROM deliveries INDEXED BY deliveries_waiting WHERE state IN ('pending', 'in_flight')"
         " AND destination NOT IN (SELECT value FROM json_each(?))");
     s.bind(1, json_list(skip));
     if (s.step() && !s.is_null(0)) return time_at(s.integer(0));
@@ -365,6 +392,17 @@ class SqliteOutbox final : public Outbox {
     return path;
   }
 
+  // A store written before bodies had their own table: they move there, in one transaction.
+  void move_bodies_out() {
+    auto columns = db_.prepare("SELECT 1 FROM pragma_table_info('deliveries') WHERE name = 'body'");
+    if (!columns.step()) return;
+    columns.reset();
+    Transaction tx(db_);
+    db_.exec("INSERT INTO bodies SELECT id, body FROM deliveries WHERE state != 'delivered'");
+    db_.exec("ALTER TABLE deliveries DROP COLUMN body");
+    tx.commit();
+  }
+
   // What store.max_bytes caps: the pages in use and the write-ahead log.
   std::size_t bytes_used() {
     auto& pages = cached(pages_,
@@ -381,7 +419,7 @@ class SqliteOutbox final : public Outbox {
   // Throws "full" when over max_bytes even after a checkpoint has trimmed the log.
   void make_room() {
     if (bytes_used() <= max_bytes_) return;
-    checkpoint();
+    if (!db_.in_transaction()) checkpoint();  // together() has tried already
     if (const auto used = bytes_used(); used > max_bytes_)
       throw StoreError("the outbox is full: " + std::to_string(used) + " bytes (pages in use and write-ahead log) of " +
                        std::to_string(max_bytes_) + " (store.max_bytes)");
@@ -396,7 +434,7 @@ class SqliteOutbox final : public Outbox {
   std::unique_ptr<OwnerLock> owner_;  // before db_: taken before the file is opened
   SqliteDb db_;
   std::size_t max_bytes_;
-  std::unique_ptr<Statement> seen_at_, mark_seen_, insert_, claim_, finish_, log_, pages_;
+  std::unique_ptr<Statement> mark_seen_, insert_, insert_body_, claim_, finish_, log_, drop_body_, pages_;
 };
 
 }  // namespace

@@ -48,27 +48,47 @@ void StoreWorker::accept(NewEvent event, AcceptDone done) {
   wake_.notify_one();
 }
 
-void StoreWorker::post(Task task, std::function<void(const std::string&)> failed) {
+void StoreWorker::post(Task task, std::function<void(const std::string&)> failed, std::function<void()> done) {
   {
     std::lock_guard lock(mutex_);
-    tasks_.emplace_back(std::move(task), std::move(failed));
+    tasks_.push_back({std::move(task), std::move(failed), std::move(done), {}});
   }
   wake_.notify_one();
 }
 
-void StoreWorker::commit(std::vector<PendingAccept>& batch) {
+void StoreWorker::commit(std::vector<PendingAccept>& batch, std::vector<PendingTask>& tasks) {
   std::vector<NewEvent> events;
   events.reserve(batch.size());
   for (auto& p : batch) events.push_back(std::move(p.event));
   std::vector<AcceptResult> results;
-  std::string error;
+  std::string accept_error, commit_error;
   try {
-    results = outbox_->accept(events, clock_(), dedupe_window_);
-    if (results.size() != batch.size()) throw std::logic_error("accept returned a result per event");
+    outbox_->together([&] {
+      if (!events.empty()) try {
+          results = outbox_->accept(events, clock_(), dedupe_window_);
+          if (results.size() != batch.size()) throw std::logic_error("accept returned a result per event");
+        } catch (...) {
+          accept_error = fault_message();
+        }
+      for (auto& t : tasks) try {
+          t.task(*outbox_);
+        } catch (...) {
+          t.error = fault_message();
+        }
+    });
   } catch (...) {
-    error = fault_message();
+    commit_error = fault_message();
   }
+  const std::string& error = accept_error.empty() ? commit_error : accept_error;
   for (std::size_t i = 0; i < batch.size(); ++i) batch[i].done(error, error.empty() ? results[i] : AcceptResult{});
+  for (auto& t : tasks) {
+    if (t.error.empty()) t.error = commit_error;
+    if (!t.error.empty()) {
+      if (t.failed) t.failed(t.error);
+    } else if (t.done) {
+      t.done();
+    }
+  }
 }
 
 void StoreWorker::checkpoint() {
@@ -83,6 +103,7 @@ void StoreWorker::checkpoint() {
 
 void StoreWorker::run() {
   std::vector<PendingAccept> batch;
+  std::vector<PendingTask> tasks;
   for (;;) {
     std::unique_lock lock(mutex_);
     const auto ready = [&] { return stopping_ || !accepts_.empty() || !tasks_.empty(); };
@@ -98,20 +119,11 @@ void StoreWorker::run() {
       batch.push_back(std::move(accepts_.front()));
       accepts_.pop_front();
     }
-    auto tasks = std::move(tasks_);
-    tasks_.clear();
+    tasks.clear();
+    std::swap(tasks, tasks_);
     lock.unlock();
 
-    if (!batch.empty()) commit(batch);
-    for (auto& [task, failed] : tasks) {
-      std::string error;
-      try {
-        task(*outbox_);
-      } catch (...) {
-        error = fault_message();
-      }
-      if (!error.empty() && failed) failed(error);
-    }
+    commit(batch, tasks);
     written_ = true;
     if (std::chrono::steady_clock::now() - last_checkpoint_ >= kCheckpointAtLeastEvery) checkpoint();
   }

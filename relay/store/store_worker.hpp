@@ -1,7 +1,8 @@
 #pragma once
-// One thread that owns the outbox and runs every store operation in order. Accepts that
-// arrive while a transaction is committing are committed together in the next one (group
-// commit), so durability costs one fsync per batch, not per event. After writes it
+// One thread that owns the outbox and runs every store operation in order. Accepts and
+// tasks that arrive while a transaction is committing are committed together in the next
+// one (group commit, Outbox::together), so durability costs one fsync per batch, not per
+// event or per task; callers hear of their work only once it is committed. After writes it
 // checkpoints the outbox's log when it has been idle for a second, and at least every ten
 // seconds under load. Any exception from the outbox is a store fault passed to the
 // caller's callback (its message names an unexpected one); it never ends the thread.
@@ -28,17 +29,24 @@ class StoreWorker {
   ~StoreWorker();  // finishes everything queued, then stops
 
   void accept(NewEvent event, AcceptDone done);
-  // Runs `task` on the worker thread after everything queued before it. What it throws is
-  // passed to `failed` when given.
-  void post(Task task, std::function<void(const std::string&)> failed = {});
+  // Runs `task` on the worker thread after everything queued before it. Once its batch is
+  // committed, `done` runs (both on the worker thread); what it throws, or the commit's
+  // fault, is passed to `failed` instead.
+  void post(Task task, std::function<void(const std::string&)> failed = {}, std::function<void()> done = {});
 
  private:
   struct PendingAccept {
     NewEvent event;
     AcceptDone done;
   };
+  struct PendingTask {
+    Task task;
+    std::function<void(const std::string&)> failed;
+    std::function<void()> done;
+    std::string error;  // what the task threw
+  };
   void run();
-  void commit(std::vector<PendingAccept>& batch);
+  void commit(std::vector<PendingAccept>& batch, std::vector<PendingTask>& tasks);
   void checkpoint();
 
   std::unique_ptr<Outbox> outbox_;
@@ -48,7 +56,7 @@ class StoreWorker {
   std::mutex mutex_;
   std::condition_variable wake_;
   std::deque<PendingAccept> accepts_;
-  std::deque<std::pair<Task, std::function<void(const std::string&)>>> tasks_;
+  std::vector<PendingTask> tasks_;
   bool stopping_ = false;
   bool written_ = false;  // since the last checkpoint (worker thread only)
   std::chrono::steady_clock::time_point last_checkpoint_ = std::chrono::steady_clock::now();

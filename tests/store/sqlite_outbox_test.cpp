@@ -357,6 +357,100 @@ TEST(SqliteOutboxFaults, AFullDatabaseThrowsAndKeepsWhatWasCommitted) {
   EXPECT_EQ(box->backlog().count, stored) << "the failed batch left nothing behind";
 }
 
+TEST(SqliteOutboxTogether, CallsCommitAsOne) {
+  testing::TempDir dir;
+  const std::string path = dir.path() + "/relay.db";
+  auto box = open_sqlite_outbox(path);
+  const NewEvent first = event("first"), second = event("second");
+  box->together([&] {
+    box->accept(std::span(&first, 1), t0, 24h);
+    EXPECT_EQ(box->claim(t0, 10, 60s).size(), 1u) << "a call sees what the calls before it did";
+    box->accept(std::span(&second, 1), t0, 24h);
+  });
+  auto reopened = open_sqlite_outbox(path);
+  const auto claimed = reopened->claim(t0 + 120s, 10, 60s);
+  ASSERT_EQ(claimed.size(), 2u);
+  EXPECT_EQ(claimed[0].event_id, "first");
+  EXPECT_EQ(claimed[0].attempt, 2) << "its first lease was committed too";
+  EXPECT_EQ(claimed[1].body, second.deliveries[0].body);
+}
+
+TEST(SqliteOutboxTogether, AFaultThatEndsTheTransactionFailsEveryCallInIt) {
+  testing::TempDir dir;
+  auto box = open_sqlite_outbox(dir.path() + "/small.db", {true, 5000ms, 64 * 1024});
+  NewEvent big = event("big");
+  big.deliveries[0].body = std::string(128 * 1024, 'x');
+  const NewEvent first = event("first"), second = event("second");
+  bool later_refused = false;
+  EXPECT_THROW(box->together([&] {
+    box->accept(std::span(&first, 1), t0, 24h);
+    EXPECT_THROW(box->accept(std::span(&big, 1), t0, 24h), StoreError);
+    try {
+      box->accept(std::span(&second, 1), t0, 24h);
+    } catch (const StoreError& e) {
+      later_refused = true;
+    }
+  }),
+               StoreError);
+  EXPECT_TRUE(later_refused) << "not committed on its own, outside the group";
+  EXPECT_EQ(box->backlog().count, 0u);
+  EXPECT_EQ(box->accept(std::span(&second, 1), t0, 24h)[0].stored, 1u) << "the store goes on";
+}
+
+TEST(SqliteOutboxTogether, WorkThatThrowsLeavesNothing) {
+  testing::TempDir dir;
+  auto box = open_sqlite_outbox(dir.path() + "/relay.db");
+  const NewEvent e = event("e");
+  EXPECT_THROW(box->together([&] {
+    box->accept(std::span(&e, 1), t0, 24h);
+    throw StoreError("gave up");
+  }),
+               StoreError);
+  EXPECT_EQ(box->backlog().count, 0u);
+  EXPECT_EQ(box->accept(std::span(&e, 1), t0, 24h)[0].stored, 1u) << "not even marked seen";
+}
+
+TEST_F(SqliteOutboxTest, ADeliveredBodyIsDroppedAndADeadOneKeptForReplay) {
+  accept({event("a"), event("b")});
+  const auto claimed = box->claim(t0, 10, 60s);
+  ASSERT_EQ(claimed.size(), 2u);
+  box->finish(claimed[0], answered(t0, 200), Verdict::delivered, t0);
+  box->finish(claimed[1], answered(t0, 400), Verdict::dead, t0);
+  SqliteDb raw(path);
+  auto bodies = raw.prepare("SELECT count(*) FROM bodies");
+  ASSERT_TRUE(bodies.step());
+  EXPECT_EQ(bodies.integer(0), 1);
+  EXPECT_EQ(box->replay({}, t0 + 1s), 1u);
+  const auto again = box->claim(t0 + 1s, 10, 60s);
+  ASSERT_EQ(again.size(), 1u);
+  EXPECT_EQ(again[0].body, "{\"id\": \"b\"}");
+}
+
+TEST(SqliteOutboxUpgrade, AStoreWithBodiesInItsRowsMovesTheWaitingOnesOut) {
+  testing::TempDir dir;
+  const std::string path = dir.path() + "/old.db";
+  {
+    SqliteDb old(path);
+    old.exec(
+        "CREATE TABLE deliveries (id INTEGER PRIMARY KEY, event_id TEXT NOT NULL, source TEXT NOT NULL,"
+        " detail_type TEXT NOT NULL, route TEXT NOT NULL, destination TEXT NOT NULL, content_type TEXT NOT NULL,"
+        " body BLOB NOT NULL, state TEXT NOT NULL, attempts INTEGER NOT NULL DEFAULT 0, next_attempt_at INTEGER NOT NULL,"
+        " created_at INTEGER NOT NULL, updated_at INTEGER NOT NULL, last_status INTEGER NOT NULL DEFAULT 0,"
+        " last_error TEXT NOT NULL DEFAULT '');"
+        "INSERT INTO deliveries (event_id, source, detail_type, route, destination, content_type, body, state,"
+        " next_attempt_at, created_at, updated_at) VALUES"
+        " ('waiting', 's', 't', 'ecs', 'hook', 'application/json', 'the body', 'pending', 0, 0, 0),"
+        " ('done', 's', 't', 'ecs', 'hook', 'application/json', 'sent', 'delivered', 0, 0, 0);");
+  }
+  auto box = open_sqlite_outbox(path);
+  EXPECT_EQ(box->backlog().bytes, std::string("the body").size());
+  const auto claimed = box->claim(t0, 10, 60s);
+  ASSERT_EQ(claimed.size(), 1u);
+  EXPECT_EQ(claimed[0].event_id, "waiting");
+  EXPECT_EQ(claimed[0].body, "the body");
+  EXPECT_EQ(box->deliveries({}).size(), 2u);
+}
+
 TEST(SqliteOutboxFaults, AnUnopenableFileThrows) {
   EXPECT_THROW(open_sqlite_outbox("/proc/relay-cannot-be-here/x.db"), StoreError);
 }

@@ -118,6 +118,94 @@ class BrokenOutbox final : public Outbox {
   std::string kept_value(const std::string&, const std::string&) override { fail(); }
 };
 
+// A real outbox whose common commit fails after the work in it ran.
+class CommitFails final : public Outbox {
+ public:
+  explicit CommitFails(std::unique_ptr<Outbox> inner) : inner_(std::move(inner)) {}
+  void together(const std::function<void()>& work) override {
+    work();
+    throw StoreError("commit failed");
+  }
+  std::vector<AcceptResult> accept(std::span<const NewEvent> e, TimePoint now, std::chrono::milliseconds w) override {
+    return inner_->accept(e, now, w);
+  }
+  std::vector<Claimed> claim(TimePoint, std::size_t, std::chrono::milliseconds, std::span<const std::string>) override {
+    return {};
+  }
+  std::size_t recover_own_leases(TimePoint) override { return 0; }
+  std::vector<bool> finish_all(std::span<const Finish>) override { return {}; }
+  std::vector<DeliveryRow> deliveries(const Filter&) override { return {}; }
+  std::optional<DeliveryRow> delivery(std::int64_t) override { return std::nullopt; }
+  std::vector<AttemptRow> attempts(std::int64_t) override { return {}; }
+  std::size_t replay(const Filter&, TimePoint) override { return 0; }
+  std::size_t prune(TimePoint, TimePoint) override { return 0; }
+  std::size_t purge_dead(const Filter&) override { return 0; }
+  Backlog backlog() override { return inner_->backlog(); }
+  bool checkpoint() override { return true; }
+  std::optional<TimePoint> next_due(std::span<const std::string>) override { return std::nullopt; }
+  std::string kept_value(const std::string&, const std::string& v) override { return v; }
+
+ private:
+  std::unique_ptr<Outbox> inner_;
+};
+
+// Waits for a task's outcome: done, or failed with an error.
+struct TaskOutcome {
+  std::mutex m;
+  std::condition_variable cv;
+  bool ran = false, done = false;
+  std::string error;
+  void post(StoreWorker& worker) {
+    worker.post([this](Outbox& box) {
+          box.backlog();
+          std::lock_guard lock(m);
+          ran = true;
+        },
+        [this](const std::string& e) {
+          std::lock_guard lock(m);
+          error = e;
+          cv.notify_all();
+        },
+        [this] {
+          std::lock_guard lock(m);
+          done = true;
+          cv.notify_all();
+        });
+  }
+  bool settled() {
+    std::unique_lock lock(m);
+    return cv.wait_for(lock, 20s, [&] { return done || !error.empty(); });
+  }
+};
+
+TEST(StoreWorker, ATaskIsDoneOnceItsBatchIsCommitted) {
+  testing::TempDir dir;
+  StoreWorker worker(open_sqlite_outbox(dir.path() + "/relay.db"), 24h);
+  TaskOutcome task;
+  task.post(worker);
+  ASSERT_TRUE(task.settled());
+  EXPECT_TRUE(task.ran);
+  EXPECT_TRUE(task.done);
+  EXPECT_EQ(task.error, "");
+}
+
+TEST(StoreWorker, AFailedCommitReachesEveryAcceptAndTaskInItsBatchAndNoneIsDone) {
+  testing::TempDir dir;
+  Completions c;
+  StoreWorker worker(std::make_unique<CommitFails>(open_sqlite_outbox(dir.path() + "/relay.db")), 24h);
+  TaskOutcome task;
+  worker.accept(event(1), c.callback());
+  task.post(worker);
+  ASSERT_TRUE(c.wait_for(1));
+  ASSERT_TRUE(task.settled());
+  ASSERT_EQ(c.errors.size(), 1u);
+  EXPECT_EQ(c.errors[0], "commit failed");
+  EXPECT_EQ(c.stored, 0u) << "nothing is reported stored that was not committed";
+  EXPECT_TRUE(task.ran);
+  EXPECT_FALSE(task.done);
+  EXPECT_EQ(task.error, "commit failed");
+}
+
 TEST(StoreWorker, AnyExceptionIsAStoreFaultAndTheWorkerGoesOn) {
   Completions c;
   StoreWorker worker(std::make_unique<BrokenOutbox>(), 24h);
