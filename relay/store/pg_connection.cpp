@@ -2,6 +2,8 @@
 
 #include <libpq-fe.h>
 
+#include <algorithm>
+#include <charconv>
 #include <cstring>
 
 namespace relay::store {
@@ -186,6 +188,59 @@ std::string pg_text_array(std::span<const std::string> names) {
     out += '"';
   }
   return out + "}";
+}
+
+}  // namespace relay::store
+
+namespace relay::store {
+
+namespace {
+
+// The options libpq reads from `url`, freed when it goes.
+struct ConnInfo {
+  explicit ConnInfo(const std::string& url) {
+    char* error = nullptr;
+    options = PQconninfoParse(url.c_str(), &error);
+    if (error) {
+      problem = first_line(error);
+      PQfreemem(error);
+    }
+  }
+  ~ConnInfo() { PQconninfoFree(options); }
+  std::string value(std::string_view keyword) const {
+    for (auto* o = options; o && o->keyword; ++o)
+      if (keyword == o->keyword && o->val) return o->val;
+    return {};
+  }
+  PQconninfoOption* options = nullptr;
+  std::string problem;
+};
+
+}  // namespace
+
+std::optional<std::string> postgres_url_problem(const std::string& url) {
+  if (!url.starts_with("postgresql://") && !url.starts_with("postgres://"))
+    return "expected a URL such as postgresql://user@host:5432/relay";
+  const ConnInfo info(url);
+  if (!info.options) return info.problem.empty() ? "libpq cannot read it" : info.problem;
+  // libpq reads ports only when it connects: check them now (a list, one per host).
+  const std::string ports = info.value("port");
+  for (std::size_t at = 0; !ports.empty() && at <= ports.size();) {
+    const std::size_t end = std::min(ports.find(',', at), ports.size());
+    const std::string port = ports.substr(at, end - at);
+    int n = 0;
+    const auto [ptr, ec] = std::from_chars(port.data(), port.data() + port.size(), n);
+    if (port.empty() || ec != std::errc{} || ptr != port.data() + port.size() || n < 1 || n > 65535)
+      return "invalid port \"" + port + "\"";
+    at = end + 1;
+  }
+  return std::nullopt;
+}
+
+std::string postgres_server_name(const std::string& url) {
+  const ConnInfo info(url);
+  const std::string host = info.value("host"), port = info.value("port"), db = info.value("dbname");
+  return (host.empty() ? "localhost" : host) + ":" + (port.empty() ? "5432" : port) + "/" + db;
 }
 
 }  // namespace relay::store

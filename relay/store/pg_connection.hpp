@@ -10,6 +10,7 @@
 #include <cstdint>
 #include <initializer_list>
 #include <memory>
+#include <optional>
 #include <span>
 #include <string>
 #include <string_view>
@@ -102,6 +103,12 @@ class PgTransaction {
   PgConnection& db_;
   bool done_ = false;
 };
+
+// What is wrong with a connection URL (libpq's reading of it), or nullopt when it reads. Only
+// URLs (postgresql:// or postgres://) are taken, not libpq's key=value strings.
+std::optional<std::string> postgres_url_problem(const std::string& url);
+// host:port/dbname of a URL that reads, without user or password, for messages.
+std::string postgres_server_name(const std::string& url);
 
 // `names` as a PostgreSQL text array literal ({"a","b\"c"}), for `<> ALL($n::text[])`.
 std::string pg_text_array(std::span<const std::string> names);

@@ -148,6 +148,7 @@ TEST(SqliteOutboxFaults, AFullDatabaseThrowsAndKeepsWhatWasCommitted) {
       stored += box->accept(std::span(&big, 1), t0, 24h)[0].stored;
     } catch (const StoreError& e) {
       EXPECT_THAT(e.what(), ::testing::HasSubstr("full"));
+      EXPECT_EQ(e.fault, StoreFault::full);
       full = true;
     }
   }
@@ -156,7 +157,12 @@ TEST(SqliteOutboxFaults, AFullDatabaseThrowsAndKeepsWhatWasCommitted) {
 }
 
 TEST(SqliteOutboxFaults, AnUnopenableFileThrows) {
-  EXPECT_THROW(open_sqlite_outbox("/proc/relay-cannot-be-here/x.db"), StoreError);
+  try {
+    open_sqlite_outbox("/proc/relay-cannot-be-here/x.db");
+    FAIL() << "opened a file that cannot be";
+  } catch (const StoreError& e) {
+    EXPECT_EQ(e.fault, StoreFault::unavailable) << e.what();
+  }
 }
 
 }  // namespace
