@@ -89,6 +89,8 @@ void PgConnection::connect() {
     conn_ = nullptr;
     throw StoreError("postgres: cannot connect: " + why, StoreFault::unavailable);
   }
+  // Notices (a DROP ... IF EXISTS that found nothing) are not errors: libpq would print them.
+  PQsetNoticeProcessor(conn_, [](void*, const char*) {}, nullptr);
   exec("SET statement_timeout = " + std::to_string(statement_timeout_.count()));
   const std::int64_t before = now_ms();
   auto clock = exec("SELECT (extract(epoch FROM clock_timestamp()) * 1000)::bigint");
