@@ -9,6 +9,7 @@
 #include "relay/net/answer_response.hpp"
 #include "relay/net/bus_ingress.hpp"
 #include "relay/net/delivery_scheduler.hpp"
+#include "relay/net/postgres_wakeups.hpp"
 #include "relay/net/durable_intake.hpp"
 #include "relay/net/health.hpp"
 #include "relay/net/http_server.hpp"
@@ -320,6 +321,9 @@ int run_serve(const config::Config& config, std::chrono::milliseconds drain_time
                                                       metrics);
       scheduler->start();
     }
+    // Another relay on the same PostgreSQL outbox stored or replayed deliveries: send them now.
+    std::optional<PostgresWakeups> wakeups;
+    if (store && config.store.type == store::StoreType::postgres) wakeups.emplace(config.store.url, wake);
     server.start();
     log_line("relay serve: listening on " + url_of(server) + " (" +
              (queued ? "queued delivery, outbox " + store::store_description(config.store) : std::string("sync delivery")) + ", " +
@@ -335,6 +339,7 @@ int run_serve(const config::Config& config, std::chrono::milliseconds drain_time
       log_line("relay serve: deliveries unfinished at the deadline stay in the outbox for the next start");
     server.join();
     jwks_fetchers.clear();
+    wakeups.reset();
     // The senders' sockets belong to the server's io_contexts: let them go first.
     scheduler.reset();
     senders.clear();
