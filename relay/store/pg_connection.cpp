@@ -4,12 +4,14 @@
 
 #include <algorithm>
 #include <charconv>
+#include <cstdlib>
 #include <cstring>
 
 namespace relay::store {
 
 namespace {
 
+constexpr std::int64_t kIgnoredSkewMs = 500;
 constexpr Oid kInt2 = 21, kInt4 = 23, kInt8 = 20, kBool = 16;
 
 // SQLSTATE classes: https://www.postgresql.org/docs/15/errcodes-appendix.html
@@ -81,6 +83,7 @@ PgConnection::~PgConnection() { PQfinish(conn_); }
 
 void PgConnection::connect() {
   PQfinish(conn_);
+  prepared_.clear();
   conn_ = PQconnectdb(url_.c_str());
   if (!conn_) throw StoreError("postgres: out of memory connecting", StoreFault::unavailable);
   if (PQstatus(conn_) != CONNECTION_OK) {
@@ -95,7 +98,10 @@ void PgConnection::connect() {
   const std::int64_t before = now_ms();
   auto clock = exec("SELECT (extract(epoch FROM clock_timestamp()) * 1000)::bigint");
   const std::int64_t after = now_ms();
-  clock_offset_ms_ = clock.integer(0, 0) - (before + after) / 2;
+  const std::int64_t offset = clock.integer(0, 0) - (before + after) / 2;
+  // Below kIgnoredSkew the measurement (a round trip's noise) would move times by a few
+  // milliseconds from one connection to the next: clocks that close count as the same.
+  clock_offset_ms_ = std::abs(offset) < kIgnoredSkewMs ? 0 : offset;
 }
 
 void PgConnection::fail(std::string_view what, const pg_result* result) const {
@@ -127,13 +133,23 @@ PgResult PgConnection::exec(std::string_view sql, const std::vector<PgParam>& pa
   terminated.reserve(params.size());
   for (std::size_t i = 0; i < params.size(); ++i)
     if (!params[i].binary) values[i] = terminated.emplace_back(params[i].value).c_str();
-  const std::string statement(sql);
-  pg_result* r = PQexecParams(conn_, statement.c_str(), static_cast<int>(params.size()), nullptr, values.data(),
-                              lengths.data(), formats.data(), 1);
+  // Each statement is prepared once per connection: planned once, sent as a name after.
+  auto& name = prepared_[std::string(sql)];
+  if (name.empty()) {
+    const std::string candidate = "relay_" + std::to_string(prepared_.size());
+    PgResult made(PQprepare(conn_, candidate.c_str(), std::string(sql).c_str(), 0, nullptr));
+    if (PQresultStatus(made.get()) != PGRES_COMMAND_OK) {
+      prepared_.erase(std::string(sql));
+      fail(sql.substr(0, 48), made.get());
+    }
+    name = candidate;
+  }
+  pg_result* r = PQexecPrepared(conn_, name.c_str(), static_cast<int>(params.size()), values.data(), lengths.data(),
+                                formats.data(), 1);
   const auto status = r ? PQresultStatus(r) : PGRES_FATAL_ERROR;
   if (status != PGRES_COMMAND_OK && status != PGRES_TUPLES_OK) {
     PgResult owned(r);
-    fail(statement.substr(0, 48), r);
+    fail(sql.substr(0, 48), r);
   }
   return PgResult(r);
 }

@@ -14,6 +14,7 @@
 #include <span>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 #include <vector>
 
 struct pg_conn;
@@ -72,7 +73,8 @@ class PgConnection {
   // Several statements without parameters (a migration), in one round trip.
   void exec_script(std::string_view sql);
 
-  // The server's clock minus this machine's, measured at connect (milliseconds).
+  // The server's clock minus this machine's, measured at connect (milliseconds); 0 when
+  // under half a second.
   std::int64_t clock_offset_ms() const { return clock_offset_ms_; }
   // The socket, for waiting on notifications (LISTEN); -1 when not connected.
   int socket() const;
@@ -89,6 +91,7 @@ class PgConnection {
   std::chrono::milliseconds statement_timeout_;
   pg_conn* conn_ = nullptr;
   bool in_transaction_ = false;  // a broken connection is not re-established inside one
+  std::unordered_map<std::string, std::string> prepared_;  // statement text -> its name on this connection
   std::int64_t clock_offset_ms_ = 0;
 };
 
