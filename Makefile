@@ -23,6 +23,7 @@ run: build
 	scripts/run-local.sh $(BUILD) $(RUN_ARGS)
 
 test: build
+	scripts/test-postgres.sh
 	ctest --test-dir $(BUILD) --output-on-failure -j2
 
 test-sanitize:

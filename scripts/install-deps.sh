@@ -3,13 +3,15 @@
 set -euo pipefail
 # Build: compiler, CMake, Ninja, ccache and the libraries. Tests: python3, curl, openssl (the
 # TLS tests make their certificates with it), node and npm (signatures are cross-checked
-# against the standardwebhooks package). Fuzzing (make fuzz): clang-15 and libFuzzer.
+# against the standardwebhooks package; the PostgreSQL outbox's tests use a local postgresql
+# server, scripts/test-postgres.sh). Fuzzing (make fuzz): clang-15 and libFuzzer.
 packages=(
   g++ cmake ninja-build ccache pkg-config make python3 openssl curl
   libboost1.81-dev libboost-json1.81-dev libboost-url1.81-dev
   libssl-dev libsqlite3-dev libpq-dev libyaml-cpp-dev libcli11-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   clang-15 libfuzzer-15-dev
+  postgresql
 )
 missing=()
 for p in "${packages[@]}"; do

@@ -1,10 +1,10 @@
-// `relay deliveries` and `relay dlq`: the operator's view of the outbox (the same SQLite
-// file `relay serve` uses), printed as one JSON object per line.
+// `relay deliveries` and `relay dlq`: the operator's view of the outbox (the store `relay
+// serve` uses: the SQLite file or the PostgreSQL database), printed as one JSON object per line.
 #include "relay/cli/commands.hpp"
 #include "relay/cli/load_config.hpp"
 #include "relay/store/filter_text.hpp"
 #include "relay/store/row_json.hpp"
-#include "relay/store/sqlite_outbox.hpp"
+#include "relay/store/open_outbox.hpp"
 
 #include <CLI/CLI.hpp>
 
@@ -23,15 +23,18 @@ struct StoreOptions {
 };
 
 std::unique_ptr<store::Outbox> open_store(std::string_view command, const StoreOptions& opt) {
-  std::string path = opt.db;
-  if (path.empty() && !opt.config_file.empty()) {
+  store::StoreSettings settings;
+  if (!opt.config_file.empty()) {
     auto cfg = load_config(command, opt.config_file);
     if (!cfg) return nullptr;
-    path = cfg->store.path;
+    settings = cfg->store;
   }
-  if (path.empty()) path = config::StoreConfig{}.path;
+  if (!opt.db.empty()) {
+    settings.type = store::StoreType::sqlite;
+    settings.path = opt.db;
+  }
   try {
-    return store::open_sqlite_outbox(path);
+    return store::open_outbox(settings, false);
   } catch (const store::StoreError& e) {
     std::cerr << command << ": " << e.what() << "\n";
     return nullptr;
@@ -50,8 +53,8 @@ std::optional<store::Filter> filter_from(std::string_view command, const StoreOp
 }
 
 void add_filter_options(CLI::App* cmd, StoreOptions& opt, bool with_status) {
-  cmd->add_option("--config", opt.config_file, "Config file whose store.path to use");
-  cmd->add_option("--db", opt.db, "The outbox file (default: var/relay.db)");
+  cmd->add_option("--config", opt.config_file, "Config file whose store to use");
+  cmd->add_option("--db", opt.db, "The SQLite outbox file, overriding the config's store (default: var/relay.db)");
   if (with_status) cmd->add_option("--status", opt.filter.status, "pending, in_flight, delivered or dead");
   cmd->add_option("--destination", opt.filter.destination, "Only this destination");
   cmd->add_option("--route", opt.filter.route, "Only this route");
@@ -129,8 +132,8 @@ void add_deliveries_command(CLI::App& app, int& exit_code) {
   cmd->add_option("--limit", opt->filter.limit, "At most this many (default 100)");
   auto* show_cmd = cmd->add_subcommand("show", "One delivery and every attempt of it");
   show_cmd->add_option("id", opt->filter.id, "Delivery id")->required();
-  show_cmd->add_option("--config", opt->config_file, "Config file whose store.path to use");
-  show_cmd->add_option("--db", opt->db, "The outbox file (default: var/relay.db)");
+  show_cmd->add_option("--config", opt->config_file, "Config file whose store to use");
+  show_cmd->add_option("--db", opt->db, "The SQLite outbox file, overriding the config's store (default: var/relay.db)");
   show_cmd->callback([opt, &exit_code] { exit_code = show(*opt); });
   cmd->callback([cmd, opt, &exit_code] {
     if (cmd->get_subcommands().empty()) exit_code = list(*opt, std::nullopt);

@@ -40,7 +40,10 @@ int run(const ServeOptions& opt) {
     }
     config->listen = opt.listen;
   }
-  if (!opt.db.empty()) config->store.path = opt.db;
+  if (!opt.db.empty()) {
+    config->store.type = store::StoreType::sqlite;
+    config->store.path = opt.db;
+  }
   if (opt.sync) config->delivery.mode = config::DeliveryMode::sync;
   if (opt.threads) config->threads = opt.threads;
   return net::run_serve(*config, std::chrono::seconds(opt.drain_seconds));
@@ -55,7 +58,7 @@ void add_serve_command(CLI::App& app, int& exit_code) {
                                  "WEBHOOK_SECRET without --config)");
   cmd->add_option("--config", opt->config_file, "Config file (YAML or JSON)");
   cmd->add_option("--listen", opt->listen, "ADDRESS:PORT to listen on, overriding the config (port 0: any free port)");
-  cmd->add_option("--db", opt->db, "The outbox file, overriding store.path (default: var/relay.db)");
+  cmd->add_option("--db", opt->db, "The SQLite outbox file, overriding the config's store (default: var/relay.db)");
   cmd->add_flag("--sync", opt->sync,
                 "Deliver before answering, with no outbox: 200 when the receiver accepted, 502 otherwise");
   cmd->add_option("--threads", opt->threads, "Server threads, overriding the config (default: one per core)");

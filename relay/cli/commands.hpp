@@ -17,5 +17,6 @@ void add_dlq_command(CLI::App& app, int& exit_code);
 void add_destinations_command(CLI::App& app, int& exit_code);
 void add_serve_command(CLI::App& app, int& exit_code);
 void add_sink_command(CLI::App& app, int& exit_code);
+void add_store_command(CLI::App& app, int& exit_code);
 
 }  // namespace relay::cli

@@ -19,6 +19,7 @@ int main(int argc, char** argv) {
   relay::cli::add_destinations_command(app, exit_code);
   relay::cli::add_serve_command(app, exit_code);
   relay::cli::add_sink_command(app, exit_code);
+  relay::cli::add_store_command(app, exit_code);
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {

@@ -4,6 +4,7 @@
 #include "relay/config/listen_address.hpp"
 #include "relay/config/oauth_config.hpp"
 #include "relay/config/secret_ref.hpp"
+#include "relay/config/store_config.hpp"
 #include "relay/config/yaml_json.hpp"
 #include "relay/core/object_reader.hpp"
 #include "relay/destination/registry.hpp"
@@ -270,16 +271,7 @@ std::optional<Config> parse_config(std::string_view text, std::vector<std::strin
     cfg.delivery.dedupe_window = d.duration("dedupe_window", 24h);
     d.reject_unknown();
   }
-  if (const auto* store = r.object("store")) {
-    ObjectReader s(*store, "store", errors);
-    cfg.store.path = s.string("path", cfg.store.path);
-    cfg.store.synchronous_full = s.choice("synchronous", "full", {"full", "normal"}) == "full";
-    cfg.store.busy_timeout = s.duration("busy_timeout", 5s);
-    cfg.store.max_bytes = static_cast<std::size_t>(s.integer("max_bytes", 0, 0, std::int64_t{1} << 50));
-    if (cfg.store.max_bytes != 0 && cfg.store.max_bytes < (64 << 10)) s.error("max_bytes", "expected 0 (no cap) or at least 65536");
-    cfg.store.retention = s.duration("retention", 7 * 24h);
-    s.reject_unknown();
-  }
+  if (const auto* store = r.object("store")) read_store(*store, cfg.store, errors);
   if (const auto* admin = r.object("admin")) {
     ObjectReader a(*admin, "admin", errors);
     cfg.admin.token = read_secret(a, "token", true);

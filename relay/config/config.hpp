@@ -9,6 +9,7 @@
 #include "relay/oauth/settings.hpp"
 #include "relay/pattern/limits.hpp"
 #include "relay/pipeline/pipeline.hpp"
+#include "relay/store/store_settings.hpp"
 
 #include <chrono>
 #include <map>
@@ -62,13 +63,7 @@ struct DeliveryConfig {
   std::chrono::milliseconds dedupe_window = std::chrono::hours(24);
 };
 
-struct StoreConfig {
-  std::string path = "var/relay.db";
-  bool synchronous_full = true;  // fsync every commit; false: WAL's NORMAL (a power loss may lose the last commits)
-  std::chrono::milliseconds busy_timeout{5000};  // waiting for a lock before a write fails
-  std::size_t max_bytes = 0;                     // cap on the file (0: none); beyond it writes fail
-  std::chrono::milliseconds retention = std::chrono::hours(24 * 7);  // delivered rows and their logs
-};
+using StoreConfig = store::StoreSettings;
 
 // The admin API (/admin/... on the ingress listener), enabled by giving a token.
 struct AdminConfig {

@@ -9,6 +9,7 @@
 #include "relay/net/answer_response.hpp"
 #include "relay/net/bus_ingress.hpp"
 #include "relay/net/delivery_scheduler.hpp"
+#include "relay/net/postgres_wakeups.hpp"
 #include "relay/net/durable_intake.hpp"
 #include "relay/net/health.hpp"
 #include "relay/net/http_server.hpp"
@@ -17,7 +18,7 @@
 #include "relay/net/oauth_service.hpp"
 #include "relay/net/open_file_limit.hpp"
 #include "relay/net/stop_signal.hpp"
-#include "relay/store/sqlite_outbox.hpp"
+#include "relay/store/open_outbox.hpp"
 
 namespace relay::net {
 
@@ -257,9 +258,8 @@ std::string url_of(const HttpServer& server) {
 }
 
 std::unique_ptr<store::StoreWorker> open_store(const config::Config& config, BacklogGauge& gauge) {
-  const config::StoreConfig& c = config.store;
-  auto outbox = store::open_sqlite_outbox(c.path, {c.synchronous_full, c.busy_timeout, c.max_bytes, true});
-  // This process owns the file now: leases in it were held by a relay that is gone.
+  auto outbox = store::open_outbox(config.store, true);
+  // An owned store (the SQLite file) had its leases held by a relay that is gone.
   if (const auto recovered = outbox->recover_own_leases(std::chrono::system_clock::now()))
     log(observe::LogLevel::warn, "relay serve: deliveries in flight when the last run stopped are due again",
         {{"deliveries", static_cast<std::int64_t>(recovered)}});
@@ -322,9 +322,12 @@ int run_serve(const config::Config& config, std::chrono::milliseconds drain_time
                                                       metrics);
       scheduler->start();
     }
+    // Another relay on the same PostgreSQL outbox stored or replayed deliveries: send them now.
+    std::optional<PostgresWakeups> wakeups;
+    if (store && config.store.type == store::StoreType::postgres) wakeups.emplace(config.store.url, wake);
     server.start();
     log_line("relay serve: listening on " + url_of(server) + " (" +
-             (queued ? "queued delivery, outbox " + config.store.path : std::string("sync delivery")) + ", " +
+             (queued ? "queued delivery, outbox " + store::store_description(config.store) : std::string("sync delivery")) + ", " +
              std::to_string(options.threads) + " threads" + (admin ? ", admin API on" : "") +
              (token_endpoint ? ", OAuth token endpoint on" : "") + ")");
 
@@ -337,6 +340,7 @@ int run_serve(const config::Config& config, std::chrono::milliseconds drain_time
       log_line("relay serve: deliveries unfinished at the deadline stay in the outbox for the next start");
     server.join();
     jwks_fetchers.clear();
+    wakeups.reset();
     // The senders' sockets belong to the server's io_contexts: let them go first.
     scheduler.reset();
     senders.clear();

@@ -18,8 +18,16 @@ namespace relay::store {
 
 using TimePoint = std::chrono::system_clock::time_point;
 
+// What kind of failure a StoreError is, so callers choose by kind: unavailable (the database
+// cannot be reached or is shutting down: try again later), full (no room for more), conflict
+// (a concurrent transaction won: retry), corrupt (the data cannot be read), incompatible (a
+// schema newer than this relay knows), failed (anything else).
+enum class StoreFault { failed, unavailable, full, conflict, corrupt, incompatible };
+
 struct StoreError : std::runtime_error {
-  using std::runtime_error::runtime_error;
+  explicit StoreError(const std::string& what, StoreFault kind = StoreFault::failed)
+      : std::runtime_error(what), fault(kind) {}
+  StoreFault fault;
 };
 
 struct NewDelivery {

@@ -4,13 +4,35 @@
 
 namespace relay::store {
 
+namespace {
+
+StoreFault fault_of(int extended_code) {
+  switch (extended_code & 0xff) {
+    case SQLITE_FULL:
+      return StoreFault::full;
+    case SQLITE_BUSY:
+    case SQLITE_LOCKED:
+    case SQLITE_IOERR:
+    case SQLITE_CANTOPEN:
+      return StoreFault::unavailable;
+    case SQLITE_CORRUPT:
+    case SQLITE_NOTADB:
+      return StoreFault::corrupt;
+    default:
+      return StoreFault::failed;
+  }
+}
+
+}  // namespace
+
 SqliteDb::SqliteDb(const std::string& path) {
   if (sqlite3_open_v2(path.c_str(), &db_, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, nullptr) !=
       SQLITE_OK) {
     std::string msg = "cannot open " + path + ": " + (db_ ? sqlite3_errmsg(db_) : "out of memory");
+    const StoreFault fault = db_ ? fault_of(sqlite3_extended_errcode(db_)) : StoreFault::unavailable;
     sqlite3_close(db_);
     db_ = nullptr;
-    throw StoreError(msg);
+    throw StoreError(msg, fault);
   }
   sqlite3_extended_result_codes(db_, 1);
 }
@@ -18,7 +40,7 @@ SqliteDb::SqliteDb(const std::string& path) {
 SqliteDb::~SqliteDb() { sqlite3_close(db_); }
 
 void SqliteDb::fail(std::string_view what) const {
-  throw StoreError(std::string(what) + ": " + sqlite3_errmsg(db_));
+  throw StoreError(std::string(what) + ": " + sqlite3_errmsg(db_), fault_of(sqlite3_extended_errcode(db_)));
 }
 
 void SqliteDb::exec(std::string_view sql) {
@@ -26,7 +48,7 @@ void SqliteDb::exec(std::string_view sql) {
   if (sqlite3_exec(db_, std::string(sql).c_str(), nullptr, nullptr, &err) != SQLITE_OK) {
     std::string msg = std::string(sql.substr(0, 40)) + ": " + (err ? err : "failed");
     sqlite3_free(err);
-    throw StoreError(msg);
+    throw StoreError(msg, fault_of(sqlite3_extended_errcode(db_)));
   }
 }
 

@@ -422,7 +422,8 @@ class SqliteOutbox final : public Outbox {
     if (!db_.in_transaction()) checkpoint();  // together() has tried already
     if (const auto used = bytes_used(); used > max_bytes_)
       throw StoreError("the outbox is full: " + std::to_string(used) + " bytes (pages in use and write-ahead log) of " +
-                       std::to_string(max_bytes_) + " (store.max_bytes)");
+                       std::to_string(max_bytes_) + " (store.max_bytes)",
+                       StoreFault::full);
   }
 
   Statement& cached(std::unique_ptr<Statement>& slot, std::string_view sql) {

@@ -13,6 +13,7 @@
 
 #include "tests/net/http_test_client.hpp"
 #include "tests/net/relay_fixture.hpp"
+#include "tests/support/postgres_database.hpp"
 
 namespace relay::testing {
 namespace {
@@ -437,6 +438,90 @@ TEST(Durable, DestinationsTestSendsASignedTestEvent) {
   ASSERT_TRUE(line);
   EXPECT_EQ(json::parse(*line).at("detail-type"), "relay test event");
   EXPECT_EQ(run_process({RELAY_BINARY, "destinations", "test", "nowhere", "--config", config}).exit_code, 2);
+}
+
+}  // namespace
+}  // namespace relay::testing
+
+namespace relay::testing {
+namespace {
+
+// Three relays on one PostgreSQL outbox under load from a client each: one is killed -9
+// mid-flight and every connection to the database is cut once; every event a relay
+// acknowledged still arrives (the killed one's leases run out and the others send them).
+TEST(SharedOutbox, EveryAcknowledgedEventArrivesWhenARelayIsKilledAndTheDatabaseConnectionsAreCut) {
+  PostgresDatabase database;
+  auto sink = start_sink({"--threads", "2"});
+  SinkReader received(*sink.process);
+  std::vector<std::unique_ptr<TempDir>> dirs;
+  std::vector<Listening> relays;
+  for (int r = 0; r < 3; ++r) {
+    dirs.push_back(std::make_unique<TempDir>());
+    relays.push_back(start_serve(*dirs.back(), ServeConfig(sink.url)
+                                                   .set(&ServeConfig::timeout, "1s")
+                                                   .set(&ServeConfig::destination, "    connect_timeout: 1s\n")
+                                                   .set(&ServeConfig::store, "{type: postgres, url: \"" + database.url() + "\"}")));
+  }
+
+  std::atomic<bool> stop{false};
+  std::atomic<int> next{0};
+  std::mutex acked_mutex;
+  std::vector<int> acked;
+  std::atomic<int> refused{0};
+  std::vector<std::thread> clients;
+  for (const auto& relay : relays)
+    clients.emplace_back([&, url = relay.url] {
+      std::optional<HttpTestClient> client;
+      while (!stop) {
+        const int n = next++;
+        try {
+          if (!client) client.emplace(url);
+          const auto status = client->post("/events", ecs_event(n)).status;
+          if (status == 202) {
+            std::lock_guard lock(acked_mutex);
+            acked.push_back(n);
+          } else {
+            ++refused;
+          }
+        } catch (const std::exception&) {
+          client.reset();  // this relay was killed: nothing more is acknowledged by it
+          std::this_thread::sleep_for(20ms);
+        }
+      }
+    });
+
+  const auto acked_count = [&] {
+    std::lock_guard lock(acked_mutex);
+    return acked.size();
+  };
+  const auto wait_for_acks = [&](std::size_t n) {
+    for (const auto deadline = Clock::now() + 60s; acked_count() < n && Clock::now() < deadline;)
+      std::this_thread::sleep_for(10ms);
+  };
+  wait_for_acks(150);
+  relays[0].process->signal(SIGKILL);
+  ASSERT_EQ(relays[0].process->wait(5s), 128 + SIGKILL);
+  wait_for_acks(300);
+  PostgresDatabase::admin("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '" +
+                          database.name() + "'");
+  wait_for_acks(450);
+  stop = true;
+  for (auto& t : clients) t.join();
+  ASSERT_GE(acked.size(), 450u);
+
+  const bool all = received.wait_until(
+      [&](const std::map<std::string, int>& seen) {
+        return std::all_of(acked.begin(), acked.end(), [&](int n) { return seen.count(arn(n)) != 0; });
+      },
+      60s);
+  const auto seen = received.seen();
+  std::size_t missing = 0, duplicates = 0;
+  for (int n : acked) missing += seen.count(arn(n)) == 0;
+  for (const auto& [id, count] : seen) duplicates += static_cast<std::size_t>(count - 1);
+  EXPECT_TRUE(all);
+  EXPECT_EQ(missing, 0u);
+  std::cout << "[ shared   ] 3 relays, one killed, connections cut: " << acked.size() << " events acknowledged, "
+            << refused << " refused, " << received.lines() << " deliveries received, " << duplicates << " duplicates\n";
 }
 
 }  // namespace

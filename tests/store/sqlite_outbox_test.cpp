@@ -1,5 +1,6 @@
 #include "relay/store/sqlite_db.hpp"
 #include "relay/store/sqlite_outbox.hpp"
+#include "tests/store/sample_events.hpp"
 #include "tests/support/run_process.hpp"
 
 #include <sys/stat.h>
@@ -14,15 +15,7 @@ namespace relay::store {
 namespace {
 
 using namespace std::chrono_literals;
-const TimePoint t0 = TimePoint(std::chrono::hours(24 * 20000));
-
-NewEvent event(const std::string& id, std::vector<std::string> destinations = {"hook"}) {
-  NewEvent e{id, "aws.ecs", "ECS Task State Change", {}};
-  for (auto& d : destinations) e.deliveries.push_back({"ecs", d, "application/json", "{\"id\": \"" + id + "\"}"});
-  return e;
-}
-
-Attempt answered(TimePoint at, int status) { return Attempt{at, 12ms, status, "", "ok"}; }
+using namespace testing_samples;
 
 class SqliteOutboxTest : public ::testing::Test {
  protected:
@@ -34,201 +27,6 @@ class SqliteOutboxTest : public ::testing::Test {
     return box->accept(events, now, 24h);
   }
 };
-
-TEST_F(SqliteOutboxTest, AKeptValueIsTheFirstOneStoredAndOutlivesTheConnection) {
-  EXPECT_EQ(box->kept_value("oauth.signing_key", "first"), "first");
-  EXPECT_EQ(box->kept_value("oauth.signing_key", "second"), "first");
-  EXPECT_EQ(box->kept_value("other", "x"), "x");
-  box.reset();
-  EXPECT_EQ(open_sqlite_outbox(path)->kept_value("oauth.signing_key", "third"), "first");
-}
-
-TEST_F(SqliteOutboxTest, AcceptedDeliveriesAreClaimedOnceAndDelivered) {
-  auto r = accept({event("e1", {"a", "b"}), event("e2")});
-  ASSERT_EQ(r.size(), 2u);
-  EXPECT_EQ(r[0].stored, 2u);
-  EXPECT_EQ(r[1].stored, 1u);
-  EXPECT_EQ(box->backlog().count, 3u);
-
-  auto claimed = box->claim(t0, 10, 30s);
-  ASSERT_EQ(claimed.size(), 3u);
-  EXPECT_EQ(claimed[0].attempt, 1);
-  EXPECT_EQ(claimed[0].body, "{\"id\": \"e1\"}");
-  EXPECT_TRUE(box->claim(t0, 10, 30s).empty()) << "leased deliveries are not claimed twice";
-
-  for (const auto& c : claimed) EXPECT_TRUE(box->finish(c, answered(t0, 200), Verdict::delivered, {}));
-  EXPECT_EQ(box->backlog().count, 0u);
-  auto row = box->delivery(claimed[0].id).value();
-  EXPECT_EQ(row.state, State::delivered);
-  EXPECT_EQ(row.last_status, 200);
-  auto log = box->attempts(claimed[0].id);
-  ASSERT_EQ(log.size(), 1u);
-  EXPECT_EQ(log[0].status, 200);
-  EXPECT_EQ(log[0].latency, 12ms);
-  EXPECT_EQ(log[0].response, "ok");
-}
-
-TEST_F(SqliteOutboxTest, TheSameEventIdWithinTheWindowIsAcknowledgedNotStored) {
-  EXPECT_EQ(accept({event("e1")})[0].stored, 1u);
-  auto again = accept({event("e1")}, t0 + 1h);
-  EXPECT_EQ(again[0].stored, 0u);
-  EXPECT_EQ(again[0].duplicates, 1u);
-  EXPECT_EQ(accept({event("e1", {"other"})}, t0 + 2h)[0].stored, 1u) << "another destination is another delivery";
-  EXPECT_EQ(accept({event("e1")}, t0 + 25h)[0].stored, 1u) << "outside the window it is new";
-}
-
-TEST_F(SqliteOutboxTest, AnExpiredLeaseMakesTheDeliveryDueAgainAndFencesTheOldSender) {
-  accept({event("e1")});
-  auto first = box->claim(t0, 10, 30s);
-  ASSERT_EQ(first.size(), 1u);
-  EXPECT_TRUE(box->claim(t0 + 29s, 10, 30s).empty());
-  auto second = box->claim(t0 + 31s, 10, 30s);
-  ASSERT_EQ(second.size(), 1u);
-  EXPECT_EQ(second[0].attempt, 2);
-  EXPECT_FALSE(box->finish(first[0], answered(t0 + 32s, 200), Verdict::delivered, {}));
-  EXPECT_TRUE(box->finish(second[0], answered(t0 + 32s, 200), Verdict::delivered, {}));
-}
-
-TEST_F(SqliteOutboxTest, FinishAllRecordsABatchAndSkipsOnlyTheLostLeases) {
-  accept({event("e1"), event("e2"), event("e3")});
-  auto first = box->claim(t0, 10, 30s);
-  ASSERT_EQ(first.size(), 3u);
-  auto again = box->claim(t0 + 31s, 1, 30s);  // one lease ran out and went to a newer attempt
-  ASSERT_EQ(again.size(), 1u);
-  std::stable_partition(first.begin(), first.end(), [&](const Claimed& c) { return c.id == again[0].id; });
-  const std::vector<Finish> batch{{first[0].id, first[0].attempt, answered(t0, 200), Verdict::delivered, {}},
-                                  {first[1].id, first[1].attempt, answered(t0, 503), Verdict::retry, t0 + 5min},
-                                  {first[2].id, first[2].attempt, answered(t0, 400), Verdict::dead, {}}};
-  EXPECT_EQ(box->finish_all(batch), (std::vector<bool>{false, true, true}));
-  EXPECT_EQ(box->delivery(first[0].id)->state, State::in_flight);
-  EXPECT_TRUE(box->attempts(first[0].id).empty());
-  EXPECT_EQ(box->delivery(first[1].id)->state, State::pending);
-  EXPECT_EQ(box->delivery(first[1].id)->next_attempt, t0 + 5min);
-  EXPECT_EQ(box->delivery(first[2].id)->state, State::dead);
-  EXPECT_EQ(box->attempts(first[2].id).at(0).status, 400);
-}
-
-TEST_F(SqliteOutboxTest, RetriesWaitUntilTheirTime) {
-  accept({event("e1")});
-  auto c = box->claim(t0, 10, 30s).at(0);
-  EXPECT_TRUE(box->finish(c, answered(t0, 503), Verdict::retry, t0 + 5min));
-  EXPECT_EQ(box->delivery(c.id)->state, State::pending);
-  EXPECT_EQ(box->next_due().value(), t0 + 5min);
-  EXPECT_TRUE(box->claim(t0 + 4min, 10, 30s).empty());
-  auto again = box->claim(t0 + 5min, 10, 30s);
-  ASSERT_EQ(again.size(), 1u);
-  EXPECT_EQ(again[0].attempt, 2);
-}
-
-// A paused destination's deliveries stay pending, untouched, and do not make the next due time.
-TEST_F(SqliteOutboxTest, SkippedDestinationsAreNeitherClaimedNorDue) {
-  accept({event("e1", {"paused", "live"}), event("e2", {"paused"})});
-  const std::vector<std::string> paused = {"paused"};
-  auto claimed = box->claim(t0, 10, 30s, paused);
-  ASSERT_EQ(claimed.size(), 1u);
-  EXPECT_EQ(claimed[0].destination, "live");
-  EXPECT_TRUE(box->finish(claimed[0], answered(t0, 200), Verdict::delivered, {}));
-  EXPECT_FALSE(box->next_due(paused)) << "only paused deliveries wait";
-  EXPECT_EQ(box->next_due().value(), t0);
-
-  Filter held;
-  held.destination = "paused";
-  for (const auto& row : box->deliveries(held)) {
-    EXPECT_EQ(row.state, State::pending);
-    EXPECT_EQ(row.attempts, 0);
-  }
-  EXPECT_TRUE(box->claim(t0 + 1h, 10, 30s, paused).empty());
-  EXPECT_EQ(box->claim(t0 + 1h, 10, 30s).size(), 2u) << "unpaused, they go";
-}
-
-TEST_F(SqliteOutboxTest, NamesToSkipAreMatchedExactly) {
-  accept({event("e1", {"a\"b", "a", "A"})});
-  const std::vector<std::string> skip = {"a\"b", "x"};
-  auto claimed = box->claim(t0, 10, 30s, skip);
-  std::vector<std::string> names;
-  for (const auto& c : claimed) names.push_back(c.destination);
-  std::sort(names.begin(), names.end());
-  EXPECT_EQ(names, (std::vector<std::string>{"A", "a"}));
-}
-
-TEST_F(SqliteOutboxTest, APostponedAttemptWaitsAndDoesNotCount) {
-  accept({event("e1")});
-  auto c = box->claim(t0, 10, 30s).at(0);
-  const Attempt no_credentials{t0, 0ms, 0, "no AWS credentials: environment: not set", ""};
-  EXPECT_TRUE(box->finish(c, no_credentials, Verdict::postpone, t0 + 30s));
-  EXPECT_EQ(box->delivery(c.id)->state, State::pending);
-  EXPECT_EQ(box->delivery(c.id)->attempts, 0);
-  EXPECT_EQ(box->attempts(c.id).at(0).error, no_credentials.error) << "shown until the next attempt";
-  EXPECT_TRUE(box->claim(t0 + 29s, 10, 30s).empty());
-  auto again = box->claim(t0 + 30s, 10, 30s);
-  ASSERT_EQ(again.size(), 1u);
-  EXPECT_EQ(again[0].attempt, 1) << "the postponed attempt is not counted";
-  EXPECT_TRUE(box->finish(again[0], answered(t0 + 30s, 200), Verdict::delivered, {}));
-  ASSERT_EQ(box->attempts(c.id).size(), 1u);
-  EXPECT_EQ(box->attempts(c.id).at(0).status, 200);
-  EXPECT_EQ(box->backlog().count, 0u);
-}
-
-TEST_F(SqliteOutboxTest, DeadLettersAreReplayedAndTheLogKeepsEveryAttempt) {
-  accept({event("e1", {"a"}), event("e2", {"b"})});
-  for (auto& c : box->claim(t0, 10, 30s)) box->finish(c, answered(t0, 400), Verdict::dead, {});
-  Filter dead;
-  dead.state = State::dead;
-  EXPECT_EQ(box->deliveries(dead).size(), 2u);
-  EXPECT_EQ(box->backlog().dead, 2u);
-
-  Filter only_a;
-  only_a.destination = "a";
-  EXPECT_EQ(box->replay(only_a, t0 + 1h), 1u);
-  auto c = box->claim(t0 + 1h, 10, 30s);
-  ASSERT_EQ(c.size(), 1u);
-  EXPECT_EQ(c[0].destination, "a");
-  box->finish(c[0], answered(t0 + 1h, 200), Verdict::delivered, {});
-  auto log = box->attempts(c[0].id);
-  ASSERT_EQ(log.size(), 2u);
-  EXPECT_EQ(log[0].status, 400);
-  EXPECT_EQ(log[1].status, 200);
-  EXPECT_EQ(box->replay(Filter{}, t0 + 2h), 1u) << "the other dead letter";
-}
-
-TEST_F(SqliteOutboxTest, PruneDropsOldDeliveredRowsButKeepsDeadLetters) {
-  accept({event("e1"), event("e2")});
-  auto c = box->claim(t0, 10, 30s);
-  box->finish(c[0], answered(t0, 200), Verdict::delivered, {});
-  box->finish(c[1], answered(t0, 400), Verdict::dead, {});
-  EXPECT_EQ(box->prune(t0 + 1h, t0 + 1h), 1u);
-  EXPECT_FALSE(box->delivery(c[0].id));
-  EXPECT_TRUE(box->attempts(c[0].id).empty());
-  EXPECT_TRUE(box->delivery(c[1].id));
-  EXPECT_EQ(accept({event("e1")}, t0 + 2h)[0].stored, 1u) << "pruned dedupe records no longer match";
-  Filter f;
-  EXPECT_EQ(box->purge_dead(f), 1u);
-}
-
-TEST_F(SqliteOutboxTest, SurvivesReopening) {
-  accept({event("e1")});
-  box.reset();
-  box = open_sqlite_outbox(path);
-  auto c = box->claim(t0, 10, 30s);
-  ASSERT_EQ(c.size(), 1u);
-  EXPECT_EQ(c[0].event_id, "e1");
-}
-
-TEST_F(SqliteOutboxTest, FiltersDeliveries) {
-  accept({event("e1", {"a", "b"}), event("e2", {"a"})}, t0);
-  accept({event("e3", {"a"})}, t0 + 1h);
-  Filter f;
-  f.destination = "a";
-  EXPECT_EQ(box->deliveries(f).size(), 3u);
-  f.event_id = "e2";
-  EXPECT_EQ(box->deliveries(f).size(), 1u);
-  Filter since;
-  since.since = t0 + 30min;
-  EXPECT_EQ(box->deliveries(since).size(), 1u);
-  Filter limited;
-  limited.limit = 2;
-  EXPECT_EQ(box->deliveries(limited).size(), 2u);
-}
 
 TEST_F(SqliteOutboxTest, TheOwnerMakesTheLeasesOfItsDeadPredecessorDueAtOnce) {
   accept({event("e1"), event("e2"), event("e3")});
@@ -350,6 +148,7 @@ TEST(SqliteOutboxFaults, AFullDatabaseThrowsAndKeepsWhatWasCommitted) {
       stored += box->accept(std::span(&big, 1), t0, 24h)[0].stored;
     } catch (const StoreError& e) {
       EXPECT_THAT(e.what(), ::testing::HasSubstr("full"));
+      EXPECT_EQ(e.fault, StoreFault::full);
       full = true;
     }
   }
@@ -452,7 +251,12 @@ TEST(SqliteOutboxUpgrade, AStoreWithBodiesInItsRowsMovesTheWaitingOnesOut) {
 }
 
 TEST(SqliteOutboxFaults, AnUnopenableFileThrows) {
-  EXPECT_THROW(open_sqlite_outbox("/proc/relay-cannot-be-here/x.db"), StoreError);
+  try {
+    open_sqlite_outbox("/proc/relay-cannot-be-here/x.db");
+    FAIL() << "opened a file that cannot be";
+  } catch (const StoreError& e) {
+    EXPECT_EQ(e.fault, StoreFault::unavailable) << e.what();
+  }
 }
 
 }  // namespace

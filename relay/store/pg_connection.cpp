@@ -1,0 +1,264 @@
+#include "relay/store/pg_connection.hpp"
+
+#include <libpq-fe.h>
+
+#include <algorithm>
+#include <charconv>
+#include <cstdlib>
+#include <cstring>
+
+namespace relay::store {
+
+namespace {
+
+constexpr std::int64_t kIgnoredSkewMs = 500;
+constexpr Oid kInt2 = 21, kInt4 = 23, kInt8 = 20, kBool = 16;
+
+// SQLSTATE classes: https://www.postgresql.org/docs/15/errcodes-appendix.html
+StoreFault fault_of(const char* sqlstate) {
+  if (!sqlstate) return StoreFault::unavailable;  // no answer from the server at all
+  const std::string_view s(sqlstate);
+  if (s.starts_with("08") || s == "57P01" || s == "57P02" || s == "57P03" || s == "57014") return StoreFault::unavailable;
+  if (s == "53100") return StoreFault::full;
+  if (s.starts_with("53")) return StoreFault::unavailable;
+  if (s == "40001" || s == "40P01") return StoreFault::conflict;
+  if (s == "XX001" || s == "XX002") return StoreFault::corrupt;
+  return StoreFault::failed;
+}
+
+std::int64_t now_ms() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+std::string first_line(const char* message) {
+  std::string m = message ? message : "";
+  while (!m.empty() && (m.back() == '\n' || m.back() == ' ')) m.pop_back();
+  return m;
+}
+
+}  // namespace
+
+PgResult::~PgResult() { PQclear(r_); }
+
+int PgResult::rows() const { return PQntuples(r_); }
+
+std::int64_t PgResult::affected() const {
+  const char* n = PQcmdTuples(r_);
+  return *n ? std::stoll(n) : 0;
+}
+
+bool PgResult::is_null(int row, int column) const { return PQgetisnull(r_, row, column) != 0; }
+
+std::int64_t PgResult::integer(int row, int column) const {
+  const auto* v = reinterpret_cast<const unsigned char*>(PQgetvalue(r_, row, column));
+  std::uint64_t x = 0;
+  switch (PQftype(r_, column)) {
+    case kBool:
+      return v[0];
+    case kInt2:
+      return static_cast<std::int16_t>((v[0] << 8) | v[1]);
+    case kInt4:
+      for (int i = 0; i < 4; ++i) x = (x << 8) | v[i];
+      return static_cast<std::int32_t>(x);
+    case kInt8:
+      for (int i = 0; i < 8; ++i) x = (x << 8) | v[i];
+      return static_cast<std::int64_t>(x);
+    default:
+      throw StoreError("column " + std::to_string(column) + " is not an integer (type oid " +
+                       std::to_string(PQftype(r_, column)) + ")");
+  }
+}
+
+std::string PgResult::text(int row, int column) const {
+  return std::string(PQgetvalue(r_, row, column), static_cast<std::size_t>(PQgetlength(r_, row, column)));
+}
+
+PgConnection::PgConnection(std::string url, std::chrono::milliseconds statement_timeout)
+    : url_(std::move(url)), statement_timeout_(statement_timeout) {
+  connect();
+}
+
+PgConnection::~PgConnection() { PQfinish(conn_); }
+
+void PgConnection::connect() {
+  PQfinish(conn_);
+  prepared_.clear();
+  conn_ = PQconnectdb(url_.c_str());
+  if (!conn_) throw StoreError("postgres: out of memory connecting", StoreFault::unavailable);
+  if (PQstatus(conn_) != CONNECTION_OK) {
+    const std::string why = first_line(PQerrorMessage(conn_));
+    PQfinish(conn_);
+    conn_ = nullptr;
+    throw StoreError("postgres: cannot connect: " + why, StoreFault::unavailable);
+  }
+  // Notices (a DROP ... IF EXISTS that found nothing) are not errors: libpq would print them.
+  PQsetNoticeProcessor(conn_, [](void*, const char*) {}, nullptr);
+  exec("SET statement_timeout = " + std::to_string(statement_timeout_.count()));
+  const std::int64_t before = now_ms();
+  auto clock = exec("SELECT (extract(epoch FROM clock_timestamp()) * 1000)::bigint");
+  const std::int64_t after = now_ms();
+  const std::int64_t offset = clock.integer(0, 0) - (before + after) / 2;
+  // Below kIgnoredSkew the measurement (a round trip's noise) would move times by a few
+  // milliseconds from one connection to the next: clocks that close count as the same.
+  clock_offset_ms_ = std::abs(offset) < kIgnoredSkewMs ? 0 : offset;
+}
+
+void PgConnection::fail(std::string_view what, const pg_result* result) const {
+  const char* sqlstate = result ? PQresultErrorField(result, PG_DIAG_SQLSTATE) : nullptr;
+  const char* message = result ? PQresultErrorMessage(result) : nullptr;
+  std::string why = first_line(message && *message ? message : PQerrorMessage(conn_));
+  throw StoreError("postgres: " + std::string(what) + ": " + why,
+                   PQstatus(conn_) == CONNECTION_BAD ? StoreFault::unavailable : fault_of(sqlstate));
+}
+
+PgResult PgConnection::exec(std::string_view sql, std::initializer_list<PgParam> params) {
+  return exec(sql, std::vector<PgParam>(params));
+}
+
+PgResult PgConnection::exec(std::string_view sql, const std::vector<PgParam>& params) {
+  if (!conn_ || PQstatus(conn_) == CONNECTION_BAD) {
+    if (in_transaction_) throw StoreError("postgres: the connection was lost in a transaction", StoreFault::unavailable);
+    connect();
+  }
+  std::vector<const char*> values;
+  std::vector<int> lengths, formats;
+  for (const auto& p : params) {
+    values.push_back(p.value.data());
+    lengths.push_back(static_cast<int>(p.value.size()));
+    formats.push_back(p.binary ? 1 : 0);
+  }
+  // Text parameters must end in NUL: copy those that are views into longer strings.
+  std::vector<std::string> terminated;
+  terminated.reserve(params.size());
+  for (std::size_t i = 0; i < params.size(); ++i)
+    if (!params[i].binary) values[i] = terminated.emplace_back(params[i].value).c_str();
+  // Each statement is prepared once per connection: planned once, sent as a name after.
+  auto& name = prepared_[std::string(sql)];
+  if (name.empty()) {
+    const std::string candidate = "relay_" + std::to_string(prepared_.size());
+    PgResult made(PQprepare(conn_, candidate.c_str(), std::string(sql).c_str(), 0, nullptr));
+    if (PQresultStatus(made.get()) != PGRES_COMMAND_OK) {
+      prepared_.erase(std::string(sql));
+      fail(sql.substr(0, 48), made.get());
+    }
+    name = candidate;
+  }
+  pg_result* r = PQexecPrepared(conn_, name.c_str(), static_cast<int>(params.size()), values.data(), lengths.data(),
+                                formats.data(), 1);
+  const auto status = r ? PQresultStatus(r) : PGRES_FATAL_ERROR;
+  if (status != PGRES_COMMAND_OK && status != PGRES_TUPLES_OK) {
+    PgResult owned(r);
+    fail(sql.substr(0, 48), r);
+  }
+  return PgResult(r);
+}
+
+void PgConnection::exec_script(std::string_view sql) {
+  if (!conn_ || PQstatus(conn_) == CONNECTION_BAD) throw StoreError("postgres: not connected", StoreFault::unavailable);
+  const std::string script(sql);
+  PgResult r(PQexec(conn_, script.c_str()));
+  const auto status = PQresultStatus(r.get());
+  if (status != PGRES_COMMAND_OK && status != PGRES_TUPLES_OK) fail("script", r.get());
+}
+
+int PgConnection::socket() const { return conn_ ? PQsocket(conn_) : -1; }
+
+std::vector<std::string> PgConnection::notifications() {
+  std::vector<std::string> channels;
+  if (!conn_) return channels;
+  if (!PQconsumeInput(conn_)) fail("reading notifications", nullptr);
+  while (PGnotify* n = PQnotifies(conn_)) {
+    channels.emplace_back(n->relname);
+    PQfreemem(n);
+  }
+  return channels;
+}
+
+PgTransaction::PgTransaction(PgConnection& db) : db_(db) {
+  db_.exec("BEGIN");
+  db_.in_transaction_ = true;
+}
+
+PgTransaction::~PgTransaction() {
+  if (done_) return;
+  db_.in_transaction_ = false;
+  if (db_.conn_ && PQstatus(db_.conn_) == CONNECTION_OK) PQclear(PQexec(db_.conn_, "ROLLBACK"));
+}
+
+// The flag stays up through COMMIT: a connection lost just before it must fail the commit,
+// not reconnect and "commit" nothing.
+void PgTransaction::commit() {
+  db_.exec("COMMIT");
+  done_ = true;
+  db_.in_transaction_ = false;
+}
+
+std::string pg_text_array(std::span<const std::string> names) {
+  std::string out = "{";
+  for (const auto& n : names) {
+    if (out.size() > 1) out += ',';
+    out += '"';
+    for (char c : n) {
+      if (c == '"' || c == '\\') out += '\\';
+      out += c;
+    }
+    out += '"';
+  }
+  return out + "}";
+}
+
+}  // namespace relay::store
+
+namespace relay::store {
+
+namespace {
+
+// The options libpq reads from `url`, freed when it goes.
+struct ConnInfo {
+  explicit ConnInfo(const std::string& url) {
+    char* error = nullptr;
+    options = PQconninfoParse(url.c_str(), &error);
+    if (error) {
+      problem = first_line(error);
+      PQfreemem(error);
+    }
+  }
+  ~ConnInfo() { PQconninfoFree(options); }
+  std::string value(std::string_view keyword) const {
+    for (auto* o = options; o && o->keyword; ++o)
+      if (keyword == o->keyword && o->val) return o->val;
+    return {};
+  }
+  PQconninfoOption* options = nullptr;
+  std::string problem;
+};
+
+}  // namespace
+
+std::optional<std::string> postgres_url_problem(const std::string& url) {
+  if (!url.starts_with("postgresql://") && !url.starts_with("postgres://"))
+    return "expected a URL such as postgresql://user@host:5432/relay";
+  const ConnInfo info(url);
+  if (!info.options) return info.problem.empty() ? "libpq cannot read it" : info.problem;
+  // libpq reads ports only when it connects: check them now (a list, one per host).
+  const std::string ports = info.value("port");
+  for (std::size_t at = 0; !ports.empty() && at <= ports.size();) {
+    const std::size_t end = std::min(ports.find(',', at), ports.size());
+    const std::string port = ports.substr(at, end - at);
+    int n = 0;
+    const auto [ptr, ec] = std::from_chars(port.data(), port.data() + port.size(), n);
+    if (port.empty() || ec != std::errc{} || ptr != port.data() + port.size() || n < 1 || n > 65535)
+      return "invalid port \"" + port + "\"";
+    at = end + 1;
+  }
+  return std::nullopt;
+}
+
+std::string postgres_server_name(const std::string& url) {
+  const ConnInfo info(url);
+  const std::string host = info.value("host"), port = info.value("port"), db = info.value("dbname");
+  return (host.empty() ? "localhost" : host) + ":" + (port.empty() ? "5432" : port) + "/" + db;
+}
+
+}  // namespace relay::store
