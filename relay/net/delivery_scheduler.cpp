@@ -120,8 +120,12 @@ awaitable<void> DeliveryScheduler::run(std::shared_ptr<DeliveryScheduler> self) 
       });
       auto reply = co_await std::move(claiming);
       if (!reply.error.empty()) {
+        self->lease_failed_ = true;
         if (self->health_.failed(reply.error)) log(observe::LogLevel::error, "relay: cannot lease deliveries: " + reply.error);
       } else {
+        // The store is reachable again (a database that was down): ready, as /readyz says.
+        if (std::exchange(self->lease_failed_, false) && self->health_.wrote())
+          log(observe::LogLevel::warn, "relay: the outbox is reachable again");
         more_due = reply.value.claimed.size() == room;
         next_due = reply.value.next_due;
         for (auto& c : reply.value.claimed) self->dispatch(std::move(c));

@@ -37,7 +37,7 @@ awaitable<Answer> DurableIntake::accept(const Admitted& admitted) {
                                    : "relay: cannot store events, answering 503 until it can: " + r.error);
       });
   const AcceptReply reply = co_await std::move(storing);
-  if (!reply.error.empty()) co_return store_unavailable_answer();
+  if (!reply.error.empty()) co_return store_failure_answer(reply.fault);
   if (reply.stored != 0) stored_();
   co_return accepted_answer(admitted.event_ids());
 }

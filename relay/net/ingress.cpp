@@ -157,10 +157,18 @@ Answer shutting_down_answer() {
   return answer;
 }
 
-Answer store_unavailable_answer() {
-  auto answer = error_answer(503, "cannot store events durably now; retry later");
-  answer.retry_after = 1;
-  return answer;
+Answer store_failure_answer(store::StoreFault fault) {
+  switch (fault) {
+    case store::StoreFault::unavailable:
+    case store::StoreFault::full:
+    case store::StoreFault::conflict: {
+      auto answer = error_answer(503, "cannot store events durably now; retry later");
+      answer.retry_after = 1;
+      return answer;
+    }
+    default:
+      return error_answer(500, "cannot store events: the outbox failed (see relay's log); nothing was acknowledged");
+  }
 }
 
 Answer sync_answer(const std::vector<std::string>& event_ids, const std::vector<SyncResult>& results) {

@@ -13,6 +13,7 @@
 
 #include "relay/core/event.hpp"
 #include "relay/net/ingress_auth.hpp"
+#include "relay/store/outbox.hpp"
 #include "relay/pipeline/pipeline.hpp"
 
 namespace relay::net {
@@ -107,7 +108,9 @@ Answer backlog_full_answer();
 // 503 with Retry-After: the relay is shutting down.
 Answer shutting_down_answer();
 // 503 with Retry-After: the outbox cannot be written, so nothing was acknowledged.
-Answer store_unavailable_answer();
+// The outbox could not store an accepted event: 503 with Retry-After when the fault may pass
+// (unreachable, full, a conflict), else 500.
+Answer store_failure_answer(store::StoreFault fault);
 // Synchronous mode: 200 {"delivered": N, "event_ids": [...]} when every receiver took its
 // delivery, else 502 naming the first failed destination and its status (0: no answer).
 struct SyncResult {

@@ -53,6 +53,7 @@ awaitable<StoreReply<T>> on_store(store::StoreWorker& worker, Fn fn) {
 
 struct AcceptReply {
   std::string error;  // the first failed commit's message: some events may be stored, not all
+  store::StoreFault fault = store::StoreFault::failed;  // its kind
   std::size_t stored = 0;
   std::size_t duplicates = 0;
 };
@@ -74,8 +75,11 @@ awaitable<AcceptReply> accept_on_store(store::StoreWorker& worker, std::vector<s
         auto state = std::make_shared<State>(State{std::move(handler), std::move(committed), events.size(), {}});
         // Every callback runs on the one worker thread: no lock needed.
         for (auto& event : events)
-          worker.accept(std::move(event), [state](const std::string& error, store::AcceptResult result) {
-            if (!error.empty() && state->reply.error.empty()) state->reply.error = error;
+          worker.accept(std::move(event), [state](const store::StoreWorker::Failure& failure, store::AcceptResult result) {
+            if (!failure.message.empty() && state->reply.error.empty()) {
+              state->reply.error = failure.message;
+              state->reply.fault = failure.fault;
+            }
             state->reply.stored += result.stored;
             state->reply.duplicates += result.duplicates;
             if (--state->left != 0) return;

@@ -8,16 +8,16 @@ using namespace std::chrono_literals;
 constexpr auto kIdleBeforeCheckpoint = 1s;
 constexpr auto kCheckpointAtLeastEvery = 10s;
 
-// The message of the exception being handled: a StoreError's own, else marked unexpected.
-std::string fault_message() {
+// The exception being handled: a StoreError's message and kind, else marked unexpected.
+StoreWorker::Failure current_failure() {
   try {
     throw;
   } catch (const StoreError& e) {
-    return e.what();
+    return {e.what(), e.fault};
   } catch (const std::exception& e) {
-    return std::string("unexpected store fault: ") + e.what();
+    return {std::string("unexpected store fault: ") + e.what()};
   } catch (...) {
-    return "unexpected store fault: an exception of unknown type";
+    return {"unexpected store fault: an exception of unknown type"};
   }
 }
 
@@ -61,28 +61,29 @@ void StoreWorker::commit(std::vector<PendingAccept>& batch, std::vector<PendingT
   events.reserve(batch.size());
   for (auto& p : batch) events.push_back(std::move(p.event));
   std::vector<AcceptResult> results;
-  std::string accept_error, commit_error;
+  Failure accept_failure, commit_failure;
   try {
     outbox_->together([&] {
       if (!events.empty()) try {
           results = outbox_->accept(events, clock_(), dedupe_window_);
           if (results.size() != batch.size()) throw std::logic_error("accept returned a result per event");
         } catch (...) {
-          accept_error = fault_message();
+          accept_failure = current_failure();
         }
       for (auto& t : tasks) try {
           t.task(*outbox_);
         } catch (...) {
-          t.error = fault_message();
+          t.error = current_failure().message;
         }
     });
   } catch (...) {
-    commit_error = fault_message();
+    commit_failure = current_failure();
   }
-  const std::string& error = accept_error.empty() ? commit_error : accept_error;
-  for (std::size_t i = 0; i < batch.size(); ++i) batch[i].done(error, error.empty() ? results[i] : AcceptResult{});
+  const Failure& failure = accept_failure.message.empty() ? commit_failure : accept_failure;
+  for (std::size_t i = 0; i < batch.size(); ++i)
+    batch[i].done(failure, failure.message.empty() ? results[i] : AcceptResult{});
   for (auto& t : tasks) {
-    if (t.error.empty()) t.error = commit_error;
+    if (t.error.empty()) t.error = commit_failure.message;
     if (!t.error.empty()) {
       if (t.failed) t.failed(t.error);
     } else if (t.done) {

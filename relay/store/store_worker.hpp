@@ -19,8 +19,13 @@ namespace relay::store {
 
 class StoreWorker {
  public:
-  // `error` is empty on success; the callback runs on the worker thread.
-  using AcceptDone = std::function<void(const std::string& error, AcceptResult result)>;
+  // What went wrong: `message` is empty on success.
+  struct Failure {
+    std::string message;
+    StoreFault fault = StoreFault::failed;
+  };
+  // The callback runs on the worker thread.
+  using AcceptDone = std::function<void(const Failure& failure, AcceptResult result)>;
   using Task = std::function<void(Outbox&)>;
   using Clock = std::function<TimePoint()>;
 

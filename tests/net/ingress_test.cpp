@@ -188,3 +188,23 @@ TEST(IngressAnswers, JsonContentTypes) {
 
 }  // namespace
 }  // namespace relay::net
+
+namespace relay::net {
+namespace {
+
+TEST(StoreFailureAnswer, AFaultThatMayPassIs503WithRetryAfterAnyOtherIs500) {
+  for (auto fault : {store::StoreFault::unavailable, store::StoreFault::full, store::StoreFault::conflict}) {
+    const Answer a = store_failure_answer(fault);
+    EXPECT_EQ(a.status, 503u);
+    EXPECT_EQ(a.retry_after, 1u);
+  }
+  for (auto fault : {store::StoreFault::corrupt, store::StoreFault::incompatible, store::StoreFault::failed}) {
+    const Answer a = store_failure_answer(fault);
+    EXPECT_EQ(a.status, 500u);
+    EXPECT_FALSE(a.retry_after);
+    EXPECT_NE(a.body.find("nothing was acknowledged"), std::string::npos) << a.body;
+  }
+}
+
+}  // namespace
+}  // namespace relay::net

@@ -24,9 +24,9 @@ struct Completions {
   std::size_t stored = 0, duplicates = 0;
 
   StoreWorker::AcceptDone callback() {
-    return [this](const std::string& error, AcceptResult r) {
+    return [this](const StoreWorker::Failure& failure, AcceptResult r) {
       std::lock_guard lock(m);
-      if (!error.empty()) errors.push_back(error);
+      if (!failure.message.empty()) errors.push_back(failure.message);
       stored += r.stored;
       duplicates += r.duplicates;
       ++done;
