@@ -8,6 +8,8 @@
 #include "tests/support/run_process.hpp"
 
 #include <gtest/gtest.h>
+#include <openssl/evp.h>
+#include <openssl/hmac.h>
 
 namespace relay::core {
 namespace {
@@ -53,6 +55,32 @@ TEST(HmacSha256, MatchesRfc4231Vectors) {
     EXPECT_EQ(hex(key.mac({c.data})), c.mac) << "a key is reusable";
     EXPECT_EQ(hex(key.mac({c.data.substr(0, 3), c.data.substr(3)})), c.mac) << "parts are concatenated";
   }
+}
+
+// One keyed object serves many messages: every length across the 64-byte block boundaries,
+// keys shorter than, equal to and longer than a block, against OpenSSL's one-shot HMAC().
+TEST(HmacSha256, OneKeyReusedAcrossMessagesAgreesWithOneShotHmac) {
+  for (std::size_t key_len : {1, 20, 63, 64, 65, 131}) {
+    std::string k(key_len, '\0');
+    for (std::size_t i = 0; i < key_len; ++i) k[i] = static_cast<char>(i * 7 + 1);
+    const HmacSha256 key(k);
+    std::string message;
+    for (std::size_t len = 0; len <= 200; ++len) {
+      Digest want{};
+      unsigned int want_len = 0;
+      HMAC(EVP_sha256(), k.data(), static_cast<int>(k.size()), reinterpret_cast<const unsigned char*>(message.data()),
+           message.size(), want.data(), &want_len);
+      ASSERT_EQ(hex(key.mac({message})), hex(want)) << "key " << key_len << " bytes, message " << len << " bytes";
+      message.push_back(static_cast<char>('a' + len % 26));
+    }
+  }
+}
+
+TEST(HmacSha256, MovedKeyStillSigns) {
+  HmacSha256 a("Jefe");
+  HmacSha256 b(std::move(a));
+  EXPECT_EQ(hex(b.mac({"what do ya want for nothing?"})),
+            "5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843");
 }
 
 TEST(Base64, RoundTripsAndRejectsGarbage) {
