@@ -178,6 +178,17 @@ TEST(UtcTime, FormatsMillisAndParsesIsoForms) {
   EXPECT_FALSE(parse_signing_time("2025-01-02T03:04:05Z")) << "the signing format has exactly three fraction digits";
 }
 
+TEST(UtcTime, FormatsEveryFieldZeroPaddedAcrossTheClocksRange) {
+  using namespace std::chrono;
+  EXPECT_EQ(format_utc_millis(sys_days(year(2009) / 2 / 3) + hours(4) + minutes(5) + seconds(6) + milliseconds(7)),
+            "2009-02-03T04:05:06.007Z");
+  EXPECT_EQ(format_utc_millis(sys_days(year(1999) / 12 / 31) + hours(23) + minutes(59) + seconds(59) +
+                              milliseconds(999) + microseconds(999)),
+            "1999-12-31T23:59:59.999Z");
+  EXPECT_EQ(format_utc_millis(system_clock::time_point::max()), "2262-04-11T23:47:16.854Z");
+  EXPECT_EQ(format_utc_millis(system_clock::time_point::min()), "1677-09-21T00:12:43.145Z");
+}
+
 TEST(UtcTime, RefusesTimesTheClockCannotHold) {
   using namespace std::chrono;
   // system_clock counts nanoseconds in 64 bits: 1970-01-01 to 2262-04-11T23:47:16.854775807Z.
