@@ -1,8 +1,16 @@
 #include "relay/core/utc_time.hpp"
 
-#include <cstdio>
 
 namespace relay::core {
+
+namespace {
+
+// Writes `value` as exactly `width` decimal digits, zero-padded, ending just before `end`.
+void put_digits(char* end, unsigned value, int width) {
+  for (int i = 0; i < width; ++i, value /= 10) *--end = static_cast<char>('0' + value % 10);
+}
+
+}  // namespace
 
 std::string format_utc_millis(std::chrono::system_clock::time_point t) {
   using namespace std::chrono;
@@ -10,12 +18,16 @@ std::string format_utc_millis(std::chrono::system_clock::time_point t) {
   const auto day = floor<days>(ms);
   const year_month_day ymd(day);
   const hh_mm_ss hms(ms - day);
-  char buf[32];
-  std::snprintf(buf, sizeof buf, "%04d-%02u-%02uT%02d:%02d:%02d.%03dZ", static_cast<int>(ymd.year()),
-                static_cast<unsigned>(ymd.month()), static_cast<unsigned>(ymd.day()),
-                static_cast<int>(hms.hours().count()), static_cast<int>(hms.minutes().count()),
-                static_cast<int>(hms.seconds().count()), static_cast<int>(hms.subseconds().count()));
-  return buf;
+  // system_clock's nanoseconds span the years 1677 to 2262: always four digits.
+  std::string out = "0000-00-00T00:00:00.000Z";
+  put_digits(out.data() + 4, static_cast<unsigned>(static_cast<int>(ymd.year())), 4);
+  put_digits(out.data() + 7, static_cast<unsigned>(ymd.month()), 2);
+  put_digits(out.data() + 10, static_cast<unsigned>(ymd.day()), 2);
+  put_digits(out.data() + 13, static_cast<unsigned>(hms.hours().count()), 2);
+  put_digits(out.data() + 16, static_cast<unsigned>(hms.minutes().count()), 2);
+  put_digits(out.data() + 19, static_cast<unsigned>(hms.seconds().count()), 2);
+  put_digits(out.data() + 23, static_cast<unsigned>(hms.subseconds().count()), 3);
+  return out;
 }
 
 std::optional<std::chrono::system_clock::time_point> parse_utc(std::string_view t) {

@@ -8,6 +8,8 @@
 #include "tests/support/run_process.hpp"
 
 #include <gtest/gtest.h>
+#include <openssl/evp.h>
+#include <openssl/hmac.h>
 
 namespace relay::core {
 namespace {
@@ -53,6 +55,32 @@ TEST(HmacSha256, MatchesRfc4231Vectors) {
     EXPECT_EQ(hex(key.mac({c.data})), c.mac) << "a key is reusable";
     EXPECT_EQ(hex(key.mac({c.data.substr(0, 3), c.data.substr(3)})), c.mac) << "parts are concatenated";
   }
+}
+
+// One keyed object serves many messages: every length across the 64-byte block boundaries,
+// keys shorter than, equal to and longer than a block, against OpenSSL's one-shot HMAC().
+TEST(HmacSha256, OneKeyReusedAcrossMessagesAgreesWithOneShotHmac) {
+  for (std::size_t key_len : {1, 20, 63, 64, 65, 131}) {
+    std::string k(key_len, '\0');
+    for (std::size_t i = 0; i < key_len; ++i) k[i] = static_cast<char>(i * 7 + 1);
+    const HmacSha256 key(k);
+    std::string message;
+    for (std::size_t len = 0; len <= 200; ++len) {
+      Digest want{};
+      unsigned int want_len = 0;
+      HMAC(EVP_sha256(), k.data(), static_cast<int>(k.size()), reinterpret_cast<const unsigned char*>(message.data()),
+           message.size(), want.data(), &want_len);
+      ASSERT_EQ(hex(key.mac({message})), hex(want)) << "key " << key_len << " bytes, message " << len << " bytes";
+      message.push_back(static_cast<char>('a' + len % 26));
+    }
+  }
+}
+
+TEST(HmacSha256, MovedKeyStillSigns) {
+  HmacSha256 a("Jefe");
+  HmacSha256 b(std::move(a));
+  EXPECT_EQ(hex(b.mac({"what do ya want for nothing?"})),
+            "5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843");
 }
 
 TEST(Base64, RoundTripsAndRejectsGarbage) {
@@ -148,6 +176,17 @@ TEST(UtcTime, FormatsMillisAndParsesIsoForms) {
   EXPECT_FALSE(parse_utc("2025-01-02 03:04:05Z"));
   EXPECT_FALSE(parse_utc("2025-02-30T03:04:05Z"));
   EXPECT_FALSE(parse_signing_time("2025-01-02T03:04:05Z")) << "the signing format has exactly three fraction digits";
+}
+
+TEST(UtcTime, FormatsEveryFieldZeroPaddedAcrossTheClocksRange) {
+  using namespace std::chrono;
+  EXPECT_EQ(format_utc_millis(sys_days(year(2009) / 2 / 3) + hours(4) + minutes(5) + seconds(6) + milliseconds(7)),
+            "2009-02-03T04:05:06.007Z");
+  EXPECT_EQ(format_utc_millis(sys_days(year(1999) / 12 / 31) + hours(23) + minutes(59) + seconds(59) +
+                              milliseconds(999) + microseconds(999)),
+            "1999-12-31T23:59:59.999Z");
+  EXPECT_EQ(format_utc_millis(system_clock::time_point::max()), "2262-04-11T23:47:16.854Z");
+  EXPECT_EQ(format_utc_millis(system_clock::time_point::min()), "1677-09-21T00:12:43.145Z");
 }
 
 TEST(UtcTime, RefusesTimesTheClockCannotHold) {
