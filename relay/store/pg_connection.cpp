@@ -118,7 +118,7 @@ PgResult PgConnection::exec(std::string_view sql, std::initializer_list<PgParam>
 
 PgResult PgConnection::exec(std::string_view sql, const std::vector<PgParam>& params) {
   if (!conn_ || PQstatus(conn_) == CONNECTION_BAD) {
-    if (in_transaction_) throw StoreError("postgres: the connection was lost in a transaction", StoreFault::unavailable);
+    if (depth_ > 0) throw StoreError("postgres: the connection was lost in a transaction", StoreFault::unavailable);
     connect();
   }
   std::vector<const char*> values;
@@ -175,23 +175,28 @@ std::vector<std::string> PgConnection::notifications() {
   return channels;
 }
 
-PgTransaction::PgTransaction(PgConnection& db) : db_(db) {
-  db_.exec("BEGIN");
-  db_.in_transaction_ = true;
+PgTransaction::PgTransaction(PgConnection& db, bool savepoint_only) : db_(db), active_(!savepoint_only || db.depth_ > 0) {
+  if (!active_) return;
+  if (db_.depth_ > 0) savepoint_ = "relay_" + std::to_string(db_.depth_);
+  db_.exec(savepoint_.empty() ? std::string("BEGIN") : "SAVEPOINT " + savepoint_);
+  ++db_.depth_;
 }
 
 PgTransaction::~PgTransaction() {
-  if (done_) return;
-  db_.in_transaction_ = false;
-  if (db_.conn_ && PQstatus(db_.conn_) == CONNECTION_OK) PQclear(PQexec(db_.conn_, "ROLLBACK"));
+  if (!active_ || done_) return;
+  --db_.depth_;
+  if (!db_.conn_ || PQstatus(db_.conn_) != CONNECTION_OK) return;
+  const std::string undo = savepoint_.empty() ? std::string("ROLLBACK") : "ROLLBACK TO SAVEPOINT " + savepoint_;
+  PQclear(PQexec(db_.conn_, undo.c_str()));
 }
 
-// The flag stays up through COMMIT: a connection lost just before it must fail the commit,
+// The depth stays up through COMMIT: a connection lost just before it must fail the commit,
 // not reconnect and "commit" nothing.
 void PgTransaction::commit() {
-  db_.exec("COMMIT");
+  if (!active_) return;
+  db_.exec(savepoint_.empty() ? std::string("COMMIT") : "RELEASE SAVEPOINT " + savepoint_);
   done_ = true;
-  db_.in_transaction_ = false;
+  --db_.depth_;
 }
 
 std::string pg_text_array(std::span<const std::string> names) {

@@ -90,20 +90,24 @@ class PgConnection {
   std::string url_;
   std::chrono::milliseconds statement_timeout_;
   pg_conn* conn_ = nullptr;
-  bool in_transaction_ = false;  // a broken connection is not re-established inside one
+  int depth_ = 0;  // open PgTransactions; a broken connection is not re-established inside one
   std::unordered_map<std::string, std::string> prepared_;  // statement text -> its name on this connection
   std::int64_t clock_offset_ms_ = 0;
 };
 
-// BEGIN ... COMMIT, rolled back on destruction unless committed.
+// BEGIN ... COMMIT, rolled back on destruction unless committed. Inside another one it is a
+// savepoint instead, so its work is undone alone and kept only if the outer one commits.
+// `savepoint_only`: outside a transaction it does nothing (a lone statement is atomic).
 class PgTransaction {
  public:
-  explicit PgTransaction(PgConnection& db);
+  explicit PgTransaction(PgConnection& db, bool savepoint_only = false);
   ~PgTransaction();
   void commit();
 
  private:
   PgConnection& db_;
+  bool active_;
+  std::string savepoint_;  // empty for the outermost: BEGIN ... COMMIT
   bool done_ = false;
 };
 

@@ -50,6 +50,13 @@ class PostgresOutbox final : public Outbox {
     migrate_postgres(db_);
   }
 
+  // One transaction around `work`; each call in it is a savepoint of its own.
+  void together(const std::function<void()>& work) override {
+    PgTransaction tx(db_);
+    work();
+    tx.commit();
+  }
+
   std::vector<AcceptResult> accept(std::span<const NewEvent> events, TimePoint now,
                                    milliseconds dedupe_window) override {
     if (max_bytes_ > 0) check_size();
@@ -86,6 +93,7 @@ class PostgresOutbox final : public Outbox {
 
   std::vector<Claimed> claim(TimePoint now, std::size_t limit, milliseconds lease,
                              std::span<const std::string> skip) override {
+    PgTransaction tx(db_, true);
     const auto r = db_.exec(
         "UPDATE relay_deliveries d SET state = 'in_flight', attempts = d.attempts + 1, next_attempt_at = $1,"
         " updated_at = $2 FROM (SELECT id FROM relay_deliveries WHERE state IN ('pending', 'in_flight')"
@@ -99,6 +107,7 @@ class PostgresOutbox final : public Outbox {
       out.push_back({r.integer(i, 0), static_cast<int>(r.integer(i, 1)), r.text(i, 2), r.text(i, 3), r.text(i, 4),
                      r.text(i, 5), r.text(i, 6)});
     std::sort(out.begin(), out.end(), [](const Claimed& a, const Claimed& b) { return a.id < b.id; });
+    tx.commit();
     return out;
   }
 
@@ -220,10 +229,12 @@ class PostgresOutbox final : public Outbox {
   }
 
   std::string kept_value(const std::string& name, const std::string& candidate) override {
+    PgTransaction tx(db_, true);
     db_.exec("INSERT INTO relay_kept_values (name, value) VALUES ($1, $2) ON CONFLICT (name) DO NOTHING",
              {name, candidate});
     const auto kept = db_.exec("SELECT value FROM relay_kept_values WHERE name = $1", {name});
     if (kept.rows() == 0) throw StoreError("kept_values: " + name + " vanished");
+    tx.commit();
     return kept.text(0, 0);
   }
 

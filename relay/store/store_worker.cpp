@@ -63,17 +63,19 @@ void StoreWorker::commit(std::vector<PendingAccept>& batch, std::vector<PendingT
   std::vector<AcceptResult> results;
   Failure accept_failure, commit_failure;
   try {
+    // Tasks before accepts: a task that counts the backlog (a resync) must not see rows whose
+    // acceptance is counted again when it is reported, after the commit.
     outbox_->together([&] {
+      for (auto& t : tasks) try {
+          t.task(*outbox_);
+        } catch (...) {
+          t.error = current_failure().message;
+        }
       if (!events.empty()) try {
           results = outbox_->accept(events, clock_(), dedupe_window_);
           if (results.size() != batch.size()) throw std::logic_error("accept returned a result per event");
         } catch (...) {
           accept_failure = current_failure();
-        }
-      for (auto& t : tasks) try {
-          t.task(*outbox_);
-        } catch (...) {
-          t.error = current_failure().message;
         }
     });
   } catch (...) {

@@ -239,6 +239,33 @@ TEST_P(OutboxConformance, FiltersDeliveries) {
   EXPECT_EQ(box->deliveries(limited).size(), 2u);
 }
 
+TEST_P(OutboxConformance, CallsMadeTogetherCommitAsOne) {
+  const NewEvent first = event("first"), second = event("second");
+  box->together([&] {
+    box->accept(std::span(&first, 1), t0, 24h);
+    EXPECT_EQ(box->claim(t0, 10, 60s).size(), 1u) << "a call sees what the calls before it did";
+    box->accept(std::span(&second, 1), t0, 24h);
+  });
+  box.reset();
+  box = GetParam().open(where);
+  const auto claimed = box->claim(t0 + 120s, 10, 60s);
+  ASSERT_EQ(claimed.size(), 2u);
+  EXPECT_EQ(claimed[0].event_id, "first");
+  EXPECT_EQ(claimed[0].attempt, 2) << "its first lease was committed too";
+  EXPECT_EQ(claimed[1].body, second.deliveries[0].body);
+}
+
+TEST_P(OutboxConformance, WorkDoneTogetherThatThrowsLeavesNothing) {
+  const NewEvent e = event("e");
+  EXPECT_THROW(box->together([&] {
+    box->accept(std::span(&e, 1), t0, 24h);
+    throw StoreError("gave up");
+  }),
+               StoreError);
+  EXPECT_EQ(box->backlog().count, 0u);
+  EXPECT_EQ(box->accept(std::span(&e, 1), t0, 24h)[0].stored, 1u) << "not even marked seen";
+}
+
 INSTANTIATE_TEST_SUITE_P(Backends, OutboxConformance, ::testing::Values(kSqlite, kPostgres),
                          [](const auto& info) { return info.param.name; });
 

@@ -156,24 +156,6 @@ TEST(SqliteOutboxFaults, AFullDatabaseThrowsAndKeepsWhatWasCommitted) {
   EXPECT_EQ(box->backlog().count, stored) << "the failed batch left nothing behind";
 }
 
-TEST(SqliteOutboxTogether, CallsCommitAsOne) {
-  testing::TempDir dir;
-  const std::string path = dir.path() + "/relay.db";
-  auto box = open_sqlite_outbox(path);
-  const NewEvent first = event("first"), second = event("second");
-  box->together([&] {
-    box->accept(std::span(&first, 1), t0, 24h);
-    EXPECT_EQ(box->claim(t0, 10, 60s).size(), 1u) << "a call sees what the calls before it did";
-    box->accept(std::span(&second, 1), t0, 24h);
-  });
-  auto reopened = open_sqlite_outbox(path);
-  const auto claimed = reopened->claim(t0 + 120s, 10, 60s);
-  ASSERT_EQ(claimed.size(), 2u);
-  EXPECT_EQ(claimed[0].event_id, "first");
-  EXPECT_EQ(claimed[0].attempt, 2) << "its first lease was committed too";
-  EXPECT_EQ(claimed[1].body, second.deliveries[0].body);
-}
-
 TEST(SqliteOutboxTogether, AFaultThatEndsTheTransactionFailsEveryCallInIt) {
   testing::TempDir dir;
   auto box = open_sqlite_outbox(dir.path() + "/small.db", {true, 5000ms, 64 * 1024});
@@ -194,19 +176,6 @@ TEST(SqliteOutboxTogether, AFaultThatEndsTheTransactionFailsEveryCallInIt) {
   EXPECT_TRUE(later_refused) << "not committed on its own, outside the group";
   EXPECT_EQ(box->backlog().count, 0u);
   EXPECT_EQ(box->accept(std::span(&second, 1), t0, 24h)[0].stored, 1u) << "the store goes on";
-}
-
-TEST(SqliteOutboxTogether, WorkThatThrowsLeavesNothing) {
-  testing::TempDir dir;
-  auto box = open_sqlite_outbox(dir.path() + "/relay.db");
-  const NewEvent e = event("e");
-  EXPECT_THROW(box->together([&] {
-    box->accept(std::span(&e, 1), t0, 24h);
-    throw StoreError("gave up");
-  }),
-               StoreError);
-  EXPECT_EQ(box->backlog().count, 0u);
-  EXPECT_EQ(box->accept(std::span(&e, 1), t0, 24h)[0].stored, 1u) << "not even marked seen";
 }
 
 TEST_F(SqliteOutboxTest, ADeliveredBodyIsDroppedAndADeadOneKeptForReplay) {
