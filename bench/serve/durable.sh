@@ -26,20 +26,6 @@ stop() { kill -TERM "$1"; wait "$1" 2>/dev/null || true; }
 # The value of one series in relay's /metrics (0 when absent).
 metric() { curl -s "$1/metrics" | awk -v name="$2" '$1 == name {v = $2} END {printf "%d", v}'; }
 
-cat >"$work/post.lua" <<'LUA'
--- Each request carries a new event id, so the outbox's dedupe keeps every one.
-local f = assert(io.open(os.getenv("BENCH_BODY"), "rb"))
-local body = f:read("*a")
-f:close()
-local prefix, counter = "", 0
-function setup(thread) thread:set("prefix", tostring(math.random(1, 1e9)) .. "-") end
-function request()
-  counter = counter + 1
-  local b = body:gsub('"id": "[^"]*"', '"id": "bench-' .. prefix .. counter .. '"', 1)
-  return wrk.format("POST", "/events", {["Content-Type"] = "application/json"}, b)
-end
-LUA
-
 run_mode() {
   local mode=$1
   rm -f "$work"/relay.db* "$work/sink.out"
@@ -60,7 +46,7 @@ YAML
   local serve_pid=$pid
   local out backlog_start backlog_end
   backlog_start=$(metric "$url" relay_backlog_deliveries)
-  out=$(BENCH_BODY="$sample" wrk -t1 -c"$conns" -d"$duration" --latency -s "$work/post.lua" "$url/events")
+  out=$(BENCH_BODY="$sample" wrk -t1 -c"$conns" -d"$duration" --latency -s bench/serve/fresh_ids.lua "$url/events")
   local delivered_in_run
   delivered_in_run=$(wc -l <"$work/sink.out")
   backlog_end=$(metric "$url" relay_backlog_deliveries)

@@ -25,20 +25,6 @@ database=relay_bench_$$
 psql_admin() { psql -qAt -h 127.0.0.1 -U relay_test -d postgres -c "$1"; }
 trap 'cleanup; psql_admin "DROP DATABASE IF EXISTS $database WITH (FORCE)" || true' EXIT
 
-cat >"$work/post.lua" <<'LUA'
--- Each request carries a new event id, so the outbox's dedupe keeps every one.
-local f = assert(io.open(os.getenv("BENCH_BODY"), "rb"))
-local body = f:read("*a")
-f:close()
-local prefix, counter = "", 0
-function setup(thread) thread:set("prefix", tostring(math.random(1, 1e9)) .. "-") end
-function request()
-  counter = counter + 1
-  local b = body:gsub('"id": "[^"]*"', '"id": "bench-' .. prefix .. counter .. '"', 1)
-  return wrk.format("POST", "/events", {["Content-Type"] = "application/json"}, b)
-end
-LUA
-
 # CPU seconds (user + system) of the given pids, summed.
 cpu_of() {
   local total=0 p t
@@ -87,7 +73,7 @@ YAML
   sunk0=$(wc -l <"$work/sink.out")
   local wrk_pids=()
   for i in $(seq "$instances"); do
-    BENCH_BODY="$sample" wrk -t1 -c"$conns" -d"$duration" -s "$work/post.lua" "${urls[$((i - 1))]}/events" >"$work/wrk$i.out" &
+    BENCH_BODY="$sample" wrk -t1 -c"$conns" -d"$duration" -s bench/serve/fresh_ids.lua "${urls[$((i - 1))]}/events" >"$work/wrk$i.out" &
     wrk_pids+=($!)
   done
   wait "${wrk_pids[@]}"

@@ -97,6 +97,23 @@ class SinkReader {
 
 std::string arn(int n) { return "arn:aws:ecs:us-east-1:123456789012:task/example-cluster/t" + std::to_string(n); }
 
+// Waits (up to 60 s) until the sink has seen every acknowledged event, expects it did, and
+// returns how many deliveries it got twice or more (at-least-once).
+std::size_t expect_every_one_arrives(SinkReader& received, const std::vector<int>& acked) {
+  const bool all = received.wait_until(
+      [&](const std::map<std::string, int>& seen) {
+        return std::all_of(acked.begin(), acked.end(), [&](int n) { return seen.count(arn(n)) != 0; });
+      },
+      60s);
+  const auto seen = received.seen();
+  std::size_t missing = 0, duplicates = 0;
+  for (int n : acked) missing += seen.count(arn(n)) == 0;
+  for (const auto& [id, count] : seen) duplicates += static_cast<std::size_t>(count - 1);
+  EXPECT_TRUE(all);
+  EXPECT_EQ(missing, 0u);
+  return duplicates;
+}
+
 std::size_t vm_rss_kb(pid_t pid) {
   std::ifstream status("/proc/" + std::to_string(pid) + "/status");
   for (std::string line; std::getline(status, line);)
@@ -162,17 +179,7 @@ TEST(Durable, EveryAcknowledgedEventArrivesAcrossKills) {
   ASSERT_GT(acked.size(), kEnough) << "too few events to mean something";
 
   // Deliveries leased by a killed process are due again when their lease (9 s) ends.
-  const bool all = received.wait_until(
-      [&](const std::map<std::string, int>& seen) {
-        return std::all_of(acked.begin(), acked.end(), [&](int n) { return seen.count(arn(n)) != 0; });
-      },
-      60s);
-  const auto seen = received.seen();
-  std::size_t missing = 0, duplicates = 0;
-  for (int n : acked) missing += seen.count(arn(n)) == 0;
-  for (const auto& [id, count] : seen) duplicates += static_cast<std::size_t>(count - 1);
-  EXPECT_TRUE(all);
-  EXPECT_EQ(missing, 0u);
+  const std::size_t duplicates = expect_every_one_arrives(received, acked);
   // Duplicates are deliveries the receiver took but whose attempt was not yet recorded
   // when the process was killed: at-least-once.
   std::cout << "[ crash    ] " << kKills << " kills, " << acked.size() << " events acknowledged, "
@@ -509,19 +516,52 @@ TEST(SharedOutbox, EveryAcknowledgedEventArrivesWhenARelayIsKilledAndTheDatabase
   for (auto& t : clients) t.join();
   ASSERT_GE(acked.size(), 450u);
 
-  const bool all = received.wait_until(
-      [&](const std::map<std::string, int>& seen) {
-        return std::all_of(acked.begin(), acked.end(), [&](int n) { return seen.count(arn(n)) != 0; });
-      },
-      60s);
-  const auto seen = received.seen();
-  std::size_t missing = 0, duplicates = 0;
-  for (int n : acked) missing += seen.count(arn(n)) == 0;
-  for (const auto& [id, count] : seen) duplicates += static_cast<std::size_t>(count - 1);
-  EXPECT_TRUE(all);
-  EXPECT_EQ(missing, 0u);
+  const std::size_t duplicates = expect_every_one_arrives(received, acked);
   std::cout << "[ shared   ] 3 relays, one killed, connections cut: " << acked.size() << " events acknowledged, "
             << refused << " refused, " << received.lines() << " deliveries received, " << duplicates << " duplicates\n";
+}
+
+}  // namespace
+}  // namespace relay::testing
+
+namespace relay::testing {
+namespace {
+
+// The database refuses connections for a while (as when it restarts): ingress answers 503
+// and /readyz says not ready, nothing refused is delivered, and both recover when it is back.
+TEST(SharedOutbox, WhileTheDatabaseIsUnreachableIngressAnswers503AndReadyzSaysSoThenBothRecover) {
+  PostgresDatabase database;
+  auto sink = start_sink();
+  SinkReader received(*sink.process);
+  TempDir dir;
+  auto serve = start_serve(dir, ServeConfig(sink.url).set(&ServeConfig::store,
+                                                          "{type: postgres, url: \"" + database.url() + "\"}"));
+  HttpTestClient client(serve.url);
+  ASSERT_EQ(client.post("/events", ecs_event(1)).status, 202u);
+
+  PostgresDatabase::admin("ALTER DATABASE " + database.name() + " ALLOW_CONNECTIONS false");
+  PostgresDatabase::admin("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '" +
+                          database.name() + "'");
+  const auto until = [](auto condition) {
+    for (const auto deadline = Clock::now() + 15s; Clock::now() < deadline; std::this_thread::sleep_for(50ms))
+      if (condition()) return true;
+    return false;
+  };
+  int n = 100;
+  std::vector<int> refused;
+  EXPECT_TRUE(until([&] {
+    if (client.post("/events", ecs_event(n)).status != 503) return ++n, false;
+    refused.push_back(n++);
+    return true;
+  }));
+  EXPECT_TRUE(until([&] { return client.get("/readyz").status == 503; }));
+
+  PostgresDatabase::admin("ALTER DATABASE " + database.name() + " ALLOW_CONNECTIONS true");
+  EXPECT_TRUE(until([&] { return client.get("/readyz").status == 200; }));
+  ASSERT_EQ(client.post("/events", ecs_event(2)).status, 202u);
+  EXPECT_TRUE(received.wait_until([](const auto& seen) { return seen.count(arn(1)) && seen.count(arn(2)); }, 15s));
+  const auto seen = received.seen();
+  for (int i : refused) EXPECT_EQ(seen.count(arn(i)), 0u) << "event " << i << " was refused";
 }
 
 }  // namespace

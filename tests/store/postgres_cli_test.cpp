@@ -13,6 +13,16 @@ namespace {
 using ::testing::HasSubstr;
 using namespace testing_samples;
 
+// A config file in `dir` with this store section, one destination and one route.
+std::string config_with_store(const testing::TempDir& dir, const std::string& store) {
+  return dir.write("relay.yaml", "store: " + store + R"(
+destinations:
+  hook: {url: "https://hooks.example/x", secret: s3cret}
+routes:
+  - {name: ecs, handler: ecs_task, destinations: [hook]}
+)");
+}
+
 class PostgresCli : public ::testing::Test {
  protected:
   testing::ProcessResult relay(std::vector<std::string> args) {
@@ -24,13 +34,7 @@ class PostgresCli : public ::testing::Test {
 
   testing::PostgresDatabase database;
   testing::TempDir dir;
-  std::string config = dir.write("relay.yaml", R"(
-store: {type: postgres, url: "env:RELAY_TEST_DATABASE_URL"}
-destinations:
-  hook: {url: "https://hooks.example/x", secret: s3cret}
-routes:
-  - {name: ecs, handler: ecs_task, destinations: [hook]}
-)");
+  std::string config = config_with_store(dir, "{type: postgres, url: \"env:RELAY_TEST_DATABASE_URL\"}");
 };
 
 TEST_F(PostgresCli, MigratePrintsWhatItWouldRunThenAppliesItOnce) {
@@ -62,13 +66,8 @@ TEST_F(PostgresCli, DeliveriesAndDeadLettersAreListedFromTheDatabase) {
 
 TEST(PostgresCliFaults, AnUnreachableDatabaseIsAClearErrorAndExitCodeOne) {
   testing::TempDir dir;
-  const auto config = dir.write("relay.yaml", R"(
-store: {type: postgres, url: "postgresql://relay_test:relay_test@127.0.0.1:1/relay?connect_timeout=2"}
-destinations:
-  hook: {url: "https://hooks.example/x", secret: s3cret}
-routes:
-  - {name: ecs, handler: ecs_task, destinations: [hook]}
-)");
+  const auto config =
+      config_with_store(dir, "{type: postgres, url: \"postgresql://relay_test:relay_test@127.0.0.1:1/relay?connect_timeout=2\"}");
   auto r = testing::run_process({RELAY_BINARY, "store", "migrate", "--config", config});
   EXPECT_EQ(r.exit_code, 1);
   EXPECT_THAT(r.err, HasSubstr("relay store migrate: postgres: cannot connect: "));
