@@ -87,7 +87,8 @@ bool number_is_exact(std::string_view token, double value) {
     return true;
   }
   char shortest[32];
-  const auto end = std::to_chars(shortest, shortest + sizeof shortest, value).ptr;
+  // Scientific: the fixed form of a large double spells every digit of its exact value.
+  const auto end = std::to_chars(shortest, shortest + sizeof shortest, value, std::chars_format::scientific).ptr;
   return same_value(written, decimal_of(std::string_view(shortest, static_cast<std::size_t>(end - shortest))));
 }
 
@@ -101,7 +102,8 @@ bool integer_is_exact(Integer i) {
   if (i <= kEveryIntegerHeld && (std::is_unsigned_v<Integer> || i >= -kEveryIntegerHeld)) return true;
   char digits[24];
   const auto end = std::to_chars(digits, digits + sizeof digits, i).ptr;
-  return number_is_exact(std::string_view(digits, static_cast<std::size_t>(end - digits)));
+  // The integer's own conversion, correctly rounded: a reading of the digits could be a unit off.
+  return number_is_exact(std::string_view(digits, static_cast<std::size_t>(end - digits)), static_cast<double>(i));
 }
 
 }  // namespace

@@ -91,6 +91,8 @@ TEST(NumberText, ExactWhenNoDigitIsLost) {
 TEST(NumberText, AParsedIntegerFollowsTheRuleOfItsDigits) {
   EXPECT_TRUE(number_is_exact(std::int64_t{2000000000000200000}));
   EXPECT_TRUE(number_is_exact("2000000000000200000"));
+  EXPECT_TRUE(number_is_exact(std::int64_t{2000000000000204000})) << "2.000000000000204e18, sixteen digits";
+  EXPECT_TRUE(number_is_exact("2000000000000204000"));
   EXPECT_TRUE(number_is_exact(std::int64_t{-9007199254740992}));
   EXPECT_FALSE(number_is_exact(std::int64_t{9007199254740993}));
   EXPECT_FALSE(number_is_exact(std::uint64_t{18446744073709551615u}));

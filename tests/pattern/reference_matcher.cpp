@@ -3,6 +3,8 @@
 #include "relay/pattern/case_fold.hpp"
 #include "relay/pattern/ip_address.hpp"
 
+#include <algorithm>
+#include <charconv>
 #include <cmath>
 #include <cstdint>
 #include <map>
@@ -22,10 +24,29 @@ double number(const json::value& v) {
   return v.get_double();
 }
 
+std::string without_trailing_zeros(std::string digits) {
+  while (digits.size() > 1 && digits.back() == '0') digits.pop_back();
+  return digits;
+}
+
+// An integer's double holds it when the double's shortest decimal form has the integer's
+// value (2000000000000200000 is 2.0000000000002e18; 9007199254740993 reads as ...992).
+bool integer_exact(std::string digits, double d) {
+  if (digits.front() == '-') digits.erase(0, 1);
+  char shortest[40];
+  const auto end = std::to_chars(shortest, shortest + sizeof shortest, std::fabs(d), std::chars_format::scientific).ptr;
+  const std::string form(shortest, end);
+  const auto e = form.find('e');
+  std::string mantissa = form.substr(0, e);
+  mantissa.erase(std::remove(mantissa.begin(), mantissa.end(), '.'), mantissa.end());
+  return without_trailing_zeros(mantissa) == without_trailing_zeros(digits) &&
+         std::stoi(form.substr(e + 1)) == static_cast<int>(digits.size()) - 1;
+}
+
 // Whether a double holds the parsed number exactly; those it does not match only by spelling.
 bool exact(const json::value& v) {
-  if (v.is_int64()) return static_cast<double>(v.get_int64()) < 0x1p63 && static_cast<std::int64_t>(number(v)) == v.get_int64();
-  if (v.is_uint64()) return number(v) < 0x1p64 && static_cast<std::uint64_t>(number(v)) == v.get_uint64();
+  if (v.is_int64()) return integer_exact(std::to_string(v.get_int64()), number(v));
+  if (v.is_uint64()) return integer_exact(std::to_string(v.get_uint64()), number(v));
   return std::isfinite(v.get_double());
 }
 
