@@ -120,11 +120,11 @@ awaitable<void> DeliveryScheduler::run(std::shared_ptr<DeliveryScheduler> self) 
       });
       auto reply = co_await std::move(claiming);
       if (!reply.error.empty()) {
-        self->lease_failed_ = true;
         if (self->health_.failed(reply.error)) log(observe::LogLevel::error, "relay: cannot lease deliveries: " + reply.error);
       } else {
-        // The store is reachable again (a database that was down): ready, as /readyz says.
-        if (std::exchange(self->lease_failed_, false) && self->health_.wrote())
+        // The store is reachable again (a database that was down): ready, as /readyz says,
+        // even before any event arrives to be written.
+        if (self->health_.reached())
           log(observe::LogLevel::warn, "relay: the outbox is reachable again");
         more_due = reply.value.claimed.size() == room;
         next_due = reply.value.next_due;

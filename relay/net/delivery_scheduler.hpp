@@ -98,7 +98,6 @@ class DeliveryScheduler : public std::enable_shared_from_this<DeliveryScheduler>
   std::size_t next_sender_ = 0;
   bool woken_ = false;
   bool draining_ = false;
-  bool lease_failed_ = false;  // the last lease failed: the next that works makes the store healthy again
   bool recording_ = false;
   std::vector<Sent> to_record_;
   std::map<const destination::Destination*, Batch> batches_;

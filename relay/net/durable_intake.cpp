@@ -32,7 +32,7 @@ awaitable<Answer> DurableIntake::accept(const Admitted& admitted) {
         // Duplicates are not stored; their share of the bytes is estimated (resyncs correct it).
         const BacklogCounts stored{r.stored, r.stored == batch.count ? batch.bytes : batch.bytes * r.stored / batch.count};
         gauge_.committed(batch, stored);
-        if (r.error.empty() ? health_.wrote() : health_.failed(r.error))
+        if (r.error.empty() ? health_.wrote() : health_.failed(r.error, r.fault))
           log(observe::LogLevel::warn, r.error.empty() ? "relay: the outbox is writable again"
                                    : "relay: cannot store events, answering 503 until it can: " + r.error);
       });

@@ -208,3 +208,26 @@ TEST(StoreFailureAnswer, AFaultThatMayPassIs503WithRetryAfterAnyOtherIs500) {
 
 }  // namespace
 }  // namespace relay::net
+
+#include "relay/net/store_health.hpp"
+
+namespace relay::net {
+namespace {
+
+TEST(StoreHealth, AWorkingLeaseRestoresAnUnreachableStoreButNotAFullOne) {
+  StoreHealth health;
+  EXPECT_TRUE(health.failed("postgres: cannot connect", store::StoreFault::unavailable));
+  EXPECT_FALSE(health.status().writable);
+  EXPECT_TRUE(health.reached());
+  EXPECT_TRUE(health.status().writable);
+  EXPECT_FALSE(health.reached()) << "no change";
+
+  EXPECT_TRUE(health.failed("the outbox is full", store::StoreFault::full));
+  EXPECT_FALSE(health.reached()) << "leases work on a full store; accepts do not";
+  EXPECT_FALSE(health.status().writable);
+  EXPECT_TRUE(health.wrote());
+  EXPECT_TRUE(health.status().writable);
+}
+
+}  // namespace
+}  // namespace relay::net
