@@ -8,6 +8,22 @@ namespace {
 
 constexpr std::string_view kPrefix = "/2018-06-01/runtime";
 
+// Sends `request` and reads the whole answer into `response`; empty, or what went wrong.
+awaitable<std::string> exchange(tcp_stream& stream, const http::request<http::string_body>& request,
+                                http::response<http::string_body>& response) {
+  auto [wec, wn] = co_await http::async_write(stream, request);
+  if (wec) co_return "sending: " + wec.message();
+  beast::flat_buffer buffer;
+  http::response_parser<http::string_body> parser;
+  parser.body_limit(kMaxInvocationBytes);
+  auto [rec, rn] = co_await http::async_read(stream, buffer, parser);
+  if (rec) co_return "reading the answer: " + rec.message();
+  beast::error_code ignored;
+  stream.socket().shutdown(tcp::socket::shutdown_both, ignored);
+  response = parser.release();
+  co_return std::string();
+}
+
 }  // namespace
 
 LambdaRuntimeApi::LambdaRuntimeApi(asio::io_context& io, std::string address) : io_(io), address_(std::move(address)) {
@@ -40,22 +56,11 @@ awaitable<LambdaRuntimeApi::Answer> LambdaRuntimeApi::call(http::verb method, st
   request.body() = std::move(body);
   request.keep_alive(false);
   request.prepare_payload();
-  auto [wec, wn] = co_await http::async_write(stream, request);
-  if (wec) {
-    answer.error = what + ": sending: " + wec.message();
+  answer.error = co_await exchange(stream, request, answer.response);
+  if (!answer.error.empty()) {
+    answer.error = what + ": " + answer.error;
     co_return answer;
   }
-  beast::flat_buffer buffer;
-  http::response_parser<http::string_body> parser;
-  parser.body_limit(kMaxInvocationBytes);
-  auto [hec, hn] = co_await http::async_read(stream, buffer, parser);
-  if (hec) {
-    answer.error = what + ": reading the answer: " + hec.message();
-    co_return answer;
-  }
-  beast::error_code ignored;
-  stream.socket().shutdown(tcp::socket::shutdown_both, ignored);
-  answer.response = parser.release();
   answer.status = answer.response.result_int();
   co_return answer;
 }

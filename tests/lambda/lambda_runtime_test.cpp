@@ -37,9 +37,11 @@ std::vector<std::string> relay_test_bodies(const std::string& name, const std::v
   EXPECT_EQ(result.exit_code, 0) << name << ": " << result.err;
   std::vector<std::string> bodies;
   std::istringstream lines(result.out);
-  for (std::string line; std::getline(lines, line);)
-    for (const auto& d : json::parse(line).at("deliveries").as_array())
+  for (std::string line; std::getline(lines, line);) {
+    const auto report = json::parse(line);
+    for (const auto& d : report.at("deliveries").as_array())
       bodies.emplace_back(d.at_pointer("/request/body").as_string());
+  }
   return bodies;
 }
 
@@ -90,8 +92,7 @@ std::string post_event(const std::string& body, bool base64 = false, json::objec
 class LambdaRuntime : public ::testing::Test {
  protected:
   std::vector<std::string> zero_config(const std::string& sink_url) const {
-    return {"WEBHOOK_URL=" + sink_url + "/hooks", "WEBHOOK_SECRET=" + std::string(kSinkSecret), "RELAY_CONFIG=",
-            "RELAY_INGRESS_API_KEY="};
+    return {"WEBHOOK_URL=" + sink_url + "/hooks", "WEBHOOK_SECRET=" + std::string(kSinkSecret), "RELAY_CONFIG="};
   }
 
   void launch(std::vector<std::string> env) { emulator.launch({relay_lambda_bootstrap(dir.path()), std::move(env)}); }
@@ -138,7 +139,9 @@ TEST_F(LambdaRuntime, EveryDirectlyInvokedSampleDeliversWhatRelayTestShows) {
                                   ASSERT_FALSE(answer.error) << answer.body;
                                   const auto body = json::parse(answer.body);
                                   EXPECT_EQ(body.at("delivered").as_int64(), static_cast<std::int64_t>(deliveries));
-                                  if (deliveries == 0) EXPECT_FALSE(body.at("skipped").as_array().empty());
+                                  if (deliveries == 0) {
+                                    EXPECT_FALSE(body.at("skipped").as_array().empty());
+                                  }
                                 });
 }
 
@@ -173,7 +176,7 @@ TEST_F(LambdaRuntime, EverySampleInAnHttpEventDeliversWhatRelayTestShows) {
 
 TEST_F(LambdaRuntime, HttpEventsGetTheAnswersServeGives) {
   auto env = zero_config(sink.url);
-  env.back() = "RELAY_INGRESS_API_KEY=the-key";
+  env.push_back("RELAY_INGRESS_API_KEY=the-key");
   launch(env);
   const auto status_and_body = [&](const std::string& payload) {
     const Answer answer = call(payload);
@@ -320,7 +323,7 @@ TEST_F(LambdaRuntime, ARuntimeApiThatGoesAwayEndsTheProcess) {
   ASSERT_FALSE(call(ecs_event(1)).error);
   emulator.shut_down();
   const auto code = emulator.runtime().wait(10s);
-  ASSERT_TRUE(code) << "relay lambda still runs with no Runtime API";
+  ASSERT_TRUE(code) << "relay lambda still runs with no Runtime API:\n" << emulator.runtime().stderr_text();
   EXPECT_NE(*code, 0);
   EXPECT_THAT(emulator.runtime().stderr_text(), HasSubstr("the Runtime API went away"));
 }

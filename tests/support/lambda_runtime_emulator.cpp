@@ -1,5 +1,6 @@
 #include "tests/support/lambda_runtime_emulator.hpp"
 
+#include <fcntl.h>
 #include <sys/stat.h>
 
 #include <condition_variable>
@@ -23,6 +24,10 @@ using Clock = std::chrono::steady_clock;
 namespace {
 
 constexpr std::string_view kPrefix = "/2018-06-01/runtime";
+
+// Child processes (the runtime, sinks a test starts later) must not hold the emulator's
+// sockets: a runtime holding the listener would find it still there after shut_down.
+void close_on_exec(int fd) { fcntl(fd, F_SETFD, fcntl(fd, F_GETFD) | FD_CLOEXEC); }
 
 struct Queued {
   std::string request_id;
@@ -140,6 +145,7 @@ net::awaitable<void> serve(LambdaRuntimeEmulator::Impl& impl) {
   for (;;) {
     auto [ec, socket] = co_await impl.acceptor.async_accept();
     if (ec) co_return;
+    close_on_exec(socket.native_handle());
     auto stream = std::make_shared<net::tcp_stream>(std::move(socket));
     impl.streams.push_back(stream);
     asio::co_spawn(impl.io, session(impl, stream), asio::detached);
@@ -151,6 +157,7 @@ net::awaitable<void> serve(LambdaRuntimeEmulator::Impl& impl) {
 LambdaRuntimeEmulator::LambdaRuntimeEmulator() : impl_(std::make_shared<Impl>()) {
   const net::tcp::endpoint local(asio::ip::make_address("127.0.0.1"), 0);
   impl_->acceptor.open(local.protocol());
+  close_on_exec(impl_->acceptor.native_handle());
   impl_->acceptor.bind(local);
   impl_->acceptor.listen();
   asio::co_spawn(impl_->io, serve(*impl_), asio::detached);
