@@ -328,5 +328,23 @@ TEST_F(LambdaRuntime, ARuntimeApiThatGoesAwayEndsTheProcess) {
   EXPECT_THAT(emulator.runtime().stderr_text(), HasSubstr("the Runtime API went away"));
 }
 
+TEST(LambdaCommand, WithoutARuntimeApiItSaysSoAndExits) {
+  const auto unset = run_process({RELAY_BINARY, "lambda"}, {}, {"AWS_LAMBDA_RUNTIME_API="});
+  EXPECT_EQ(unset.exit_code, 2);
+  EXPECT_THAT(unset.err, HasSubstr("AWS_LAMBDA_RUNTIME_API is not set"));
+
+  // A port nobody listens on: the one a closed emulator had.
+  std::string address;
+  {
+    LambdaRuntimeEmulator closed;
+    address = closed.address();
+  }
+  const auto refused = run_process({RELAY_BINARY, "lambda"}, {},
+                                   {"AWS_LAMBDA_RUNTIME_API=" + address, "WEBHOOK_URL=http://127.0.0.1:9/hooks",
+                                    "WEBHOOK_SECRET=s", "RELAY_CONFIG="});
+  EXPECT_EQ(refused.exit_code, 1);
+  EXPECT_THAT(refused.err, HasSubstr("the Runtime API went away: GET /2018-06-01/runtime/invocation/next at " + address));
+}
+
 }  // namespace
 }  // namespace relay::testing
