@@ -66,6 +66,8 @@ class InvocationHandler {
     const json::value payload = json::parse(invocation.payload, ec);
     if (ec) co_return failed(lambda::kInvalidPayload, "the invocation payload is not JSON: " + ec.message());
     const lambda::Shape shape = lambda::classify(payload);
+    log(observe::LogLevel::debug, "invocation",
+        {{"request_id", invocation.request_id}, {"shape", lambda::shape_name(shape)}});
     switch (shape) {
       case lambda::Shape::alarm_action:
       case lambda::Shape::eventbridge_event:

@@ -36,6 +36,13 @@ TEST(LambdaClassify, EachShapeIsRecognised) {
   EXPECT_EQ(classify(http_payload()), Shape::http_event);
 }
 
+TEST(LambdaClassify, ShapesHaveNamesForTheLog) {
+  EXPECT_EQ(shape_name(Shape::alarm_action), "CloudWatch alarm action");
+  EXPECT_EQ(shape_name(Shape::sqs_batch), "SQS batch");
+  EXPECT_EQ(shape_name(Shape::http_event), "HTTP event");
+  EXPECT_EQ(shape_name(Shape::unknown), "unknown payload");
+}
+
 TEST(LambdaClassify, OtherShapesAreUnknown) {
   for (const char* payload :
        {R"({"foo":1})", "[]", "[1]", R"({"Records":[]})", R"({"Records":[{"eventSource":"aws:sns"}]})",
