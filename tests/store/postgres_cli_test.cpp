@@ -41,14 +41,14 @@ TEST_F(PostgresCli, MigratePrintsWhatItWouldRunThenAppliesItOnce) {
   auto printed = relay({"store", "migrate"});
   ASSERT_EQ(printed.exit_code, 0) << printed.err;
   EXPECT_THAT(printed.out, HasSubstr("-- migration 1\nCREATE TABLE relay_deliveries"));
-  EXPECT_THAT(printed.out, HasSubstr("is at schema version 0; 1 migration(s) to apply"));
+  EXPECT_THAT(printed.out, HasSubstr("is at schema version 0; 2 migration(s) to apply"));
 
   auto applied = relay({"store", "migrate", "--apply"});
   ASSERT_EQ(applied.exit_code, 0) << applied.err;
-  EXPECT_THAT(applied.out, HasSubstr("1 migration(s) applied"));
+  EXPECT_THAT(applied.out, HasSubstr("2 migration(s) applied"));
   auto again = relay({"store", "migrate", "--apply"});
   EXPECT_THAT(again.out, HasSubstr("0 migration(s) applied"));
-  EXPECT_THAT(relay({"store", "migrate"}).out, HasSubstr("is at schema version 1; 0 migration(s) to apply"));
+  EXPECT_THAT(relay({"store", "migrate"}).out, HasSubstr("is at schema version 2; 0 migration(s) to apply"));
 }
 
 TEST_F(PostgresCli, DeliveriesAndDeadLettersAreListedFromTheDatabase) {
