@@ -8,12 +8,15 @@
 # the run), 429s, the backlog left at the end, and CPU per delivered event of the relays and of
 # the PostgreSQL server. On a 2-core machine the box is the limit for more than one relay: read
 # CPU per event, which is what more machines would divide.
-# Usage: bench/store/shared.sh [BUILD_DIR] [DURATION] [CONNECTIONS]
+# SQLite and one PostgreSQL relay run ROUNDS times, interleaved, and the last line gives the
+# median ratio of their delivered rates (the machine's speed drifts; pairs keep the ratio fair).
+# Usage: [ROUNDS=3] bench/store/shared.sh [BUILD_DIR] [DURATION] [CONNECTIONS]
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 build=${1:-build}
 duration=${2:-10s}
 conns=${3:-16}
+rounds=${ROUNDS:-3}
 relay="$build/bin/relay"
 sample=payloads/samples/ecs-task-stopped-exit-codes.json
 [ -x "$relay" ] || make build BUILD="$build" >&2
@@ -21,9 +24,14 @@ command -v wrk >/dev/null || { echo "bench: needs wrk (apt-get install wrk)" >&2
 scripts/test-postgres.sh
 . bench/serve/lib.sh
 export PGPASSWORD=relay_test
-database=relay_bench_$$
+database=  # a new one per row: an autovacuum worker may still hold the last (DROP ... FORCE cannot end it)
+rows=0
 psql_admin() { psql -qAt -h 127.0.0.1 -U relay_test -d postgres -c "$1"; }
-trap 'cleanup; psql_admin "DROP DATABASE IF EXISTS $database WITH (FORCE)" || true' EXIT
+drop_databases() {
+  local n
+  for n in $(seq "$rows"); do psql_admin "DROP DATABASE IF EXISTS relay_bench_$$_$n WITH (FORCE)" 2>/dev/null || true; done
+}
+trap 'cleanup; drop_databases' EXIT
 
 # CPU seconds (user + system) of the given pids, summed.
 cpu_of() {
@@ -43,7 +51,8 @@ run_row() {
   start "$work/sink.log" "$work/sink.out" sink --listen 127.0.0.1:0 --secret bench-secret --threads 1
   local sink_pid=$pid sink_url=$url store
   if [ "$backend" = postgres ]; then
-    psql_admin "DROP DATABASE IF EXISTS $database WITH (FORCE)" 2>/dev/null
+    rows=$((rows + 1))
+    database=relay_bench_$$_$rows
     psql_admin "CREATE DATABASE $database"
     store="{type: postgres, url: \"postgresql://relay_test:relay_test@127.0.0.1:5432/$database\"}"
   else
@@ -73,7 +82,7 @@ YAML
   sunk0=$(wc -l <"$work/sink.out")
   local wrk_pids=()
   for i in $(seq "$instances"); do
-    BENCH_BODY="$sample" wrk -t1 -c"$conns" -d"$duration" -s bench/serve/fresh_ids.lua "${urls[$((i - 1))]}/events" >"$work/wrk$i.out" &
+    BENCH_RUN=$i BENCH_BODY="$sample" wrk -t1 -c"$conns" -d"$duration" -s bench/serve/fresh_ids.lua "${urls[$((i - 1))]}/events" >"$work/wrk$i.out" &
     wrk_pids+=($!)
   done
   wait "${wrk_pids[@]}"
@@ -90,9 +99,15 @@ YAML
     n=$(metric "$u" 'relay_events_rejected_total{reason="backlog"}' | cut -d. -f1)
     refused=$((refused + ${n:-0}))
   done
-  backlog=$(metric "${urls[0]}" relay_backlog_deliveries | cut -d. -f1)
+  if [ "$backend" = postgres ]; then
+    backlog=$(psql -qAt -h 127.0.0.1 -U relay_test -d "$database" -c \
+      "SELECT count(*) FROM relay_deliveries WHERE state IN ('pending', 'in_flight')")
+  else
+    backlog=$(metric "${urls[0]}" relay_backlog_deliveries | cut -d. -f1)
+  fi
   backlog=${backlog:-?}
   [ "$backend" = postgres ] || pg_cpu0=0 pg_cpu1=0
+  echo "$((delivered / secs))" >"$work/last_delivered"
   awk -v b="$backend" -v i="$instances" -v a="$acked" -v d="$delivered" -v s="$secs" -v r="$refused" -v bl="$backlog" \
       -v rc="$((relay_cpu1 - relay_cpu0))" -v pc="$((pg_cpu1 - pg_cpu0))" -v hz="$(getconf CLK_TCK)" \
       'BEGIN { printf "%-10s %9d %10.0f %12.0f %7d %8s %14.3f %14.3f\n", b, i, a / s, d / s, r, bl,
@@ -103,5 +118,12 @@ YAML
 
 echo "machine: $(nproc) CPUs, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ *//'); body $(wc -c <"$sample") bytes; $conns connections per relay, keep-alive, $duration per row; relay threads: 1 each"
 printf '%-10s %9s %10s %12s %7s %8s %14s %14s\n' store relays acked/s delivered/s 429s backlog relay_ms/event pg_ms/event
-run_row sqlite 1
-for n in 1 2 3; do run_row postgres "$n"; done
+ratios=()
+for r in $(seq "$rounds"); do
+  run_row sqlite 1
+  sqlite_rate=$(cat "$work/last_delivered")
+  run_row postgres 1
+  ratios+=("$(awk -v p="$(cat "$work/last_delivered")" -v s="$sqlite_rate" 'BEGIN { printf "%.2f", s ? p / s : 0 }')")
+done
+for n in 2 3; do run_row postgres "$n"; done
+echo "postgres (1 relay) / sqlite delivered, per round: ${ratios[*]}; median $(printf '%s\n' "${ratios[@]}" | sort -n | awk '{v[NR] = $1} END {print v[int((NR + 1) / 2)]}')"
