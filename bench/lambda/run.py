@@ -181,8 +181,11 @@ def main():
     print("sink: %d of %d deliveries received" % (delivered, expected))
     for failure in failures:
         print("not measured: " + failure)
-    shutil.rmtree(scratch) if not failures and delivered == expected else print("logs kept in " + scratch)
-    return 0 if not failures and delivered == expected else 1
+    if failures or delivered != expected:
+        print("logs kept in " + scratch)
+        return 1
+    shutil.rmtree(scratch)
+    return 0
 
 
 if __name__ == "__main__":
