@@ -6,7 +6,8 @@
 
 namespace relay::cli {
 
-std::optional<config::Config> load_config(std::string_view command, const std::string& config_file) {
+std::optional<config::Config> load_config(std::string_view command, const std::string& config_file,
+                                         std::vector<std::string>* problems) {
   std::vector<std::string> errors;
   std::optional<config::Config> cfg;
   std::string prefix = std::string(command) + ": ";
@@ -17,12 +18,16 @@ std::optional<config::Config> load_config(std::string_view command, const std::s
     auto text = config::read_file(config_file, read_error);
     if (!text) {
       std::cerr << prefix << "cannot read " << read_error << "\n";
+      if (problems) problems->push_back(prefix + "cannot read " + read_error);
       return std::nullopt;
     }
     prefix += config_file + ": ";
     cfg = config::parse_config(*text, errors);
   }
-  for (const auto& e : errors) std::cerr << prefix << e << "\n";
+  for (const auto& e : errors) {
+    std::cerr << prefix << e << "\n";
+    if (problems) problems->push_back(prefix + e);
+  }
   return cfg;
 }
 

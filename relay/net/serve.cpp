@@ -8,6 +8,7 @@
 #include "relay/net/admin_service.hpp"
 #include "relay/net/answer_response.hpp"
 #include "relay/net/bus_ingress.hpp"
+#include "relay/net/delivery_log.hpp"
 #include "relay/net/delivery_scheduler.hpp"
 #include "relay/net/postgres_wakeups.hpp"
 #include "relay/net/durable_intake.hpp"
@@ -33,23 +34,6 @@ IngressRequest ingress_request(const HttpRequest& request, const IngressAuthenti
           [&request](std::string_view name) -> std::string_view {
             return request[boost::beast::string_view(name.data(), name.size())];
           }};
-}
-
-// One line per accepted event: what came in and how many deliveries it made.
-void log_accepted(const Admitted& admitted) {
-  if (!log_enabled(observe::LogLevel::info)) return;
-  for (const auto& e : admitted.events)
-    log(observe::LogLevel::info, "event accepted",
-        {{"event_id", e.id}, {"source", e.source}, {"detail_type", e.detail_type},
-         {"deliveries", static_cast<std::int64_t>(e.deliveries)}});
-}
-
-void log_sync_results(const std::vector<SyncResult>& results) {
-  for (const auto& r : results) {
-    const bool ok = r.delivered;
-    log(ok ? observe::LogLevel::info : observe::LogLevel::warn, ok ? "delivered" : "delivery failed",
-        {{"destination", r.destination}, {"status", std::int64_t{r.status}}, {"error", r.error}, {"mode", "sync"}});
-  }
 }
 
 // What the event bus sees of a request: every header as received, and the body.

@@ -5,6 +5,8 @@
 #include "relay/core/utf8.hpp"
 
 #include <algorithm>
+#include <set>
+#include <tuple>
 
 namespace relay::store {
 
@@ -14,6 +16,15 @@ using std::chrono::milliseconds;
 
 // Size checks cost a catalog query: under max_bytes one is made every this many accepts.
 constexpr int kAcceptsPerSizeCheck = 64;
+// Deliveries written by one statement (9 parameters each; a statement takes at most 65,535).
+constexpr std::size_t kRowsPerStatement = 64;
+
+// One delivery to accept and the event (its index in the call) it belongs to.
+struct AcceptRow {
+  std::size_t event;
+  const NewEvent* ev;
+  const NewDelivery* delivery;
+};
 
 // The WHERE clause and parameters a Filter stands for, numbered from `first`.
 struct FilterSql {
@@ -60,33 +71,26 @@ class PostgresOutbox final : public Outbox {
   std::vector<AcceptResult> accept(std::span<const NewEvent> events, TimePoint now,
                                    milliseconds dedupe_window) override {
     if (max_bytes_ > 0) check_size();
-    // A row in relay_seen younger than the window is a duplicate; an older one is taken over.
-    // Concurrent accepts of one key serialise on its primary key, so exactly one stores it.
-    static constexpr std::string_view kInsert =
-        "WITH fresh AS (INSERT INTO relay_seen AS s VALUES ($1, $2, $3, $4)"
-        " ON CONFLICT (event_id, route, destination) DO UPDATE SET accepted_at = EXCLUDED.accepted_at"
-        " WHERE s.accepted_at <= $5 RETURNING 1)"
-        " INSERT INTO relay_deliveries (event_id, source, detail_type, route, destination, content_type, body, state,"
-        " next_attempt_at, created_at, updated_at) SELECT $1, $6, $7, $2, $3, $8, $9, 'pending', $4, $4, $4"
-        " WHERE EXISTS (SELECT 1 FROM fresh)";
-    const std::int64_t at = db_ms(now), window_start = db_ms(now - dedupe_window);
     std::vector<AcceptResult> results(events.size());
-    bool stored = false;
-    PgTransaction tx(db_);
-    for (std::size_t i = 0; i < events.size(); ++i) {
-      const auto& ev = events[i];
-      for (const auto& d : ev.deliveries) {
-        const auto r = db_.exec(kInsert, {ev.event_id, d.route, d.destination, at, window_start, ev.source,
-                                          ev.detail_type, d.content_type, PgParam::bytes(d.body)});
-        if (r.affected() == 0) {
+    // Every delivery of the call, in arrival order; a key repeated within the call is a
+    // duplicate without asking the database.
+    std::vector<AcceptRow> rows;
+    std::set<std::tuple<std::string_view, std::string_view, std::string_view>> keys;
+    for (std::size_t i = 0; i < events.size(); ++i)
+      for (const auto& d : events[i].deliveries) {
+        if (!keys.emplace(events[i].event_id, d.route, d.destination).second) {
           ++results[i].duplicates;
           continue;
         }
-        ++results[i].stored;
-        stored = true;
+        rows.push_back({i, &events[i], &d});
       }
+    PgTransaction tx(db_);
+    for (std::size_t first = 0; first < rows.size(); first += kRowsPerStatement) {
+      const std::span chunk(rows.data() + first, std::min(kRowsPerStatement, rows.size() - first));
+      const auto stored = insert_fresh(chunk, db_ms(now), db_ms(now - dedupe_window));
+      for (std::size_t n = 0; n < chunk.size(); ++n) ++(stored[n] ? results[chunk[n].event].stored
+                                                                  : results[chunk[n].event].duplicates);
     }
-    if (stored) db_.exec("SELECT pg_notify($1, '')", {kNotifyChannel});
     tx.commit();
     return results;
   }
@@ -118,23 +122,18 @@ class PostgresOutbox final : public Outbox {
     std::vector<bool> recorded;
     recorded.reserve(batch.size());
     PgTransaction tx(db_);
-    for (const Finish& f : batch) {
-      const Attempt& a = f.result;
-      const bool again = f.verdict == Verdict::retry || f.verdict == Verdict::postpone;
-      const State next = f.verdict == Verdict::delivered ? State::delivered : again ? State::pending : State::dead;
-      const TimePoint finished = a.started + a.latency;
-      const auto r = db_.exec(
-          "UPDATE relay_deliveries SET state = $1, next_attempt_at = $2, updated_at = $3, last_status = $4,"
-          " last_error = $5, attempts = attempts - $6 WHERE id = $7 AND attempts = $8 AND state = 'in_flight'",
-          {state_name(next), db_ms(again ? f.retry_at : finished), db_ms(finished), a.status, valid_text(a.error),
-           f.verdict == Verdict::postpone ? 1 : 0, f.id, f.attempt});
-      recorded.push_back(r.affected() != 0);
-      if (!recorded.back()) continue;
-      db_.exec("INSERT INTO relay_attempts VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (delivery_id, attempt)"
-               " DO UPDATE SET started_at = EXCLUDED.started_at, latency_ms = EXCLUDED.latency_ms,"
-               " status = EXCLUDED.status, error = EXCLUDED.error, response = EXCLUDED.response",
-               {f.id, f.attempt, db_ms(a.started), static_cast<std::int64_t>(a.latency.count()), a.status, valid_text(a.error),
-                valid_text(a.response)});
+    // A chunk names each delivery once, so each of its rows is judged against the stored one.
+    std::set<std::int64_t> ids;
+    std::size_t first = 0;
+    for (std::size_t i = 0; i <= batch.size(); ++i) {
+      if (i < batch.size() && i - first < kRowsPerStatement && ids.insert(batch[i].id).second) continue;
+      if (i > first) {
+        const auto done = record_finished(batch.subspan(first, i - first));
+        recorded.insert(recorded.end(), done.begin(), done.end());
+      }
+      first = i;
+      ids = {};
+      if (i < batch.size()) ids.insert(batch[i].id);
     }
     tx.commit();
     return recorded;
@@ -239,6 +238,84 @@ class PostgresOutbox final : public Outbox {
   }
 
  private:
+  // Stores the rows whose key is not in relay_seen within the window, in one round trip;
+  // whether each row was stored. A row in relay_seen older than the window is taken over.
+  // Keys are locked in sorted order, so relays accepting overlapping sets cannot deadlock.
+  std::vector<bool> insert_fresh(std::span<const AcceptRow> rows, std::int64_t at, std::int64_t window_start) {
+    std::string sql = "WITH input (n, event_id, route, destination, source, detail_type, content_type, body) AS (VALUES ";
+    std::vector<PgParam> params{at, window_start};
+    params.reserve(2 + rows.size() * 7);
+    for (std::size_t n = 0; n < rows.size(); ++n) {
+      const auto p = [&](PgParam v, std::string_view type) {
+        params.push_back(std::move(v));
+        return "$" + std::to_string(params.size()) + "::" + std::string(type);
+      };
+      const AcceptRow& r = rows[n];
+      sql += (n ? ", (" : "(") + std::to_string(n) + ", " + p(r.ev->event_id, "text") + ", " +
+             p(r.delivery->route, "text") + ", " + p(r.delivery->destination, "text") + ", " + p(r.ev->source, "text") +
+             ", " + p(r.ev->detail_type, "text") + ", " + p(r.delivery->content_type, "text") + ", " +
+             p(PgParam::bytes(r.delivery->body), "bytea") + ")";
+    }
+    sql +=
+        "), fresh AS (INSERT INTO relay_seen AS s SELECT event_id, route, destination, $1::bigint FROM input"
+        " ORDER BY event_id, route, destination ON CONFLICT (event_id, route, destination)"
+        " DO UPDATE SET accepted_at = EXCLUDED.accepted_at WHERE s.accepted_at <= $2::bigint"
+        " RETURNING event_id, route, destination),"
+        " stored AS (INSERT INTO relay_deliveries (event_id, source, detail_type, route, destination, content_type, body,"
+        " state, next_attempt_at, created_at, updated_at) SELECT i.event_id, i.source, i.detail_type, i.route,"
+        " i.destination, i.content_type, i.body, 'pending', $1, $1, $1 FROM input i JOIN fresh USING (event_id, route,"
+        " destination) ORDER BY i.n RETURNING event_id, route, destination)"
+        " SELECT i.n, pg_notify('" + std::string(kNotifyChannel) + "', '') FROM input i JOIN stored USING (event_id, route, destination)";
+    const auto r = db_.exec(sql, params);
+    std::vector<bool> stored(rows.size(), false);
+    for (int i = 0; i < r.rows(); ++i) stored[static_cast<std::size_t>(r.integer(i, 0))] = true;
+    return stored;
+  }
+
+  // Records each attempt whose delivery is still leased to it (fencing by attempt), in one
+  // round trip; whether each was recorded.
+  std::vector<bool> record_finished(std::span<const Finish> rows) {
+    std::string sql =
+        "WITH v (id, attempt, state, next_at, updated, status, error, postponed, started, latency, response) AS (VALUES ";
+    std::vector<PgParam> params;
+    params.reserve(rows.size() * 11);
+    std::vector<std::string> texts;  // the parameters' text, alive until the statement ran
+    texts.reserve(rows.size() * 2);
+    for (std::size_t n = 0; n < rows.size(); ++n) {
+      const Finish& f = rows[n];
+      const Attempt& a = f.result;
+      const bool again = f.verdict == Verdict::retry || f.verdict == Verdict::postpone;
+      const State next = f.verdict == Verdict::delivered ? State::delivered : again ? State::pending : State::dead;
+      const TimePoint finished = a.started + a.latency;
+      const std::size_t at = params.size() + 1;
+      for (PgParam v : {PgParam(f.id), PgParam(f.attempt), PgParam(state_name(next)),
+                        PgParam(db_ms(again ? f.retry_at : finished)), PgParam(db_ms(finished)), PgParam(a.status),
+                        PgParam(texts.emplace_back(valid_text(a.error))), PgParam(f.verdict == Verdict::postpone ? 1 : 0),
+                        PgParam(db_ms(a.started)), PgParam(static_cast<std::int64_t>(a.latency.count())),
+                        PgParam(texts.emplace_back(valid_text(a.response)))})
+        params.push_back(std::move(v));
+      const auto p = [&](std::size_t k, std::string_view type) { return "$" + std::to_string(at + k) + "::" + std::string(type); };
+      sql += (n ? ", (" : "(") + p(0, "bigint") + ", " + p(1, "int") + ", " + p(2, "text") + ", " + p(3, "bigint") + ", " +
+             p(4, "bigint") + ", " + p(5, "int") + ", " + p(6, "text") + ", " + p(7, "int") + ", " + p(8, "bigint") +
+             ", " + p(9, "bigint") + ", " + p(10, "text") + ")";
+    }
+    sql +=
+        "), done AS (UPDATE relay_deliveries d SET state = v.state, next_attempt_at = v.next_at, updated_at = v.updated,"
+        " last_status = v.status, last_error = v.error, attempts = d.attempts - v.postponed FROM v"
+        " WHERE d.id = v.id AND d.attempts = v.attempt AND d.state = 'in_flight' RETURNING d.id),"
+        " logged AS (INSERT INTO relay_attempts SELECT v.id, v.attempt, v.started, v.latency, v.status, v.error,"
+        " v.response FROM v JOIN done USING (id) ON CONFLICT (delivery_id, attempt) DO UPDATE SET"
+        " started_at = EXCLUDED.started_at, latency_ms = EXCLUDED.latency_ms, status = EXCLUDED.status,"
+        " error = EXCLUDED.error, response = EXCLUDED.response)"
+        " SELECT id FROM done";
+    const auto r = db_.exec(sql, params);
+    std::set<std::int64_t> done;
+    for (int i = 0; i < r.rows(); ++i) done.insert(r.integer(i, 0));
+    std::vector<bool> recorded;
+    for (const Finish& f : rows) recorded.push_back(done.count(f.id) != 0);
+    return recorded;
+  }
+
   static constexpr std::string_view kSelectRow =
       "SELECT id, event_id, source, detail_type, route, destination, state, attempts, created_at, updated_at,"
       " next_attempt_at, last_status, last_error FROM relay_deliveries";

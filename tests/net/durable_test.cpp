@@ -15,6 +15,7 @@
 #include "tests/net/http_test_client.hpp"
 #include "tests/net/relay_fixture.hpp"
 #include "tests/support/postgres_database.hpp"
+#include "tests/support/private_postgres.hpp"
 
 namespace relay::testing {
 namespace {
@@ -449,6 +450,73 @@ TEST(Durable, DestinationsTestSendsASignedTestEvent) {
 }
 
 
+// One client per relay posting fresh events as fast as it is answered, keeping which were
+// acknowledged; a client whose relay is gone stops.
+class LoadOnRelays {
+ public:
+  explicit LoadOnRelays(const std::vector<Listening>& relays) {
+    for (const auto& relay : relays)
+      clients_.emplace_back([this, url = relay.url] {
+        std::optional<HttpTestClient> client;
+        while (!stop_) {
+          const int n = next_++;
+          try {
+            if (!client) client.emplace(url);
+            const auto status = client->post("/events", ecs_event(n)).status;
+            std::lock_guard lock(mutex_);
+            (status == 202 ? acked_ : refused_).push_back(n);
+            grew_.notify_all();
+          } catch (const std::exception&) {
+            return;  // this relay was killed: nothing more is acknowledged by it
+          }
+        }
+      });
+  }
+  ~LoadOnRelays() { stop(); }
+
+  bool wait_for_acks(std::size_t n) { return wait([&] { return acked_.size() >= n; }); }
+  bool wait_for_refusals(std::size_t n) { return wait([&] { return refused_.size() >= n; }); }
+  std::size_t acked_so_far() {
+    std::lock_guard lock(mutex_);
+    return acked_.size();
+  }
+  void stop() {
+    stop_ = true;
+    for (auto& t : clients_)
+      if (t.joinable()) t.join();
+  }
+  // Read after stop().
+  const std::vector<int>& acked() const { return acked_; }
+  std::size_t refused() const { return refused_.size(); }
+
+ private:
+  template <typename Condition>
+  bool wait(Condition done) {
+    std::unique_lock lock(mutex_);
+    return grew_.wait_for(lock, 60s, done);
+  }
+
+  std::atomic<bool> stop_{false};
+  std::atomic<int> next_{0};
+  std::mutex mutex_;
+  std::condition_variable grew_;
+  std::vector<int> acked_, refused_;
+  std::vector<std::thread> clients_;
+};
+
+std::vector<Listening> relays_on(const std::string& database_url, const std::string& sink_url,
+                                 std::vector<std::unique_ptr<TempDir>>& dirs, int count) {
+  std::vector<Listening> relays;
+  for (int r = 0; r < count; ++r) {
+    dirs.push_back(std::make_unique<TempDir>());
+    relays.push_back(start_serve(*dirs.back(), ServeConfig(sink_url)
+                                                   .set(&ServeConfig::timeout, "1s")
+                                                   .set(&ServeConfig::destination, "    connect_timeout: 1s\n")
+                                                   .set(&ServeConfig::store, "{type: postgres, url: \"" + database_url + "\"}")));
+  }
+  return relays;
+}
+
 // Three relays on one PostgreSQL outbox under load from a client each: one is killed -9
 // mid-flight and every connection to the database is cut once; every event a relay
 // acknowledged still arrives (the killed one's leases run out and the others send them).
@@ -457,63 +525,47 @@ TEST(SharedOutbox, EveryAcknowledgedEventArrivesWhenARelayIsKilledAndTheDatabase
   auto sink = start_sink({"--threads", "2"});
   SinkReader received(*sink.process);
   std::vector<std::unique_ptr<TempDir>> dirs;
-  std::vector<Listening> relays;
-  for (int r = 0; r < 3; ++r) {
-    dirs.push_back(std::make_unique<TempDir>());
-    relays.push_back(start_serve(*dirs.back(), ServeConfig(sink.url)
-                                                   .set(&ServeConfig::timeout, "1s")
-                                                   .set(&ServeConfig::destination, "    connect_timeout: 1s\n")
-                                                   .set(&ServeConfig::store, "{type: postgres, url: \"" + database.url() + "\"}")));
-  }
+  auto relays = relays_on(database.url(), sink.url, dirs, 3);
+  LoadOnRelays load(relays);
 
-  std::atomic<bool> stop{false};
-  std::atomic<int> next{0};
-  std::mutex acked_mutex;
-  std::condition_variable acked_grew;
-  std::vector<int> acked;
-  std::atomic<int> refused{0};
-  std::vector<std::thread> clients;
-  for (const auto& relay : relays)
-    clients.emplace_back([&, url = relay.url] {
-      std::optional<HttpTestClient> client;
-      while (!stop) {
-        const int n = next++;
-        try {
-          if (!client) client.emplace(url);
-          const auto status = client->post("/events", ecs_event(n)).status;
-          if (status == 202) {
-            std::lock_guard lock(acked_mutex);
-            acked.push_back(n);
-            acked_grew.notify_all();
-          } else {
-            ++refused;
-          }
-        } catch (const std::exception&) {
-          return;  // this relay was killed: nothing more is acknowledged by it
-        }
-      }
-    });
-
-  const auto wait_for_acks = [&](std::size_t n) {
-    std::unique_lock lock(acked_mutex);
-    acked_grew.wait_for(lock, 60s, [&] { return acked.size() >= n; });
-  };
-  wait_for_acks(150);
+  ASSERT_TRUE(load.wait_for_acks(150));
   relays[0].process->signal(SIGKILL);
   ASSERT_EQ(relays[0].process->wait(5s), 128 + SIGKILL);
-  wait_for_acks(300);
+  ASSERT_TRUE(load.wait_for_acks(300));
   PostgresDatabase::admin("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '" +
                           database.name() + "'");
-  wait_for_acks(450);
-  stop = true;
-  for (auto& t : clients) t.join();
-  ASSERT_GE(acked.size(), 450u);
+  ASSERT_TRUE(load.wait_for_acks(450));
+  load.stop();
 
-  const std::size_t duplicates = expect_every_one_arrives(received, acked);
-  std::cout << "[ shared   ] 3 relays, one killed, connections cut: " << acked.size() << " events acknowledged, "
-            << refused << " refused, " << received.lines() << " deliveries received, " << duplicates << " duplicates\n";
+  const std::size_t duplicates = expect_every_one_arrives(received, load.acked());
+  std::cout << "[ shared   ] 3 relays, one killed, connections cut: " << load.acked().size()
+            << " events acknowledged, " << load.refused() << " refused, " << received.lines()
+            << " deliveries received, " << duplicates << " duplicates\n";
 }
 
+// Two relays on a PostgreSQL server that is shut down and started again under load:
+// ingress refuses while it is down, and every event acknowledged before, during or after
+// arrives once it is back.
+TEST(SharedOutbox, EveryAcknowledgedEventArrivesAcrossADatabaseRestart) {
+  PrivatePostgres server;
+  auto sink = start_sink({"--threads", "2"});
+  SinkReader received(*sink.process);
+  std::vector<std::unique_ptr<TempDir>> dirs;
+  auto relays = relays_on(server.url(), sink.url, dirs, 2);
+  LoadOnRelays load(relays);
+
+  ASSERT_TRUE(load.wait_for_acks(150));
+  server.stop();
+  ASSERT_TRUE(load.wait_for_refusals(20));
+  server.start();
+  ASSERT_TRUE(load.wait_for_acks(load.acked_so_far() + 150));
+  load.stop();
+
+  const std::size_t duplicates = expect_every_one_arrives(received, load.acked());
+  std::cout << "[ shared   ] 2 relays, database restarted: " << load.acked().size() << " events acknowledged, "
+            << load.refused() << " refused, " << received.lines() << " deliveries received, " << duplicates
+            << " duplicates\n";
+}
 
 // The database refuses connections for a while (as when it restarts): ingress answers 503
 // and /readyz says not ready, nothing refused is delivered, and both recover when it is back.
