@@ -9,7 +9,8 @@ namespace relay::cli {
 bool invoked_as_lambda_bootstrap(int argc, const char* const* argv);
 
 // Points OpenSSL at the CA bundle packaged next to the binary (ssl/cert.pem) unless
-// SSL_CERT_FILE is set already: the bundled libcrypto looks in the build system's paths.
+// SSL_CERT_FILE names one already (set and not empty): the bundled libcrypto would look in
+// the build system's paths, which Amazon Linux lacks.
 void use_packaged_certificates(const char* argv0);
 
 }  // namespace relay::cli

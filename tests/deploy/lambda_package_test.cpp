@@ -2,10 +2,14 @@
 // own files: unpacked into /var/task of an otherwise empty root (no /lib, no /usr, no /proc,
 // no shell) and run there with chroot (as root) or `unshare -r --root` (as a user), its
 // bootstrap loads its bundled loader, glibc and libraries only.
+#include "tests/net/relay_fixture.hpp"
+#include "tests/support/certificates.hpp"
+#include "tests/support/lambda_runtime_emulator.hpp"
 #include "tests/support/run_process.hpp"
 
 #include <gtest/gtest.h>
 
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <filesystem>
@@ -19,6 +23,7 @@ namespace relay::testing {
 namespace {
 
 namespace fs = std::filesystem;
+using namespace std::chrono_literals;
 
 const std::string kSample = RELAY_SOURCE_DIR "/payloads/samples/ecs-task-stopped-exit-codes.json";
 const std::vector<std::string> kWebhookEnv = {"WEBHOOK_URL=https://hooks.example.com/devops-agent",
@@ -28,16 +33,22 @@ class LambdaPackage : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
     root_ = new TempDir;
-    task_ = root_->path() + "/var/task";
-    fs::create_directories(task_);
-    const auto unpacked = run_process({"unzip", "-q", RELAY_LAMBDA_ZIP, "-d", task_});
-    ASSERT_EQ(unpacked.exit_code, 0) << unpacked.err;
+    task_ = unpack(*root_);
     fs::create_directories(root_->path() + "/events");
     fs::copy_file(kSample, root_->path() + "/events/sample.json");
   }
   static void TearDownTestSuite() {
     delete root_;
     root_ = nullptr;
+  }
+
+  // Unpacks the zip into ROOT/var/task, which it returns.
+  static std::string unpack(const TempDir& root) {
+    const std::string task = root.path() + "/var/task";
+    fs::create_directories(task);
+    const auto unpacked = run_process({"unzip", "-q", RELAY_LAMBDA_ZIP, "-d", task});
+    EXPECT_EQ(unpacked.exit_code, 0) << unpacked.err;
+    return task;
   }
 
   // Runs argv inside the root; the command's paths are the root's.
@@ -184,6 +195,31 @@ TEST_F(LambdaPackage, BootstrapWithoutArgumentsRunsRelayLambda) {
   const auto result = run_confined({"/var/task/bootstrap"}, {"AWS_LAMBDA_RUNTIME_API="});
   EXPECT_NE(result.exit_code, 0);
   EXPECT_NE(result.err.find("relay lambda: AWS_LAMBDA_RUNTIME_API is not set"), std::string::npos) << result.err;
+}
+
+// Started as Lambda starts it (no arguments) in an empty root, bootstrap delivers over HTTPS,
+// trusting the CA bundle packaged next to it (ssl/cert.pem; here the sink's own certificate).
+TEST_F(LambdaPackage, DeliversOverHttpsTrustingThePackagedBundle) {
+  if (const auto problem = confinement_problem(); !problem.empty()) GTEST_SKIP() << problem;
+  TempDir dir, root;
+  const auto task = unpack(root);
+  const auto sink_certificate = make_certificate(dir, "sink", "127.0.0.1");
+  fs::copy_file(sink_certificate.cert, task + "/ssl/cert.pem", fs::copy_options::overwrite_existing);
+  std::string command = "#!/bin/sh\nexec";
+  for (const auto& word : confinement(root.path())) command += " '" + word + "'";
+  const auto wrapper = dir.write("bootstrap", command + " /var/task/bootstrap\n");
+  ASSERT_EQ(::chmod(wrapper.c_str(), 0755), 0);
+
+  const Listening sink = start_sink({"--tls-cert", sink_certificate.cert, "--tls-key", sink_certificate.key});
+  ASSERT_TRUE(sink.url.starts_with("https://127.0.0.1:")) << sink.url;
+  LambdaRuntimeEmulator emulator;
+  emulator.launch({wrapper,
+                   {"WEBHOOK_URL=" + sink.url + "/hooks", "WEBHOOK_SECRET=" + std::string(kSinkSecret), "RELAY_CONFIG=",
+                    "SSL_CERT_FILE="}});
+  const auto answer = emulator.wait_answer(emulator.invoke(read_text(kSample)), 20s);
+  ASSERT_TRUE(answer) << emulator.runtime().stderr_text();
+  EXPECT_FALSE(answer->error) << answer->body << "\n" << emulator.runtime().stderr_text();
+  EXPECT_EQ(sink_lines(*sink.process, 1, 10s).size(), 1u);
 }
 
 }  // namespace
