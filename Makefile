@@ -4,7 +4,7 @@ CONFIG_ARGS ?=
 RUN_ARGS ?=
 BENCH_ARGS ?=
 
-.PHONY: all deps configure build run test test-sanitize fuzz bench clean
+.PHONY: all deps configure build run test test-sanitize fuzz bench lambda clean
 
 all: build
 
@@ -36,6 +36,13 @@ $(FUZZ_BUILD)/build.ninja: | deps
 
 fuzz: $(FUZZ_BUILD)/build.ninja
 	cmake --build $(FUZZ_BUILD) --target relay_fuzzers
+
+# build/lambda/relay-lambda.zip: relay as an AWS Lambda function (provided.al2023, x86_64),
+# with LAMBDA_CONFIG as its relay.yaml.
+LAMBDA_CONFIG ?= deploy/lambda/relay.yaml
+lambda: configure
+	cmake -S . -B $(BUILD) -DRELAY_LAMBDA_CONFIG=$(abspath $(LAMBDA_CONFIG)) >/dev/null
+	cmake --build $(BUILD) --target relay_lambda_zip
 
 bench: build
 	$(BUILD)/bench/relay_bench_pipeline $(BENCH_ARGS)

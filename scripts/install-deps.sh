@@ -4,7 +4,8 @@ set -euo pipefail
 # Build: compiler, CMake, Ninja, ccache and the libraries. Tests: python3, curl, openssl (the
 # TLS tests make their certificates with it), node and npm (signatures are cross-checked
 # against the standardwebhooks package; the PostgreSQL outbox's tests use a local postgresql
-# server, scripts/test-postgres.sh). Fuzzing (make fuzz): clang-15 and libFuzzer.
+# server, scripts/test-postgres.sh). Fuzzing (make fuzz): clang-15 and libFuzzer. The Lambda
+# package (make lambda, deploy/lambda/package.sh): patchelf, zip, unzip, ca-certificates.
 packages=(
   g++ cmake ninja-build ccache pkg-config make python3 openssl curl
   libboost1.81-dev libboost-json1.81-dev libboost-url1.81-dev
@@ -12,6 +13,7 @@ packages=(
   libgtest-dev libgmock-dev libbenchmark-dev
   clang-15 libfuzzer-15-dev
   postgresql
+  patchelf zip unzip ca-certificates
 )
 missing=()
 for p in "${packages[@]}"; do

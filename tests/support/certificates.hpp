@@ -11,7 +11,8 @@ struct CertificateFiles {
   std::string key;   // PEM, unencrypted
 };
 
-// A self-signed certificate for `host` (also its own CA), as NAME.crt and NAME.key in `dir`.
+// A self-signed certificate for `host` (a name, or an IPv4 address such as 127.0.0.1; also its
+// own CA), as NAME.crt and NAME.key in `dir`.
 // Throws std::runtime_error when openssl fails.
 CertificateFiles make_certificate(const TempDir& dir, const std::string& name, const std::string& host);
 
