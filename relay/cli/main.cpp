@@ -1,5 +1,7 @@
 // relay: a webhook relay for Amazon EventBridge events.
 #include "relay/cli/commands.hpp"
+#include "relay/config/secret_ref.hpp"
+#include "relay/net/secrets_manager_fetcher.hpp"
 
 #include <CLI/CLI.hpp>
 
@@ -9,6 +11,10 @@ int main(int argc, char** argv) {
   CLI::App app{"relay: receive EventBridge events, turn them into the payloads receivers expect, sign and deliver them"};
   app.require_subcommand(1);
   int exit_code = 0;
+  // Every command resolves secretsmanager: references (config files and --secret options)
+  // through this one fetcher, so each secret is fetched once for the life of the process.
+  relay::net::SecretsManagerFetcher secrets;
+  relay::config::use_secret_fetcher(&secrets);
   relay::cli::add_test_command(app, exit_code);
   relay::cli::add_sign_command(app, exit_code);
   relay::cli::add_verify_command(app, exit_code);
