@@ -29,7 +29,7 @@ std::variant<std::string, SecretError> from_secrets_manager(std::string_view tex
   if (!installed_fetcher) return SecretError{named + ": Secrets Manager references cannot be resolved by this command"};
   auto fetched = installed_fetcher->fetch(*ref);
   if (auto* err = std::get_if<SecretError>(&fetched)) return SecretError{named + ": " + err->message};
-  std::string value = std::get<std::string>(std::move(fetched));
+  std::string& value = std::get<std::string>(fetched);
   if (!ref->json_key.empty()) {
     auto taken = secret_json_value(value, ref->json_key, problem);
     if (!taken) return SecretError{named + ": " + problem};
@@ -37,7 +37,7 @@ std::variant<std::string, SecretError> from_secrets_manager(std::string_view tex
   }
   if (value.empty())
     return SecretError{named + (ref->json_key.empty() ? "" : " key \"" + ref->json_key + "\"") + " is empty"};
-  return value;
+  return fetched;
 }
 
 }  // namespace

@@ -21,6 +21,33 @@ std::string env(const char* name) {
   return value ? value : "";
 }
 
+// The endpoint's URL: AWS_ENDPOINT_URL_SECRETS_MANAGER, else AWS_ENDPOINT_URL, else the
+// region's; nullopt with `problem` naming the variable when it is unusable.
+std::optional<config::HttpUrl> endpoint(const std::string& region, std::string& problem) {
+  std::string named = "AWS_ENDPOINT_URL_SECRETS_MANAGER";
+  std::string text = env("AWS_ENDPOINT_URL_SECRETS_MANAGER");
+  if (text.empty()) {
+    named = "AWS_ENDPOINT_URL";
+    text = env("AWS_ENDPOINT_URL");
+  }
+  if (text.empty()) {
+    named = "the endpoint of region " + region;
+    text = aws::secrets_manager_endpoint_for(region);
+  }
+  std::string error;
+  auto url = config::parse_http_url(text, error);
+  if (!url) {
+    problem = named + ": " + error;
+    return std::nullopt;
+  }
+  // The session token and the secret would travel in clear.
+  if (!url->tls && !config::is_loopback(config::ListenAddress{url->host, 0})) {
+    problem = named + ": must be https (http only to a loopback address such as 127.0.0.1)";
+    return std::nullopt;
+  }
+  return url;
+}
+
 }  // namespace
 
 SecretsManagerFetcher::SecretsManagerFetcher() : credentials_(aws::CredentialSource{}) {}
@@ -51,25 +78,12 @@ std::variant<std::string, config::SecretError> SecretsManagerFetcher::fetch(cons
 
 awaitable<SecretsManagerFetcher::Outcome> SecretsManagerFetcher::get_secret_value(asio::io_context& io, std::string region,
                                                                                  std::string secret_id) {
-  std::string named = "AWS_ENDPOINT_URL_SECRETS_MANAGER";
-  std::string endpoint = env("AWS_ENDPOINT_URL_SECRETS_MANAGER");
-  if (endpoint.empty()) {
-    named = "AWS_ENDPOINT_URL";
-    endpoint = env("AWS_ENDPOINT_URL");
-  }
-  if (endpoint.empty()) {
-    named = "the endpoint of region " + region;
-    endpoint = aws::secrets_manager_endpoint_for(region);
-  }
-  std::string error;
-  const auto url = config::parse_http_url(endpoint, error);
-  if (!url) co_return config::SecretError{named + ": " + error};
-  // The session token and the secret would travel in clear.
-  if (!url->tls && !config::is_loopback(config::ListenAddress{url->host, 0}))
-    co_return config::SecretError{named + ": must be https (http only to a loopback address such as 127.0.0.1)"};
-
+  std::string problem;
+  const auto url = endpoint(region, problem);
+  if (!url) co_return config::SecretError{std::move(problem)};
   auto credentials = co_await credentials_.get();
   if (auto* why = std::get_if<std::string>(&credentials)) co_return config::SecretError{std::move(*why)};
+
   aws::HttpRequest request{"POST", url->target, aws::get_secret_value_headers(), aws::get_secret_value_body(secret_id)};
   request.headers.emplace_back("host", url->host_header());
   aws::sign_request(request, std::get<aws::Credentials>(credentials), region, "secretsmanager",
