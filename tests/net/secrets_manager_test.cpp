@@ -9,13 +9,10 @@
 #include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
 
-#include <atomic>
-
-#include "relay/aws/sigv4_verify.hpp"
 #include "relay/config/config.hpp"
 #include "relay/core/base64.hpp"
 #include "tests/net/aws_environment.hpp"
-#include "tests/net/http_test_server.hpp"
+#include "tests/net/test_secrets_manager.hpp"
 #include "tests/support/run_process.hpp"
 
 namespace relay::net {
@@ -24,72 +21,20 @@ namespace {
 namespace json = boost::json;
 using ::testing::HasSubstr;
 using ::testing::Not;
-using testing::HttpTestServer;
+using testing::string_secret;
+using testing::TestSecretsManager;
 
 const std::string kArn = "arn:aws:secretsmanager:us-east-1:123456789012:secret:relay/webhook-AbCdEf";
 const std::string kOtherArn = "arn:aws:secretsmanager:us-east-1:123456789012:secret:relay/other-GhIjKl";
-
-json::object string_secret(const std::string& arn, const std::string& value) {
-  return {{"ARN", arn}, {"Name", "relay/webhook"}, {"SecretString", value}, {"VersionId", "v1"},
-          {"VersionStages", json::array{"AWSCURRENT"}}, {"CreatedDate", 1.7e9}};
-}
-
-json::object error_answer(const std::string& type, const std::string& message) {
-  return {{"__type", type}, {"message", message}};
-}
-
-// Secrets Manager as relay meets it: a call must be a POST of GetSecretValue, signed by
-// AKIDTEST (with its session token) for `region` and secretsmanager, else it is refused the
-// way AWS refuses it. Secrets are answered from `secrets` by SecretId; "denied" ids are
-// AccessDeniedException, any other ResourceNotFoundException.
-class TestSecretsManager {
- public:
-  explicit TestSecretsManager(std::string region = "us-east-1")
-      : region_(std::move(region)), server_([this](const HttpTestServer::Request& r) { return answer(r); }) {}
-
-  void add(const std::string& id, json::object answer) { secrets_[id] = std::move(answer); }
-  std::string url() const { return server_.url(); }
-  std::vector<HttpTestServer::Request> requests() const { return server_.requests(); }
-  int verified() const { return verified_; }
-
- private:
-  HttpTestServer::Response answer(const HttpTestServer::Request& r) {
-    auto refuse = [](const std::string& type, const std::string& message) {
-      return HttpTestServer::Response{400, json::serialize(error_answer(type, message)),
-                                      {{"content-type", "application/x-amz-json-1.1"}}};
-    };
-    const aws::HttpRequest request{r.method, r.target, {r.headers.begin(), r.headers.end()}, r.body};
-    const auto checked = aws::verify_request(request, "AKIDTEST", "test-secret", {region_, "secretsmanager"});
-    if (const auto* bad = std::get_if<aws::VerifyError>(&checked)) return refuse("InvalidSignatureException", bad->message);
-    if (r.header("x-amz-security-token") != "test-token") return refuse("UnrecognizedClientException", "no token");
-    if (r.method != "POST" || r.target != "/" || r.header("x-amz-target") != "secretsmanager.GetSecretValue" ||
-        r.header("content-type") != "application/x-amz-json-1.1")
-      return refuse("UnknownOperationException", "unexpected call");
-    ++verified_;
-    const json::value body = json::parse(r.body);
-    const std::string id(body.as_object().at("SecretId").as_string());
-    if (id.find("denied") != std::string::npos)
-      return refuse("AccessDeniedException", "User: arn:aws:sts::123456789012:assumed-role/relay is not authorized");
-    const auto found = secrets_.find(id);
-    if (found == secrets_.end())
-      return refuse("ResourceNotFoundException", "Secrets Manager can't find the specified secret.");
-    return {200, json::serialize(found->second), {{"content-type", "application/x-amz-json-1.1"}}};
-  }
-
-  std::string region_;
-  std::map<std::string, json::object> secrets_;
-  std::atomic<int> verified_{0};
-  HttpTestServer server_;
-};
 
 // The environment of a Lambda function (role keys in the environment) with the endpoint
 // pointed at the test server, and the process's fetcher installed as `relay` installs it.
 class SecretsManagerTest : public ::testing::Test {
  protected:
   SecretsManagerTest() {
-    env.set("AWS_ACCESS_KEY_ID", "AKIDTEST");
-    env.set("AWS_SECRET_ACCESS_KEY", "test-secret");
-    env.set("AWS_SESSION_TOKEN", "test-token");
+    env.set("AWS_ACCESS_KEY_ID", testing::kTestAccessKeyId);
+    env.set("AWS_SECRET_ACCESS_KEY", testing::kTestSecretAccessKey);
+    env.set("AWS_SESSION_TOKEN", testing::kTestSessionToken);
     env.set("AWS_ENDPOINT_URL_SECRETS_MANAGER", secrets.url());
     config::use_secret_fetcher(&fetcher);
   }
