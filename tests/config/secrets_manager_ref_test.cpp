@@ -124,6 +124,25 @@ routes:
   EXPECT_THAT(fetcher.asked, ElementsAre("prod/missing@")) << "a malformed reference is never fetched";
 }
 
+// The seed Lambda's set-up takes WEBHOOK_SECRET as a reference too: a function keeps it in
+// Secrets Manager, as the seed's article recommends.
+TEST_F(WithFetcher, WebhookSecretMayBeAReference) {
+  fetcher.values[kArn] = R"({"webhook": "s3cret-hook"})";
+  setenv("WEBHOOK_URL", "https://hooks.example/relay", 1);
+  setenv("WEBHOOK_SECRET", ("secretsmanager:" + kArn + "#webhook").c_str(), 1);
+  std::vector<std::string> errors;
+  const auto cfg = zero_config_from_env(errors);
+  ASSERT_TRUE(cfg) << ::testing::PrintToString(errors);
+  EXPECT_THAT(fetcher.asked, ElementsAre(kArn + "@eu-west-1"));
+
+  setenv("WEBHOOK_SECRET", ("secretsmanager:" + kArn + "#other").c_str(), 1);
+  errors.clear();
+  EXPECT_FALSE(zero_config_from_env(errors));
+  EXPECT_THAT(errors, ElementsAre("WEBHOOK_SECRET: Secrets Manager secret " + kArn + ": the secret's JSON has no key \"other\""));
+  unsetenv("WEBHOOK_URL");
+  unsetenv("WEBHOOK_SECRET");
+}
+
 TEST(SecretsManagerRef, WithoutAFetcherAReferenceIsAnError) {
   const auto got = resolve_secret("secretsmanager:" + kArn);
   ASSERT_TRUE(std::holds_alternative<SecretError>(got));
