@@ -18,8 +18,9 @@
 
 namespace relay::net {
 
-// Any thread; fetch() blocks its caller (it runs an io_context of its own, 5 s at most per
-// call) and one runs at a time, so call it at start-up, not from an io_context's thread.
+// Any thread; fetch() blocks its caller (it runs an io_context of its own; the call to Secrets
+// Manager times out after 5 s) and one runs at a time, so call it at start-up, not from an
+// io_context's thread.
 class SecretsManagerFetcher final : public config::SecretFetcher {
  public:
   SecretsManagerFetcher();
