@@ -1,6 +1,8 @@
 // relay: a webhook relay for Amazon EventBridge events.
 #include "relay/cli/commands.hpp"
 #include "relay/cli/lambda_bootstrap.hpp"
+#include "relay/config/secret_ref.hpp"
+#include "relay/net/secrets_manager_fetcher.hpp"
 
 #include <CLI/CLI.hpp>
 
@@ -11,6 +13,10 @@ int main(int argc, char** argv) {
   app.require_subcommand(1);
   app.set_version_flag("--version", "relay " RELAY_VERSION);
   int exit_code = 0;
+  // Every command resolves secretsmanager: references (config files and --secret options)
+  // through this one fetcher, so each secret is fetched once for the life of the process.
+  relay::net::SecretsManagerFetcher secrets;
+  relay::config::use_secret_fetcher(&secrets);
   relay::cli::add_test_command(app, exit_code);
   relay::cli::add_sign_command(app, exit_code);
   relay::cli::add_verify_command(app, exit_code);

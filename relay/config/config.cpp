@@ -331,7 +331,12 @@ std::optional<Config> zero_config_from_env(std::vector<std::string>& errors) {
     errors.push_back("WEBHOOK_URL and WEBHOOK_SECRET must be set when no config file is given");
     return std::nullopt;
   }
-  auto cfg = zero_config(url, secret, errors);
+  auto resolved = resolve_secret(secret);  // a reference too, e.g. secretsmanager:ARN in a Lambda function
+  if (auto* err = std::get_if<SecretError>(&resolved)) {
+    errors.push_back("WEBHOOK_SECRET: " + err->message);
+    return std::nullopt;
+  }
+  auto cfg = zero_config(url, std::get<std::string>(std::move(resolved)), errors);
   if (!cfg) return std::nullopt;
   if (const char* key = std::getenv(kIngressApiKeyVariable)) {
     if (!*key) {

@@ -100,8 +100,8 @@ std::optional<Config> parse_config(std::string_view text, std::vector<std::strin
 // WEBHOOK_URL when unusable), signed hmac-timestamp with `secret`.
 std::optional<Config> zero_config(std::string_view url, std::string secret, std::vector<std::string>& errors);
 
-// The default set-up with no config file: WEBHOOK_URL and WEBHOOK_SECRET from the
-// environment, every zero-config handler routed there. With kIngressApiKeyVariable set,
+// The default set-up with no config file: WEBHOOK_URL and WEBHOOK_SECRET (the secret or a
+// reference to it) from the environment, every zero-config handler routed there. With kIngressApiKeyVariable set,
 // ingress requires that key in header kIngressApiKeyHeader (api_key auth).
 inline constexpr const char* kIngressApiKeyVariable = "RELAY_INGRESS_API_KEY";
 inline constexpr const char* kIngressApiKeyHeader = "x-api-key";

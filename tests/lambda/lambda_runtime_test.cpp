@@ -12,6 +12,7 @@
 
 #include "relay/core/base64.hpp"
 #include "tests/net/relay_fixture.hpp"
+#include "tests/net/test_secrets_manager.hpp"
 #include "tests/support/lambda_runtime_emulator.hpp"
 
 namespace relay::testing {
@@ -303,6 +304,49 @@ TEST_F(LambdaRuntime, AConfigThatDoesNotLoadIsAnInitError) {
   const auto body = json::parse(init->body);
   EXPECT_EQ(body.at("errorType"), "ConfigInvalid");
   EXPECT_THAT(std::string(body.at("errorMessage").as_string()), HasSubstr("missing.yaml"));
+  const auto code = emulator.runtime().wait(10s);
+  ASSERT_TRUE(code);
+  EXPECT_NE(*code, 0);
+}
+
+// ServeConfig's, its destination secret `secretsmanager:ARN#hmac`; the environment a
+// function with a role and the Secrets Manager at `endpoint` has.
+std::vector<std::string> secrets_manager_setup(const TempDir& dir, const std::string& sink_url, const std::string& arn,
+                                               const std::string& endpoint) {
+  std::string yaml = ServeConfig(sink_url).yaml();
+  const std::string literal = std::string("secret: ") + kSinkSecret;
+  yaml.replace(yaml.find(literal), literal.size(), "secret: \"secretsmanager:" + arn + "#hmac\"");
+  return {"RELAY_CONFIG=" + dir.write("relay.yaml", yaml), "WEBHOOK_URL=", "WEBHOOK_SECRET=",
+          std::string("AWS_ACCESS_KEY_ID=") + kTestAccessKeyId, std::string("AWS_SECRET_ACCESS_KEY=") + kTestSecretAccessKey,
+          std::string("AWS_SESSION_TOKEN=") + kTestSessionToken, "AWS_ENDPOINT_URL_SECRETS_MANAGER=" + endpoint,
+          "AWS_ENDPOINT_URL="};
+}
+
+TEST_F(LambdaRuntime, ASecretFromSecretsManagerSignsTheDeliveries) {
+  TestSecretsManager secrets;
+  const std::string arn = "arn:aws:secretsmanager:us-east-1:123456789012:secret:relay/sink-AbCdEf";
+  secrets.add(arn, string_secret(arn, R"({"hmac": ")" + std::string(kSinkSecret) + R"("})"));
+  launch(secrets_manager_setup(dir, sink.url, arn, secrets.url()));
+  for (int task : {7, 8}) {
+    const Answer answer = call(ecs_event(task));
+    ASSERT_FALSE(answer.error) << answer.body;
+  }
+  const auto lines = sink_lines(*sink.process, 2, 10s);  // the sink checks the signatures with kSinkSecret
+  ASSERT_EQ(lines.size(), 2u);
+  EXPECT_EQ(task_arn_of(lines[0]), "arn:aws:ecs:us-east-1:123456789012:task/example-cluster/t7");
+  EXPECT_EQ(secrets.verified(), 1) << "fetched once, at init";
+}
+
+TEST_F(LambdaRuntime, ASecretThatCannotBeFetchedIsAnInitErrorNamingKeyAndSecret) {
+  TestSecretsManager secrets;
+  const std::string arn = "arn:aws:secretsmanager:us-east-1:123456789012:secret:relay/gone-AbCdEf";
+  launch(secrets_manager_setup(dir, sink.url, arn, secrets.url()));
+  const auto init = emulator.wait_init_error(10s);
+  ASSERT_TRUE(init);
+  EXPECT_EQ(init->error_type, "ConfigInvalid");
+  EXPECT_THAT(std::string(json::parse(init->body).at("errorMessage").as_string()),
+              HasSubstr("destinations.webhook.secret: Secrets Manager secret " + arn +
+                        ": secret not found (ResourceNotFoundException: "));
   const auto code = emulator.runtime().wait(10s);
   ASSERT_TRUE(code);
   EXPECT_NE(*code, 0);
