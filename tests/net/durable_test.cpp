@@ -543,7 +543,7 @@ TEST(SharedOutbox, EveryAcknowledgedEventArrivesWhenARelayIsKilledAndTheDatabase
             << " deliveries received, " << duplicates << " duplicates\n";
 }
 
-// Two relays on a PostgreSQL server that is shut down and started again under load:
+// Three relays on a PostgreSQL server that is shut down and started again under load:
 // ingress refuses while it is down, and every event acknowledged before, during or after
 // arrives once it is back.
 TEST(SharedOutbox, EveryAcknowledgedEventArrivesAcrossADatabaseRestart) {
@@ -551,7 +551,7 @@ TEST(SharedOutbox, EveryAcknowledgedEventArrivesAcrossADatabaseRestart) {
   auto sink = start_sink({"--threads", "2"});
   SinkReader received(*sink.process);
   std::vector<std::unique_ptr<TempDir>> dirs;
-  auto relays = relays_on(server.url(), sink.url, dirs, 2);
+  auto relays = relays_on(server.url(), sink.url, dirs, 3);
   LoadOnRelays load(relays);
 
   ASSERT_TRUE(load.wait_for_acks(150));
@@ -562,7 +562,7 @@ TEST(SharedOutbox, EveryAcknowledgedEventArrivesAcrossADatabaseRestart) {
   load.stop();
 
   const std::size_t duplicates = expect_every_one_arrives(received, load.acked());
-  std::cout << "[ shared   ] 2 relays, database restarted: " << load.acked().size() << " events acknowledged, "
+  std::cout << "[ shared   ] 3 relays, database restarted: " << load.acked().size() << " events acknowledged, "
             << load.refused() << " refused, " << received.lines() << " deliveries received, " << duplicates
             << " duplicates\n";
 }
