@@ -7,22 +7,7 @@ namespace relay::net {
 namespace {
 
 constexpr std::string_view kPrefix = "/2018-06-01/runtime";
-
-// Sends `request` and reads the whole answer into `response`; empty, or what went wrong.
-awaitable<std::string> exchange(tcp_stream& stream, const http::request<http::string_body>& request,
-                                http::response<http::string_body>& response) {
-  auto [wec, wn] = co_await http::async_write(stream, request);
-  if (wec) co_return "sending: " + wec.message();
-  beast::flat_buffer buffer;
-  http::response_parser<http::string_body> parser;
-  parser.body_limit(kMaxInvocationBytes);
-  auto [rec, rn] = co_await http::async_read(stream, buffer, parser);
-  if (rec) co_return "reading the answer: " + rec.message();
-  beast::error_code ignored;
-  stream.socket().shutdown(tcp::socket::shutdown_both, ignored);
-  response = parser.release();
-  co_return std::string();
-}
+constexpr std::size_t kReadChunkBytes = 64u << 10;
 
 }  // namespace
 
@@ -30,37 +15,63 @@ LambdaRuntimeApi::LambdaRuntimeApi(asio::io_context& io, std::string address) : 
   const auto colon = address_.rfind(':');
   host_ = colon == std::string::npos ? address_ : address_.substr(0, colon);
   port_ = colon == std::string::npos ? "80" : address_.substr(colon + 1);
+  // Beast reads at most the buffer's free capacity at a time (512 bytes when empty): a
+  // payload would take a read, and a trip through the io_context, per 512 bytes.
+  buffer_.reserve(kReadChunkBytes);
+}
+
+awaitable<std::string> LambdaRuntimeApi::exchange(const http::request<http::string_body>& request,
+                                                  http::response<http::string_body>& response) {
+  auto [wec, wn] = co_await http::async_write(*stream_, request);
+  if (wec) co_return "sending: " + wec.message();
+  http::response_parser<http::string_body> parser;
+  parser.body_limit(kMaxInvocationBytes);
+  auto [rec, rn] = co_await http::async_read(*stream_, buffer_, parser);
+  if (rec) co_return "reading the answer: " + rec.message();
+  response = parser.release();
+  co_return std::string();
 }
 
 awaitable<LambdaRuntimeApi::Answer> LambdaRuntimeApi::call(http::verb method, std::string target,
                                                            std::string_view error_type, std::string body) {
   Answer answer;
   const std::string what = std::string(http::to_string(method)) + " " + target + " at " + address_;
-  resolver_t resolver(io_);
-  auto [rec, endpoints] = co_await resolver.async_resolve(host_, port_);
-  if (rec) {
-    answer.error = what + ": resolving " + host_ + ": " + rec.message();
-    co_return answer;
-  }
-  tcp_stream stream(io_);
-  auto [cec, ep] = co_await stream.async_connect(endpoints);
-  if (cec) {
-    answer.error = what + ": " + cec.message();
-    co_return answer;
-  }
   http::request<http::string_body> request{method, target, 11};
   request.set(http::field::host, address_);
   request.set(http::field::user_agent, "relay/0.1");
   if (!error_type.empty()) request.set("Lambda-Runtime-Function-Error-Type", error_type);
   if (method == http::verb::post) request.set(http::field::content_type, "application/json");
   request.body() = std::move(body);
-  request.keep_alive(false);
+  request.keep_alive(true);
   request.prepare_payload();
-  answer.error = co_await exchange(stream, request, answer.response);
-  if (!answer.error.empty()) {
-    answer.error = what + ": " + answer.error;
-    co_return answer;
+  // A kept connection the Runtime API has since closed fails at once; then one fresh try.
+  for (bool reused = stream_.has_value();; reused = false) {
+    if (!stream_) {
+      resolver_t resolver(io_);
+      auto [rec, endpoints] = co_await resolver.async_resolve(host_, port_);
+      if (rec) {
+        answer.error = what + ": resolving " + host_ + ": " + rec.message();
+        co_return answer;
+      }
+      stream_.emplace(io_);
+      buffer_.consume(buffer_.size());
+      auto [cec, ep] = co_await stream_->async_connect(endpoints);
+      if (cec) {
+        stream_.reset();
+        answer.error = what + ": " + cec.message();
+        co_return answer;
+      }
+      stream_->socket().set_option(tcp::no_delay(true));
+    }
+    answer.error = co_await exchange(request, answer.response);
+    if (answer.error.empty()) break;
+    stream_.reset();
+    if (!reused) {
+      answer.error = what + ": " + answer.error;
+      co_return answer;
+    }
   }
+  if (!answer.response.keep_alive()) stream_.reset();
   answer.status = answer.response.result_int();
   co_return answer;
 }

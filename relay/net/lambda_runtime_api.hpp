@@ -1,7 +1,8 @@
 #pragma once
 // A client of the Lambda Runtime API (custom runtimes, version 2018-06-01) at the
-// "host:port" Lambda gives in $AWS_LAMBDA_RUNTIME_API: one call at a time, each on a fresh
-// connection. Failures are returned as text naming the call, never thrown.
+// "host:port" Lambda gives in $AWS_LAMBDA_RUNTIME_API: one call at a time, all on one kept-alive
+// connection (opened again once when the Runtime API had closed it). Failures are returned as
+// text naming the call, never thrown.
 // For coroutines of one io_context thread.
 #include <cstdint>
 #include <optional>
@@ -46,12 +47,17 @@ class LambdaRuntimeApi {
     std::string error;  // set when there is no answer
   };
   awaitable<Answer> call(http::verb method, std::string target, std::string_view error_type, std::string body);
+  // Sends `request` on the open connection and reads the answer; empty, or what went wrong.
+  awaitable<std::string> exchange(const http::request<http::string_body>& request,
+                                  http::response<http::string_body>& response);
   awaitable<std::string> post(std::string target, std::string_view error_type, std::string body);
 
   asio::io_context& io_;
   std::string address_;
   std::string host_;
   std::string port_;
+  std::optional<tcp_stream> stream_;  // the kept-alive connection, when one is open
+  beast::flat_buffer buffer_;
 };
 
 }  // namespace relay::net

@@ -372,6 +372,31 @@ TEST_F(LambdaRuntime, ARuntimeApiThatGoesAwayEndsTheProcess) {
   EXPECT_THAT(emulator.runtime().stderr_text(), HasSubstr("the Runtime API went away"));
 }
 
+TEST_F(LambdaRuntime, EveryRuntimeApiCallGoesOnOneKeptConnection) {
+  launch(zero_config(sink.url));
+  for (int i = 1; i <= 3; ++i) ASSERT_FALSE(call(ecs_event(i)).error);
+  EXPECT_EQ(emulator.connections(), 1u);
+}
+
+TEST_F(LambdaRuntime, AClosedRuntimeApiConnectionIsOpenedAgain) {
+  using AfterPost = LambdaRuntimeEmulator::AfterPost;
+  for (const AfterPost after : {AfterPost::close_announced, AfterPost::close_silently}) {
+    SCOPED_TRACE(after == AfterPost::close_announced ? "Connection: close" : "closed without a word");
+    LambdaRuntimeEmulator api;
+    api.after_each_post(after);
+    api.launch({relay_lambda_bootstrap(dir.path()), zero_config(sink.url)});
+    for (int i = 1; i <= 3; ++i) {
+      const auto answer = api.wait_answer(api.invoke(ecs_event(i)), 20s);
+      ASSERT_TRUE(answer) << api.runtime().stderr_text();
+      EXPECT_FALSE(answer->error) << answer->body;
+    }
+    // Each answer went on a connection of its own; the one for the next `next` may be opening.
+    EXPECT_GE(api.connections(), 3u);
+    EXPECT_LE(api.connections(), 4u);
+    api.shut_down();
+  }
+}
+
 TEST(LambdaCommand, WithoutARuntimeApiItSaysSoAndExits) {
   const auto unset = run_process({RELAY_BINARY, "lambda"}, {}, {"AWS_LAMBDA_RUNTIME_API="});
   EXPECT_EQ(unset.exit_code, 2);

@@ -51,6 +51,8 @@ struct LambdaRuntimeEmulator::Impl {
   std::map<std::string, std::optional<Answer>> answers;  // every invocation handed out
   std::optional<Answer> init_error;
   unsigned next_id = 0;
+  LambdaRuntimeEmulator::AfterPost after_post = LambdaRuntimeEmulator::AfterPost::keep_open;
+  std::size_t connections = 0;
 
   void wake() {
     for (auto& t : waiting) t->cancel();
@@ -134,10 +136,19 @@ net::awaitable<void> session(LambdaRuntimeEmulator::Impl& impl, std::shared_ptr<
       out = handle_post(impl, in);
     }
     if (!out) out = answer(404, R"({"errorMessage":"no such endpoint","errorType":"NotFound"})");
-    out->keep_alive(in.keep_alive());
+    auto after = LambdaRuntimeEmulator::AfterPost::keep_open;
+    if (in.method() == http::verb::post) {
+      std::lock_guard lock(impl.mutex);
+      after = impl.after_post;
+    }
+    out->keep_alive(in.keep_alive() && after != LambdaRuntimeEmulator::AfterPost::close_announced);
     out->prepare_payload();
     auto [wec, wn] = co_await http::async_write(*stream, *out);
-    if (wec || !in.keep_alive()) co_return;
+    if (wec || !out->keep_alive() || after == LambdaRuntimeEmulator::AfterPost::close_silently) {
+      beast::error_code ignored;
+      stream->socket().shutdown(net::tcp::socket::shutdown_both, ignored);
+      co_return;
+    }
   }
 }
 
@@ -146,6 +157,10 @@ net::awaitable<void> serve(LambdaRuntimeEmulator::Impl& impl) {
     auto [ec, socket] = co_await impl.acceptor.async_accept();
     if (ec) co_return;
     close_on_exec(socket.native_handle());
+    {
+      std::lock_guard lock(impl.mutex);
+      ++impl.connections;
+    }
     auto stream = std::make_shared<net::tcp_stream>(std::move(socket));
     impl.streams.push_back(stream);
     asio::co_spawn(impl.io, session(impl, stream), asio::detached);
@@ -208,6 +223,16 @@ std::optional<LambdaRuntimeEmulator::Answer> LambdaRuntimeEmulator::wait_answer(
     return found.has_value();
   });
   return found;
+}
+
+void LambdaRuntimeEmulator::after_each_post(AfterPost what) {
+  std::lock_guard lock(impl_->mutex);
+  impl_->after_post = what;
+}
+
+std::size_t LambdaRuntimeEmulator::connections() const {
+  std::lock_guard lock(impl_->mutex);
+  return impl_->connections;
 }
 
 std::optional<LambdaRuntimeEmulator::Answer> LambdaRuntimeEmulator::wait_init_error(std::chrono::milliseconds timeout) {

@@ -50,6 +50,15 @@ class LambdaRuntimeEmulator {
   std::optional<Answer> wait_answer(const std::string& request_id, std::chrono::milliseconds timeout);
   std::optional<Answer> wait_init_error(std::chrono::milliseconds timeout);
 
+  // What the emulator does with a connection once it has answered a POST: keeps it open for
+  // more calls (the real Runtime API's way, the default), closes it saying so in the answer
+  // (Connection: close), or closes it without a word, as when a kept connection times out.
+  enum class AfterPost { keep_open, close_announced, close_silently };
+  void after_each_post(AfterPost what);
+
+  // How many connections the runtime has opened so far.
+  std::size_t connections() const;
+
   // Closes the listener and every connection, a pending `next` included: the Runtime API is gone.
   void shut_down();
 
