@@ -304,6 +304,7 @@ std::optional<Config> parse_config(std::string_view text, std::vector<std::strin
                          ".paused: a paused destination keeps its deliveries pending, which needs delivery.mode: queued");
   if (errors.size() != before) return std::nullopt;
   if (!build_pipeline(cfg, std::move(destinations), errors)) return std::nullopt;
+  cfg.source = std::move(root->get_object());
   return cfg;
 }
 

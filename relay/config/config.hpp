@@ -11,6 +11,8 @@
 #include "relay/pipeline/pipeline.hpp"
 #include "relay/store/store_settings.hpp"
 
+#include <boost/json/object.hpp>
+
 #include <chrono>
 #include <map>
 #include <memory>
@@ -90,6 +92,8 @@ struct Config {
   // Built from destinations and routes at load; shared by every thread that serves. It
   // holds the destinations (pipeline->destinations()).
   std::shared_ptr<const pipeline::Pipeline> pipeline;
+  // The file as read (secrets as references, not values): what a reload compares entries by.
+  boost::json::object source;
 };
 
 // Parses and validates config text, builds the pipeline. On failure returns nullopt and
