@@ -8,6 +8,9 @@
 #include "relay/net/serve.hpp"
 
 #include <iostream>
+#include <optional>
+#include <string>
+#include <vector>
 
 namespace relay::cli {
 
@@ -24,6 +27,21 @@ struct ServeOptions {
   bool log_payloads = false;
 };
 
+// The config file with the command line's overrides (--listen already checked): at start
+// and for every reload. Problems go to stderr and `problems`.
+std::optional<config::Config> load(const ServeOptions& opt, std::vector<std::string>& problems) {
+  auto config = load_config("relay serve", opt.config_file, &problems);
+  if (!config) return std::nullopt;
+  if (!opt.listen.empty()) config->listen = opt.listen;
+  if (!opt.db.empty()) {
+    config->store.type = store::StoreType::sqlite;
+    config->store.path = opt.db;
+  }
+  if (opt.sync) config->delivery.mode = config::DeliveryMode::sync;
+  if (opt.threads) config->threads = opt.threads;
+  return config;
+}
+
 int run(const ServeOptions& opt) {
   observe::LogLevel level;
   if (!observe::parse_log_level(opt.log_level, level)) {
@@ -31,22 +49,17 @@ int run(const ServeOptions& opt) {
     return 2;
   }
   net::configure_log(level, opt.log_payloads);
-  auto config = load_config("relay serve", opt.config_file);
+  if (std::string problem; !opt.listen.empty() && !config::parse_listen_address(opt.listen, problem)) {
+    std::cerr << "relay serve: --listen: " << problem << "\n";
+    return 2;
+  }
+  std::vector<std::string> problems;
+  auto config = load(opt, problems);
   if (!config) return 1;
-  if (!opt.listen.empty()) {
-    if (std::string problem; !config::parse_listen_address(opt.listen, problem)) {
-      std::cerr << "relay serve: --listen: " << problem << "\n";
-      return 2;
-    }
-    config->listen = opt.listen;
-  }
-  if (!opt.db.empty()) {
-    config->store.type = store::StoreType::sqlite;
-    config->store.path = opt.db;
-  }
-  if (opt.sync) config->delivery.mode = config::DeliveryMode::sync;
-  if (opt.threads) config->threads = opt.threads;
-  return net::run_serve(*config, std::chrono::seconds(opt.drain_seconds));
+  // Without a file there is nothing to read again.
+  net::ConfigLoader reload;
+  if (!opt.config_file.empty()) reload = [opt](std::vector<std::string>& found) { return load(opt, found); };
+  return net::run_serve(*config, std::chrono::seconds(opt.drain_seconds), std::move(reload));
 }
 
 }  // namespace

@@ -99,6 +99,10 @@ std::variant<Answer, AdminCall> parse_admin_call(std::string_view method, std::s
   if (n == 2 && segments[1] == "dlq") return expect(get, {Kind::dead_letters});
   if (n == 3 && segments[1] == "dlq" && segments[2] == "replay") return expect(post, {Kind::replay});
   if (n == 2 && segments[1] == "status") return expect(get, {Kind::status});
+  if (n == 2 && segments[1] == "reload") {
+    if (!post) return error_answer(405, "use POST");
+    return AdminCall{Kind::reload};
+  }
   if (n == 4 && segments[1] == "destinations" && segments[3] == "test") {
     if (!post) return error_answer(405, "use POST");
     AdminCall call{Kind::test_destination};
@@ -135,7 +139,8 @@ Answer answer_from_store(const AdminCall& call, store::Outbox& outbox, store::Ti
       return json_answer(json::serialize(body));
     }
     case Kind::status:
-    case Kind::test_destination: break;
+    case Kind::test_destination:
+    case Kind::reload: break;
   }
   return error_answer(500, "not a store call");
 }
@@ -155,6 +160,19 @@ Answer destination_test_answer(std::string_view destination, const TestAttempt& 
                     {"response", attempt.response}};
   if (!attempt.error.empty()) body["error"] = attempt.error;
   return {attempt.delivered ? 200u : 502u, json::serialize(body), std::nullopt};
+}
+
+Answer reload_answer(const std::vector<std::string>& problems, const config::ConfigChanges& changes) {
+  if (!problems.empty()) {
+    json::array listed;
+    for (const auto& p : problems) listed.emplace_back(p);
+    const json::object body{{"error", "the config was not reloaded; the running one is unchanged"},
+                            {"problems", std::move(listed)}};
+    return {400, json::serialize(body), std::nullopt};
+  }
+  json::object body = config::changes_json(changes);
+  body["reloaded"] = true;
+  return json_answer(json::serialize(body));
 }
 
 }  // namespace relay::net

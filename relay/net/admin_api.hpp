@@ -9,11 +9,13 @@
 //   POST /admin/dlq/replay?id=ID | ?FILTERS | ?all=true
 //   GET  /admin/status                           outbox writable?, backlog
 //   POST /admin/destinations/NAME/test           sends a test event, answers the receiver's status
+//   POST /admin/reload                           reads the config file again (as SIGHUP does)
 #include <chrono>
 #include <string>
 #include <string_view>
 #include <variant>
 
+#include "relay/config/config_diff.hpp"
 #include "relay/net/backlog_gauge.hpp"
 #include "relay/net/ingress.hpp"
 #include "relay/net/store_health.hpp"
@@ -24,12 +26,12 @@ namespace relay::net {
 bool is_admin_target(std::string_view target);
 
 struct AdminCall {
-  enum class Kind { deliveries, delivery, dead_letters, replay, status, test_destination };
+  enum class Kind { deliveries, delivery, dead_letters, replay, status, test_destination, reload };
   Kind kind = Kind::deliveries;
   store::Filter filter;     // deliveries, dead_letters, replay; delivery: its id
   bool all = false;         // replay every dead letter
   std::string destination;  // test_destination
-  bool needs_store() const { return kind != Kind::status && kind != Kind::test_destination; }
+  bool needs_store() const { return kind != Kind::status && kind != Kind::test_destination && kind != Kind::reload; }
 };
 
 // 401 without the token (compared in constant time), 404 / 405 / 400 for what is not a
@@ -54,5 +56,10 @@ struct TestAttempt {
   std::chrono::milliseconds latency{0};
 };
 Answer destination_test_answer(std::string_view destination, const TestAttempt& attempt);
+
+// A reload's answer: 200 {"reloaded": true, "routes": {"added", "removed", "changed"},
+// "destinations": {...}}, or when `problems` is not empty 400 {"error", "problems": [...]}
+// (the running config unchanged).
+Answer reload_answer(const std::vector<std::string>& problems, const config::ConfigChanges& changes);
 
 }  // namespace relay::net

@@ -17,6 +17,7 @@ void AdminService::count_login_failure(const std::string& client) const {
 
 awaitable<Answer> AdminService::handle(std::string_view method, std::string_view target,
                                        std::string_view authorization, std::string client,
+                                       std::shared_ptr<const ServingConfig> serving,
                                        std::shared_ptr<Deliverer> sender) const {
   if (const auto wait = login_blocked(client)) {
     Answer answer = error_answer(429, "too many failed admin logins from this address; retry later");
@@ -32,8 +33,12 @@ awaitable<Answer> AdminService::handle(std::string_view method, std::string_view
   const AdminCall call = std::get<AdminCall>(std::move(parsed));
 
   if (call.kind == AdminCall::Kind::status) co_return status_answer(health_.status(), gauge_.stored());
+  if (call.kind == AdminCall::Kind::reload) {
+    const ReloadResult reloaded = live_.reload();
+    co_return reload_answer(reloaded.problems, reloaded.changes);
+  }
   if (call.kind == AdminCall::Kind::test_destination) {
-    auto sending = send_test_event(std::move(sender), pipeline_, call.destination);
+    auto sending = send_test_event(std::move(sender), serving->pipeline(), call.destination);
     auto attempt = co_await std::move(sending);
     if (!attempt) co_return error_answer(404, "no such destination", call.destination);
     co_return destination_test_answer(call.destination, *attempt);

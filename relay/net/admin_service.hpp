@@ -11,29 +11,31 @@
 #include "relay/core/failure_limiter.hpp"
 
 #include "relay/net/admin_api.hpp"
-#include "relay/net/deliverer.hpp"
+#include "relay/net/live_config.hpp"
 #include "relay/store/store_worker.hpp"
 
 namespace relay::net {
 
 class AdminService {
  public:
-  // `store` is null in sync mode (no outbox: only status and destination tests work).
+  // `store` is null in sync mode (no outbox: only status, destination tests and reload work).
   // `replayed` runs after a replay made dead letters due (to wake the scheduler).
   AdminService(std::string token, store::StoreWorker* store, StoreHealth& health, BacklogGauge& gauge,
-               const pipeline::Pipeline& pipeline, std::function<void()> replayed)
+               LiveConfig& live, std::function<void()> replayed)
       : token_(std::move(token)),
         store_(store),
         health_(health),
         gauge_(gauge),
-        pipeline_(pipeline),
+        live_(live),
         replayed_(std::move(replayed)) {}
 
   static constexpr std::size_t kMaxLoginFailures = 10;
 
-  // `client`: the address the request came from.
+  // `client`: the address the request came from; `serving`: the config the request is
+  // served with, `sender` its sender for this thread. A reload blocks this thread until done.
   awaitable<Answer> handle(std::string_view method, std::string_view target, std::string_view authorization,
-                           std::string client, std::shared_ptr<Deliverer> sender) const;
+                           std::string client, std::shared_ptr<const ServingConfig> serving,
+                           std::shared_ptr<Deliverer> sender) const;
 
  private:
   std::optional<std::chrono::seconds> login_blocked(const std::string& client) const;
@@ -43,7 +45,7 @@ class AdminService {
   store::StoreWorker* store_;
   StoreHealth& health_;
   BacklogGauge& gauge_;
-  const pipeline::Pipeline& pipeline_;
+  LiveConfig& live_;
   std::function<void()> replayed_;
   mutable std::mutex login_mutex_;
   mutable core::FailureLimiter login_failures_{kMaxLoginFailures, std::chrono::minutes(1)};

@@ -60,20 +60,17 @@ SchedulerOptions scheduler_options(const config::Config& config) {
   o.lease = 2 * longest + std::chrono::seconds(5);
   o.retention = config.store.retention;
   o.dedupe_window = config.delivery.dedupe_window;
-  for (const auto& d : config.pipeline->destinations().all())
-    if (d->transport().paused) o.paused.push_back(d->name());
   return o;
 }
 
-DeliveryScheduler::DeliveryScheduler(std::vector<std::shared_ptr<Deliverer>> senders, store::StoreWorker& store,
-                                     BacklogGauge& gauge, StoreHealth& health, const pipeline::Pipeline& pipeline,
-                                     SchedulerOptions options, std::uint64_t seed, observe::RelayMetrics& metrics)
-    : senders_(std::move(senders)),
-      home_(senders_.at(0)->io()),
+DeliveryScheduler::DeliveryScheduler(asio::io_context& home, const LiveConfig& live, store::StoreWorker& store,
+                                     BacklogGauge& gauge, StoreHealth& health, SchedulerOptions options,
+                                     std::uint64_t seed, observe::RelayMetrics& metrics)
+    : home_(home),
+      live_(live),
       store_(store),
       gauge_(gauge),
       health_(health),
-      pipeline_(pipeline),
       options_(options),
       timer_(home_),
       random_(seed),
@@ -113,9 +110,9 @@ awaitable<void> DeliveryScheduler::run(std::shared_ptr<DeliveryScheduler> self) 
     std::optional<store::TimePoint> next_due;
     bool more_due = false;
     if (room > 0) {
-      auto claiming = on_store(self->store_, [room, &o](store::Outbox& outbox) {
-        ClaimBatch b{outbox.claim(SystemClock::now(), room, o.lease, o.paused), std::nullopt};
-        if (b.claimed.size() < room) b.next_due = outbox.next_due(o.paused);
+      auto claiming = on_store(self->store_, [room, &o, serving = self->live_.current()](store::Outbox& outbox) {
+        ClaimBatch b{outbox.claim(SystemClock::now(), room, o.lease, serving->paused), std::nullopt};
+        if (b.claimed.size() < room) b.next_due = outbox.next_due(serving->paused);
         return b;
       });
       auto reply = co_await std::move(claiming);
@@ -147,13 +144,15 @@ awaitable<void> DeliveryScheduler::run(std::shared_ptr<DeliveryScheduler> self) 
 
 void DeliveryScheduler::dispatch(store::Claimed c) {
   ++in_flight_;
-  const destination::Destination* dest = pipeline_.destinations().find(c.destination);
+  auto serving = live_.current();
+  const destination::Destination* dest = serving->pipeline().destinations().find(c.destination);
   if (!dest) {
     store::Attempt gone{SystemClock::now(), {}, 0, "destination " + c.destination + " is no longer configured", {}};
     settle_one(c, nullptr, std::move(gone), destination::Verdict::dead, std::nullopt, {});
     return;
   }
-  const destination::Item item{{c.event_id, c.route, c.destination}, pipeline_.handler_of(c.route), c.content_type, c.body};
+  const destination::Item item{{c.event_id, c.route, c.destination}, serving->pipeline().handler_of(c.route),
+                               c.content_type, c.body};
   auto measured = dest->measure(item);
   if (auto* refusal = std::get_if<std::string>(&measured)) {
     store::Attempt refused{SystemClock::now(), {}, 0, std::move(*refusal), {}};
@@ -164,13 +163,14 @@ void DeliveryScheduler::dispatch(store::Claimed c) {
   if (limits.max_items <= 1) {
     std::vector<store::Claimed> one;
     one.push_back(std::move(c));
-    send_now(dest, std::move(one));
+    send_now(std::move(serving), dest, std::move(one));
     return;
   }
   const std::size_t size = std::get<std::size_t>(measured);
   if (auto it = batches_.find(dest); it != batches_.end() && it->second.bytes + size > limits.max_bytes) flush(dest);
   Batch& batch = batches_[dest];
   if (batch.claimed.empty()) {
+    batch.serving = std::move(serving);
     batch.number = ++batches_started_;
     asio::co_spawn(home_, flush_later(shared_from_this(), dest, batch.number), log_exception);
   }
@@ -183,8 +183,9 @@ void DeliveryScheduler::flush(const destination::Destination* destination) {
   auto it = batches_.find(destination);
   if (it == batches_.end()) return;
   std::vector<store::Claimed> claimed = std::move(it->second.claimed);
+  auto serving = std::move(it->second.serving);
   batches_.erase(it);
-  if (!claimed.empty()) send_now(destination, std::move(claimed));
+  if (!claimed.empty()) send_now(std::move(serving), destination, std::move(claimed));
 }
 
 awaitable<void> DeliveryScheduler::flush_later(std::shared_ptr<DeliveryScheduler> self,
@@ -196,12 +197,16 @@ awaitable<void> DeliveryScheduler::flush_later(std::shared_ptr<DeliveryScheduler
   if (it != self->batches_.end() && it->second.number == number) self->flush(destination);
 }
 
-void DeliveryScheduler::send_now(const destination::Destination* destination, std::vector<store::Claimed> claimed) {
-  auto& sender = senders_[next_sender_++ % senders_.size()];
-  asio::co_spawn(sender->io(), send(shared_from_this(), sender, destination, std::move(claimed)), log_exception);
+void DeliveryScheduler::send_now(std::shared_ptr<const ServingConfig> serving,
+                                 const destination::Destination* destination, std::vector<store::Claimed> claimed) {
+  auto sender = serving->senders[next_sender_++ % serving->senders.size()];
+  asio::co_spawn(sender->io(), send(shared_from_this(), std::move(serving), sender, destination, std::move(claimed)),
+                 log_exception);
 }
 
-awaitable<void> DeliveryScheduler::send(std::shared_ptr<DeliveryScheduler> self, std::shared_ptr<Deliverer> sender,
+// `serving` owns `destination` and the sender's pools: held until the attempts are settled.
+awaitable<void> DeliveryScheduler::send(std::shared_ptr<DeliveryScheduler> self,
+                                        std::shared_ptr<const ServingConfig> serving, std::shared_ptr<Deliverer> sender,
                                         const destination::Destination* destination,
                                         std::vector<store::Claimed> claimed) {
   const auto started = SystemClock::now();
@@ -209,11 +214,11 @@ awaitable<void> DeliveryScheduler::send(std::shared_ptr<DeliveryScheduler> self,
   std::vector<destination::Item> items;
   items.reserve(claimed.size());
   for (const auto& c : claimed)
-    items.push_back({{c.event_id, c.route, c.destination}, self->pipeline_.handler_of(c.route), c.content_type, c.body});
+    items.push_back({{c.event_id, c.route, c.destination}, serving->pipeline().handler_of(c.route), c.content_type, c.body});
   SendResult sent = co_await sender->send(*destination, items);
   const auto latency = std::chrono::duration_cast<milliseconds>(std::chrono::steady_clock::now() - clock);
-  asio::post(self->home_, [self, destination, claimed = std::move(claimed), sent = std::move(sent), started,
-                           latency]() mutable {
+  asio::post(self->home_, [self, serving = std::move(serving), destination, claimed = std::move(claimed),
+                           sent = std::move(sent), started, latency]() mutable {
     for (std::size_t k = 0; k < claimed.size(); ++k) {
       auto& outcome = sent.outcomes[k];
       store::Attempt attempt{started, latency, static_cast<int>(sent.attempt.status),
@@ -281,7 +286,8 @@ awaitable<void> DeliveryScheduler::record(std::shared_ptr<DeliveryScheduler> sel
     auto batch = std::make_shared<const std::vector<Sent>>(std::exchange(self->to_record_, {}));
     const std::size_t refill = self->draining_ ? 0 : batch->size();
     // Named, not a temporary in the co_await expression: g++ 12 destroys those twice.
-    auto recording = on_store(self->store_, [batch, refill, &o, &gauge = self->gauge_](store::Outbox& outbox) {
+    auto recording = on_store(self->store_, [batch, refill, &o, &gauge = self->gauge_,
+                                             serving = self->live_.current()](store::Outbox& outbox) {
       std::vector<store::Finish> finishes;
       finishes.reserve(batch->size());
       for (const auto& s : *batch) finishes.push_back(s.finish);
@@ -294,7 +300,7 @@ awaitable<void> DeliveryScheduler::record(std::shared_ptr<DeliveryScheduler> sel
           gone.bytes += (*batch)[i].bytes;
         }
       gauge.removed(gone);
-      if (refill != 0) r.claimed = outbox.claim(SystemClock::now(), refill, o.lease, o.paused);
+      if (refill != 0) r.claimed = outbox.claim(SystemClock::now(), refill, o.lease, serving->paused);
       return r;
     });
     auto reply = co_await std::move(recording);

@@ -17,6 +17,7 @@
 #include "relay/observe/relay_metrics.hpp"
 #include "relay/net/backlog_gauge.hpp"
 #include "relay/net/deliverer.hpp"
+#include "relay/net/live_config.hpp"
 #include "relay/net/store_health.hpp"
 #include "relay/store/store_worker.hpp"
 
@@ -30,20 +31,20 @@ struct SchedulerOptions {
   std::chrono::milliseconds prune_every{3600000};
   std::chrono::milliseconds retention{std::chrono::hours(24 * 7)};
   std::chrono::milliseconds dedupe_window{std::chrono::hours(24)};
-  std::vector<std::string> paused;  // destinations whose deliveries stay pending
 };
 
-// From the config: in flight up to twice the destinations' concurrency, a lease twice the
-// longest attempt, retention and dedupe window, the paused destinations.
+// From the config relay starts with (a reload keeps them): in flight up to twice the
+// destinations' concurrency, a lease twice the longest attempt, retention and dedupe window.
 SchedulerOptions scheduler_options(const config::Config& config);
 
 class DeliveryScheduler : public std::enable_shared_from_this<DeliveryScheduler> {
  public:
-  // Runs on `senders[0]`'s io_context; sends on every sender's, in turn. Everything given
-  // outlives the scheduler's coroutines.
-  DeliveryScheduler(std::vector<std::shared_ptr<Deliverer>> senders, store::StoreWorker& store, BacklogGauge& gauge,
-                    StoreHealth& health, const pipeline::Pipeline& pipeline, SchedulerOptions options,
-                    std::uint64_t seed, observe::RelayMetrics& metrics);
+  // Runs on `home` (a server thread's io_context); sends through the current config's
+  // senders, in turn. Each delivery is sent to the destination of that name in the config
+  // current when it is leased; one no longer configured goes dead, saying so. Everything
+  // given outlives the scheduler's coroutines.
+  DeliveryScheduler(asio::io_context& home, const LiveConfig& live, store::StoreWorker& store, BacklogGauge& gauge,
+                    StoreHealth& health, SchedulerOptions options, std::uint64_t seed, observe::RelayMetrics& metrics);
 
   void start();
   // Thread-safe: deliveries were stored or replayed.
@@ -62,17 +63,20 @@ class DeliveryScheduler : public std::enable_shared_from_this<DeliveryScheduler>
   static awaitable<void> housekeeping(std::shared_ptr<DeliveryScheduler> self);
   // Deliveries waiting to fill a batch for one destination.
   struct Batch {
+    std::shared_ptr<const ServingConfig> serving;  // owns the destination
     std::vector<store::Claimed> claimed;
     std::size_t bytes = 0;       // by the destination's measure()
     std::uint64_t number = 0;    // which batch of this destination: a flush timer flushes only its own
   };
-  static awaitable<void> send(std::shared_ptr<DeliveryScheduler> self, std::shared_ptr<Deliverer> sender,
-                              const destination::Destination* destination, std::vector<store::Claimed> claimed);
+  static awaitable<void> send(std::shared_ptr<DeliveryScheduler> self, std::shared_ptr<const ServingConfig> serving,
+                              std::shared_ptr<Deliverer> sender, const destination::Destination* destination,
+                              std::vector<store::Claimed> claimed);
   static awaitable<void> flush_later(std::shared_ptr<DeliveryScheduler> self, const destination::Destination* destination,
                                      std::uint64_t number);
   static awaitable<void> record(std::shared_ptr<DeliveryScheduler> self);
   void dispatch(store::Claimed claimed);
-  void send_now(const destination::Destination* destination, std::vector<store::Claimed> claimed);
+  void send_now(std::shared_ptr<const ServingConfig> serving, const destination::Destination* destination,
+                std::vector<store::Claimed> claimed);
   void flush(const destination::Destination* destination);
   // Settles one delivery's attempt: logs it, counts it, queues its record.
   // `postponed`: no attempt was made (credentials unavailable): pending again, not counted.
@@ -82,12 +86,11 @@ class DeliveryScheduler : public std::enable_shared_from_this<DeliveryScheduler>
   void queue_record(Sent sent);
   void nudge();
 
-  std::vector<std::shared_ptr<Deliverer>> senders_;
   asio::io_context& home_;
+  const LiveConfig& live_;
   store::StoreWorker& store_;
   BacklogGauge& gauge_;
   StoreHealth& health_;
-  const pipeline::Pipeline& pipeline_;
   const SchedulerOptions options_;
 
   // Touched on the home thread only.

@@ -1,5 +1,6 @@
 #include "relay/net/serve.hpp"
 
+#include <csignal>
 #include <optional>
 #include <random>
 #include <sstream>
@@ -15,6 +16,7 @@
 #include "relay/net/health.hpp"
 #include "relay/net/http_server.hpp"
 #include "relay/net/jwks_fetcher.hpp"
+#include "relay/net/live_config.hpp"
 #include "relay/net/log.hpp"
 #include "relay/net/oauth_service.hpp"
 #include "relay/net/open_file_limit.hpp"
@@ -45,9 +47,7 @@ aws::HttpRequest bus_request(const HttpRequest& request) {
 
 // What every server thread's handler shares; built once in run_serve.
 struct IngressParts {
-  const config::Config& config;
-  const IngressAuthenticator& auth;
-  const RouteDoors& doors;
+  const LiveConfig& live;
   DurableIntake* intake;       // null in sync mode
   const AdminService* admin;   // null when the admin API is off
   const OAuthService* oauth;   // null without ingress.oauth
@@ -56,20 +56,20 @@ struct IngressParts {
 
 class IngressHandler final : public HttpHandler {
  public:
-  IngressHandler(const IngressParts& parts, std::shared_ptr<Deliverer> deliverer)
-      : ingress_(*parts.config.pipeline, parts.auth, &parts.doors, parts.config.ingress.max_events_per_request),
-        bus_(*parts.config.pipeline, parts.auth, parts.config.ingress.aws, parts.config.pattern_limits),
-        auth_(parts.auth),
+  // `thread`: this server thread's index (its sender in every ServingConfig).
+  IngressHandler(const IngressParts& parts, std::size_t thread)
+      : live_(parts.live),
+        thread_(thread),
         intake_(parts.intake),
         admin_(parts.admin),
         oauth_(parts.oauth),
-        deliverer_(std::move(deliverer)),
         health_(parts.health) {}
 
   // Events are refused before their body is read when the head says enough.
   bool answer_head(const HttpRequest& head, HttpResponse& response) override {
     if (!std::string_view(head.target()).starts_with(kEventsPath)) return false;
-    auto refused = ingress_.screen(ingress_request(head, auth_), std::chrono::system_clock::now());
+    const auto serving = current();
+    auto refused = ingress_->screen(ingress_request(head, *serving->auth), std::chrono::system_clock::now());
     if (!refused) return false;
     health_.count_refusal(refused->status);
     to_response(std::move(*refused), response);
@@ -83,9 +83,11 @@ class IngressHandler final : public HttpHandler {
         co_return;
       }
     }
+    // Held until the answer is written: the deliveries view its routes and destinations.
+    const auto serving = current();
     if (admin_ && is_admin_target(request.target())) {
       auto answering = admin_->handle(request.method_string(), request.target(), request[http::field::authorization],
-                                      client.to_string(), deliverer_);
+                                      client.to_string(), serving, serving->senders[thread_]);
       to_response(co_await std::move(answering), response);
       co_return;
     }
@@ -95,18 +97,18 @@ class IngressHandler final : public HttpHandler {
     }
     if (request.method() == http::verb::post && is_bus_target(request.target())) {
       const std::string request_id = new_request_id();
-      to_response(co_await handle_bus(request), response);
+      to_response(co_await handle_bus(request, serving), response);
       response.set("x-amzn-RequestId", request_id);
       co_return;
     }
-    auto admitted = ingress_.admit(ingress_request(request, auth_), std::chrono::system_clock::now());
+    auto admitted = ingress_->admit(ingress_request(request, *serving->auth), std::chrono::system_clock::now());
     if (auto* refused = std::get_if<Answer>(&admitted)) {
       health_.count_refusal(refused->status);
       to_response(std::move(*refused), response);
       co_return;
     }
     const auto& events = std::get<Admitted>(admitted);
-    auto forwarded = co_await forward(events);
+    auto forwarded = co_await forward(events, *serving);
     to_response(forwarded.committed ? std::move(*forwarded.committed) : sync_answer(events.event_ids(), forwarded.results),
                 response);
   }
@@ -121,17 +123,30 @@ class IngressHandler final : public HttpHandler {
   }
 
  private:
+  // The config new requests are served with, this thread's ingress made for it (again
+  // after a reload).
+  std::shared_ptr<const ServingConfig> current() {
+    auto serving = live_.current();
+    if (serving->generation != generation_) {
+      const auto& config = *serving->config;
+      ingress_.emplace(serving->pipeline(), *serving->auth, &serving->doors, config.ingress.max_events_per_request);
+      bus_.emplace(serving->pipeline(), *serving->auth, config.ingress.aws, config.pattern_limits);
+      generation_ = serving->generation;
+    }
+    return serving;
+  }
+
   // PutEvents and TestEventPattern: accepted entries are committed (queued) or delivered
   // (sync) like /events events, and counted and logged like them.
-  awaitable<Answer> handle_bus(const HttpRequest& request) {
-    auto admitted = bus_.admit(bus_request(request), std::chrono::system_clock::now());
+  awaitable<Answer> handle_bus(const HttpRequest& request, std::shared_ptr<const ServingConfig> serving) {
+    auto admitted = bus_->admit(bus_request(request), std::chrono::system_clock::now());
     if (auto* answer = std::get_if<Answer>(&admitted)) {
       if (answer->status >= 300) health_.count_refusal(answer->status);
       co_return std::move(*answer);
     }
     const auto& put = std::get<BusAdmitted>(admitted);
     for (std::size_t i = put.entry_of_event.size(); i < put.results.size(); ++i) health_.count_refusal(400);
-    const auto forwarded = co_await forward(put.admitted);
+    const auto forwarded = co_await forward(put.admitted, *serving);
     co_return forwarded.committed ? bus_queued_answer(put, *forwarded.committed)
                                   : bus_sync_answer(put, forwarded.results);
   }
@@ -143,9 +158,9 @@ class IngressHandler final : public HttpHandler {
     std::vector<SyncResult> results;
   };
 
-  // Commits the events to the outbox (queued) or delivers them now (sync), counted and
-  // logged either way.
-  awaitable<Forwarded> forward(const Admitted& events) {
+  // Commits the events to the outbox (queued) or delivers them now (sync) through
+  // `serving`'s sender, counted and logged either way.
+  awaitable<Forwarded> forward(const Admitted& events, const ServingConfig& serving) {
     if (intake_) {
       Answer answer = co_await intake_->accept(events);
       if (answer.status >= 300) {
@@ -158,20 +173,21 @@ class IngressHandler final : public HttpHandler {
     }
     health_.count_admitted(events);
     log_accepted(events);
-    auto deliverer = deliverer_;
+    auto deliverer = serving.senders[thread_];
     auto results = co_await deliverer->deliver_now(events);
     health_.count_sync_results(results);
     log_sync_results(results);
     co_return Forwarded{std::nullopt, std::move(results)};
   }
 
-  Ingress ingress_;
-  BusIngress bus_;
-  const IngressAuthenticator& auth_;
+  const LiveConfig& live_;
+  const std::size_t thread_;
+  std::uint64_t generation_ = 0;  // of the config ingress_ and bus_ are made for
+  std::optional<Ingress> ingress_;
+  std::optional<BusIngress> bus_;
   DurableIntake* intake_;
   const AdminService* admin_;
   const OAuthService* oauth_;
-  std::shared_ptr<Deliverer> deliverer_;
   const Health& health_;
 };
 
@@ -253,14 +269,11 @@ std::unique_ptr<store::StoreWorker> open_store(const config::Config& config, Bac
 
 }  // namespace
 
-int run_serve(const config::Config& config, std::chrono::milliseconds drain_timeout) {
-  block_stop_signals();
+int run_serve(const config::Config& config, std::chrono::milliseconds drain_timeout, ConfigLoader reload) {
+  block_stop_signals(true);
   if (!config.pipeline) throw std::logic_error("run_serve: the config has no pipeline");
-  const pipeline::Pipeline& pipeline = *config.pipeline;
   const bool queued = config.delivery.mode == config::DeliveryMode::queued;
   try {
-    const std::vector<Endpoint> endpoints = endpoints_from(config);
-    check_credentials(endpoints);
     const ServerOptions options = server_options(config);
     check_open_file_limit(options.max_connections);
     BacklogGauge gauge(config.delivery.max_backlog, config.delivery.max_backlog_bytes);
@@ -274,34 +287,41 @@ int run_serve(const config::Config& config, std::chrono::milliseconds drain_time
     observe::RelayMetrics metrics;
     const Health observed(metrics, health, gauge, config.delivery.max_backlog, config.delivery.max_backlog_bytes,
                           queued);
-    std::optional<AdminService> admin;
-    if (!config.admin.token.empty()) admin.emplace(config.admin.token, store.get(), health, gauge, pipeline, wake);
     std::optional<OAuthService> token_endpoint;
     if (config.ingress.oauth)
       token_endpoint.emplace(
           oauth::TokenEndpoint(*config.ingress.oauth, oauth_signing_key(*config.ingress.oauth, store.get())));
     const std::string own_jwks = token_endpoint ? token_endpoint->jwks() : std::string();
-    std::vector<std::unique_ptr<JwksFetcher>> jwks_fetchers;  // stop when the server is done
-    const IngressAuthenticator auth(config.ingress, start_jwt_keys(config.ingress, own_jwks, jwks_fetchers));
-    RouteDoors doors;
-    for (const auto& [route, ingress] : config.route_ingress)
-      doors.emplace(route, IngressAuthenticator(ingress, start_jwt_keys(ingress, own_jwks, jwks_fetchers)));
+    // A reloaded config must not open the listener to everyone either.
+    const bool reloadable = static_cast<bool>(reload);
+    const auto checked = [load = std::move(reload), listen = options.listen](std::vector<std::string>& problems) {
+      auto next = load(problems);
+      try {
+        if (next) refuse_open_ingress(*next, listen);
+      } catch (const std::runtime_error& e) {
+        log(observe::LogLevel::error, std::string("relay serve: reload: ") + e.what());
+        problems.emplace_back(e.what());
+        next.reset();
+      }
+      return next;
+    };
+    // Let go once the server threads are joined (its senders use their io_contexts).
+    LiveConfig live(reloadable ? ConfigLoader(checked) : ConfigLoader(), own_jwks);
+    std::optional<AdminService> admin;
+    if (!config.admin.token.empty()) admin.emplace(config.admin.token, store.get(), health, gauge, live, wake);
 
-    const IngressParts parts{config,
-                             auth,
-                             doors,
-                             intake ? &*intake : nullptr,
-                             admin ? &*admin : nullptr,
-                             token_endpoint ? &*token_endpoint : nullptr,
-                             observed};
-    std::vector<std::shared_ptr<Deliverer>> senders;
-    HttpServer server(options, [&](asio::io_context& io, std::size_t) {
-      senders.push_back(std::make_shared<Deliverer>(io, endpoints, options.threads));
-      return std::make_unique<IngressHandler>(parts, senders.back());
+    const IngressParts parts{live, intake ? &*intake : nullptr, admin ? &*admin : nullptr,
+                             token_endpoint ? &*token_endpoint : nullptr, observed};
+    std::vector<asio::io_context*> threads(options.threads);
+    HttpServer server(options, [&](asio::io_context& io, std::size_t index) {
+      threads.at(index) = &io;
+      return std::make_unique<IngressHandler>(parts, index);
     });
+    live.start(std::make_shared<const config::Config>(config), threads);
+    check_credentials(live.current()->endpoints);
     if (store) {
       std::random_device seed;
-      scheduler = std::make_shared<DeliveryScheduler>(senders, *store, gauge, health, pipeline,
+      scheduler = std::make_shared<DeliveryScheduler>(*threads.front(), live, *store, gauge, health,
                                                       scheduler_options(config), (std::uint64_t(seed()) << 32) | seed(),
                                                       metrics);
       scheduler->start();
@@ -315,7 +335,8 @@ int run_serve(const config::Config& config, std::chrono::milliseconds drain_time
              std::to_string(options.threads) + " threads" + (admin ? ", admin API on" : "") +
              (token_endpoint ? ", OAuth token endpoint on" : "") + ")");
 
-    const int signal = wait_for_stop_signal();
+    int signal = 0;
+    while ((signal = wait_for_stop_signal(true)) == SIGHUP) live.reload();
     const auto deadline = std::chrono::steady_clock::now() + drain_timeout;
     server.stop_accepting();
     log_line("relay serve: signal " + std::to_string(signal) + ", stopped accepting; draining");
@@ -323,11 +344,10 @@ int run_serve(const config::Config& config, std::chrono::milliseconds drain_time
     if (scheduler && !scheduler->drain(deadline))
       log_line("relay serve: deliveries unfinished at the deadline stay in the outbox for the next start");
     server.join();
-    jwks_fetchers.clear();
     wakeups.reset();
     // The senders' sockets belong to the server's io_contexts: let them go first.
     scheduler.reset();
-    senders.clear();
+    live.release();
     store.reset();
     log_line("relay serve: stopped");
     return 0;

@@ -1,11 +1,14 @@
 #pragma once
-// SIGINT and SIGTERM, taken synchronously by the main thread.
+// SIGINT and SIGTERM (stop), and for `relay serve` SIGHUP (reload the config), taken
+// synchronously by the main thread.
 namespace relay::net {
 
-// Blocks both signals in the calling thread and in every thread it starts afterwards.
-void block_stop_signals();
+// Blocks the signals in the calling thread and in every thread it starts afterwards;
+// `reload`: SIGHUP too.
+void block_stop_signals(bool reload = false);
 
-// Waits until SIGINT or SIGTERM arrives; returns its number. Needs block_stop_signals().
-int wait_for_stop_signal();
+// Waits until SIGINT or SIGTERM (or with `reload`, SIGHUP) arrives; returns its number.
+// Needs block_stop_signals() with the same `reload`.
+int wait_for_stop_signal(bool reload = false);
 
 }  // namespace relay::net
