@@ -88,7 +88,8 @@ json::array names_json(const std::vector<std::string>& names) {
 }
 
 json::object named_json(const NamedChanges& c) {
-  return {{"added", names_json(c.added)}, {"removed", names_json(c.removed)}, {"changed", names_json(c.changed)}};
+  json::object out{{"added", names_json(c.added)}, {"removed", names_json(c.removed)}, {"changed", names_json(c.changed)}};
+  return out;
 }
 
 }  // namespace
@@ -100,7 +101,8 @@ ConfigChanges diff_configs(const Config& running, const Config& next) {
 }
 
 json::object changes_json(const ConfigChanges& changes) {
-  return {{"routes", named_json(changes.routes)}, {"destinations", named_json(changes.destinations)}};
+  json::object out{{"routes", named_json(changes.routes)}, {"destinations", named_json(changes.destinations)}};
+  return out;
 }
 
 }  // namespace relay::config

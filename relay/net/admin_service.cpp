@@ -35,6 +35,7 @@ awaitable<Answer> AdminService::handle(std::string_view method, std::string_view
   if (call.kind == AdminCall::Kind::status) co_return status_answer(health_.status(), gauge_.stored());
   if (call.kind == AdminCall::Kind::reload) {
     const ReloadResult reloaded = live_.reload();
+    if (reloaded.problems.empty()) replayed_();  // destinations may be paused or resumed
     co_return reload_answer(reloaded.problems, reloaded.changes);
   }
   if (call.kind == AdminCall::Kind::test_destination) {

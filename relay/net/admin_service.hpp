@@ -19,7 +19,7 @@ namespace relay::net {
 class AdminService {
  public:
   // `store` is null in sync mode (no outbox: only status, destination tests and reload work).
-  // `replayed` runs after a replay made dead letters due (to wake the scheduler).
+  // `replayed` runs after a replay made dead letters due, or a reload (to wake the scheduler).
   AdminService(std::string token, store::StoreWorker* store, StoreHealth& health, BacklogGauge& gauge,
                LiveConfig& live, std::function<void()> replayed)
       : token_(std::move(token)),

@@ -172,7 +172,7 @@ void DeliveryScheduler::dispatch(store::Claimed c) {
   if (batch.claimed.empty()) {
     batch.serving = std::move(serving);
     batch.number = ++batches_started_;
-    asio::co_spawn(home_, flush_later(shared_from_this(), dest, batch.number), log_exception);
+    asio::co_spawn(home_, flush_later(shared_from_this(), dest, batch.number, limits.flush_after), log_exception);
   }
   batch.claimed.push_back(std::move(c));
   batch.bytes += size;
@@ -189,9 +189,10 @@ void DeliveryScheduler::flush(const destination::Destination* destination) {
 }
 
 awaitable<void> DeliveryScheduler::flush_later(std::shared_ptr<DeliveryScheduler> self,
-                                               const destination::Destination* destination, std::uint64_t number) {
+                                               const destination::Destination* destination, std::uint64_t number,
+                                               std::chrono::milliseconds after) {
   timer_t timer(self->home_);
-  timer.expires_after(destination->batching().flush_after);
+  timer.expires_after(after);
   co_await timer.async_wait();
   auto it = self->batches_.find(destination);
   if (it != self->batches_.end() && it->second.number == number) self->flush(destination);

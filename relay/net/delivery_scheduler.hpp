@@ -71,8 +71,9 @@ class DeliveryScheduler : public std::enable_shared_from_this<DeliveryScheduler>
   static awaitable<void> send(std::shared_ptr<DeliveryScheduler> self, std::shared_ptr<const ServingConfig> serving,
                               std::shared_ptr<Deliverer> sender, const destination::Destination* destination,
                               std::vector<store::Claimed> claimed);
+  // `destination` may be gone by then (a reload): it is only compared, never read.
   static awaitable<void> flush_later(std::shared_ptr<DeliveryScheduler> self, const destination::Destination* destination,
-                                     std::uint64_t number);
+                                     std::uint64_t number, std::chrono::milliseconds after);
   static awaitable<void> record(std::shared_ptr<DeliveryScheduler> self);
   void dispatch(store::Claimed claimed);
   void send_now(std::shared_ptr<const ServingConfig> serving, const destination::Destination* destination,

@@ -281,7 +281,9 @@ int run_serve(const config::Config& config, std::chrono::milliseconds drain_time
     // Outlives the server's threads, which await it; stopped explicitly once they are joined.
     std::unique_ptr<store::StoreWorker> store = queued ? open_store(config, gauge) : nullptr;
     std::shared_ptr<DeliveryScheduler> scheduler;  // set before the server starts
-    const auto wake = [&scheduler] { scheduler->wake(); };
+    const auto wake = [&scheduler] {
+      if (scheduler) scheduler->wake();  // none in sync mode
+    };
     std::optional<DurableIntake> intake;
     if (store) intake.emplace(*store, gauge, health, wake);
     observe::RelayMetrics metrics;
@@ -336,7 +338,8 @@ int run_serve(const config::Config& config, std::chrono::milliseconds drain_time
              (token_endpoint ? ", OAuth token endpoint on" : "") + ")");
 
     int signal = 0;
-    while ((signal = wait_for_stop_signal(true)) == SIGHUP) live.reload();
+    while ((signal = wait_for_stop_signal(true)) == SIGHUP)
+      if (live.reload().problems.empty()) wake();  // destinations may be paused or resumed
     const auto deadline = std::chrono::steady_clock::now() + drain_timeout;
     server.stop_accepting();
     log_line("relay serve: signal " + std::to_string(signal) + ", stopped accepting; draining");

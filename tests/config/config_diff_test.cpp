@@ -22,8 +22,8 @@ Config parsed(const std::string& yaml) {
 std::string two_routes(const std::string& a_url = "https://a.example/x", const std::string& route_b_to = "b",
                        const std::string& extra = "") {
   return "destinations:\n"
-         "  a: {url: \"" + a_url + "\", secret: s}\n"
-         "  b: {url: \"https://b.example/x\", secret: s}\n"
+         "  a: {url: \"" + a_url + "\", secret: s3cret}\n"
+         "  b: {url: \"https://b.example/x\", secret: s3cret}\n"
          "routes:\n"
          "  - {name: ecs, handler: ecs_task, destinations: [a]}\n"
          "  - {name: alarms, handler: cloudwatch_alarm, destinations: [" + route_b_to + "]}\n" + extra;
@@ -40,8 +40,8 @@ TEST(ConfigDiff, NamesRoutesAndDestinationsAddedRemovedAndChanged) {
   const Config running = parsed(two_routes());
   const Config next = parsed(
       "destinations:\n"
-      "  a: {url: \"https://a.example/moved\", secret: s}\n"
-      "  c: {url: \"https://c.example/x\", secret: s}\n"
+      "  a: {url: \"https://a.example/moved\", secret: s3cret}\n"
+      "  c: {url: \"https://c.example/x\", secret: s3cret}\n"
       "routes:\n"
       "  - {name: ecs, handler: ecs_task, destinations: [c]}\n"
       "  - {name: builds, handler: codebuild, destinations: [a]}\n");
