@@ -25,12 +25,13 @@ std::string destination(const std::string& sink_url, const std::string& more = "
          ", retry: {schedule: [50ms, 50ms], jitter: 0}" + (more.empty() ? "" : ", " + more) + "}";
 }
 
-// The config file: `destinations` ("  name: {...}\n" each), ECS events routed to `route_to`.
+// The config file: `destinations` ("  name: {...}\n" each), ECS events routed to `route_to`,
+// `top` top-level lines more, ingress.auth `auth`.
 std::string config_file(const TempDir& dir, const std::string& destinations, const std::string& route_to,
-                        const std::string& top = "") {
+                        const std::string& top = "", const std::string& auth = "{type: none}") {
   return "listen: 127.0.0.1:0\n"
          "threads: 2\n" + top +
-         "ingress: {auth: {type: none}}\n"
+         "ingress: {auth: " + auth + "}\n"
          "store: {path: " + outbox_path(dir) + "}\n"
          "admin: {token: t0k}\n"
          "destinations:\n" + destinations +
@@ -107,6 +108,24 @@ TEST(Reload, ABadFileIsRefusedWithEveryProblemAndTheRunningConfigKeepsServing) {
   EXPECT_EQ(json::parse(r.body), json::parse(R"({"reloaded": true,
       "routes": {"added": [], "removed": [], "changed": []},
       "destinations": {"added": [], "removed": [], "changed": []}})"));
+}
+
+TEST(Reload, ANewIngressAuthJudgesTheNextRequestsOnEveryThread) {
+  TempDir dir;
+  auto sink = start_sink();
+  const std::string one = "  one: " + destination(sink.url) + "\n";
+  auto serve = serve_file(dir, config_file(dir, one, "one"));
+  dir.write("relay.yaml", config_file(dir, one, "one", "", "{type: bearer, token: s3cret-token}"));
+  HttpTestClient admin(serve.url);
+  ASSERT_EQ(admin.post("/admin/reload", "", kAdmin, true, "").status, 200u);
+  // New connections, so that both server threads answer some.
+  for (int i = 0; i < 6; ++i) {
+    HttpTestClient client(serve.url);
+    EXPECT_EQ(client.post("/events", ecs_event(10 + i), {}, false).status, 401u);
+  }
+  HttpTestClient client(serve.url);
+  ASSERT_EQ(client.post("/events", ecs_event(20), {{"authorization", "Bearer s3cret-token"}}).status, 202u);
+  EXPECT_EQ(arrived(sink), arn(20));
 }
 
 // What the outbox holds for `destination` in `state`, by the admin API, once it holds
