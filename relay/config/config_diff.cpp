@@ -21,9 +21,10 @@ Entries destination_entries(const json::object& source) {
 Entries route_entries(const json::object& source) {
   Entries out;
   if (const auto* list = source.if_contains("routes"); list && list->is_array())
-    for (const auto& route : list->get_array())
-      if (const auto* name = route.is_object() ? route.get_object().if_contains("name") : nullptr; name && name->is_string())
-        out.emplace(std::string(name->get_string()), &route);
+    for (const auto& route : list->get_array()) {
+      const auto* name = route.is_object() ? route.get_object().if_contains("name") : nullptr;
+      if (name && name->is_string()) out.emplace(std::string(name->get_string()), &route);
+    }
   return out;
 }
 
@@ -88,7 +89,8 @@ json::array names_json(const std::vector<std::string>& names) {
 }
 
 json::object named_json(const NamedChanges& c) {
-  json::object out{{"added", names_json(c.added)}, {"removed", names_json(c.removed)}, {"changed", names_json(c.changed)}};
+  json::object out{
+      {"added", names_json(c.added)}, {"removed", names_json(c.removed)}, {"changed", names_json(c.changed)}};
   return out;
 }
 

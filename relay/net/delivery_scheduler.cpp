@@ -215,7 +215,8 @@ awaitable<void> DeliveryScheduler::send(std::shared_ptr<DeliveryScheduler> self,
   std::vector<destination::Item> items;
   items.reserve(claimed.size());
   for (const auto& c : claimed)
-    items.push_back({{c.event_id, c.route, c.destination}, serving->pipeline().handler_of(c.route), c.content_type, c.body});
+    items.push_back(
+        {{c.event_id, c.route, c.destination}, serving->pipeline().handler_of(c.route), c.content_type, c.body});
   SendResult sent = co_await sender->send(*destination, items);
   const auto latency = std::chrono::duration_cast<milliseconds>(std::chrono::steady_clock::now() - clock);
   asio::post(self->home_, [self, serving = std::move(serving), destination, claimed = std::move(claimed),
