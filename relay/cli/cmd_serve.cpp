@@ -27,10 +27,11 @@ struct ServeOptions {
   bool log_payloads = false;
 };
 
-// The config file with the command line's overrides (--listen already checked): at start
-// and for every reload. Problems go to stderr and `problems`.
-std::optional<config::Config> load(const ServeOptions& opt, std::vector<std::string>& problems) {
-  auto config = load_config("relay serve", opt.config_file, &problems);
+// The config file, with the live registry's `entries` and the command line's overrides
+// (--listen already checked): at start and for every reload. Problems go to stderr and `problems`.
+std::optional<config::Config> load(const ServeOptions& opt, const config::RegistryEntries& entries,
+                                   std::vector<std::string>& problems) {
+  auto config = load_config("relay serve", opt.config_file, &problems, entries);
   if (!config) return std::nullopt;
   if (!opt.listen.empty()) config->listen = opt.listen;
   if (!opt.db.empty()) {
@@ -54,11 +55,14 @@ int run(const ServeOptions& opt) {
     return 2;
   }
   std::vector<std::string> problems;
-  auto config = load(opt, problems);
+  auto config = load(opt, {}, problems);
   if (!config) return 1;
   // Without a file there is nothing to read again.
   net::ConfigLoader reload;
-  if (!opt.config_file.empty()) reload = [opt](std::vector<std::string>& found) { return load(opt, found); };
+  if (!opt.config_file.empty())
+    reload = [opt](const config::RegistryEntries& entries, std::vector<std::string>& found) {
+      return load(opt, entries, found);
+    };
   return net::run_serve(*config, std::chrono::seconds(opt.drain_seconds), std::move(reload));
 }
 

@@ -15,6 +15,7 @@ void add_config_command(CLI::App& app, int& exit_code);
 void add_deliveries_command(CLI::App& app, int& exit_code);
 void add_dlq_command(CLI::App& app, int& exit_code);
 void add_destinations_command(CLI::App& app, int& exit_code);
+void add_routes_command(CLI::App& app, int& exit_code);
 void add_serve_command(CLI::App& app, int& exit_code);
 void add_lambda_command(CLI::App& app, int& exit_code);
 void add_sink_command(CLI::App& app, int& exit_code);

@@ -7,7 +7,7 @@
 namespace relay::cli {
 
 std::optional<config::Config> load_config(std::string_view command, const std::string& config_file,
-                                         std::vector<std::string>* problems) {
+                                         std::vector<std::string>* problems, const config::RegistryEntries& registry) {
   std::vector<std::string> errors;
   std::optional<config::Config> cfg;
   std::string prefix = std::string(command) + ": ";
@@ -22,7 +22,7 @@ std::optional<config::Config> load_config(std::string_view command, const std::s
       return std::nullopt;
     }
     prefix += config_file + ": ";
-    cfg = config::parse_config(*text, errors);
+    cfg = config::parse_config(*text, registry, errors);
   }
   for (const auto& e : errors) {
     std::cerr << prefix << e << "\n";

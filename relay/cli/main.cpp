@@ -25,6 +25,7 @@ int main(int argc, char** argv) {
   relay::cli::add_deliveries_command(app, exit_code);
   relay::cli::add_dlq_command(app, exit_code);
   relay::cli::add_destinations_command(app, exit_code);
+  relay::cli::add_routes_command(app, exit_code);
   relay::cli::add_serve_command(app, exit_code);
   relay::cli::add_lambda_command(app, exit_code);
   relay::cli::add_sink_command(app, exit_code);

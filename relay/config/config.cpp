@@ -175,8 +175,8 @@ void read_ingress(const json::object& o, IngressConfig& in, std::vector<std::str
   r.reject_unknown();
 }
 
-void read_route(std::size_t i, const json::value& v, Config& cfg, std::vector<std::string>& errors) {
-  const std::string path = "routes[" + std::to_string(i) + "]";
+// A route at `path`: "routes[I]" for the file's, "routes.NAME" for the registry's.
+void read_route(const std::string& path, const json::value& v, Config& cfg, std::vector<std::string>& errors) {
   if (!v.is_object()) {
     errors.push_back(path + ": expected a mapping");
     return;
@@ -249,15 +249,25 @@ bool build_pipeline(Config& cfg, std::shared_ptr<const destination::DestinationS
 }  // namespace
 
 std::optional<Config> parse_config(std::string_view text, std::vector<std::string>& errors) {
+  return parse_config(text, {}, errors);
+}
+
+std::optional<Config> parse_config(std::string_view text, const RegistryEntries& registry,
+                                   std::vector<std::string>& errors) {
   std::string syntax_error;
   auto root = yaml_to_json(text, syntax_error);
   if (!root) {
     errors.push_back(syntax_error);
     return std::nullopt;
   }
+  return parse_config_source(std::move(root->get_object()), registry, errors);
+}
+
+std::optional<Config> parse_config_source(json::object source, const RegistryEntries& registry,
+                                          std::vector<std::string>& errors) {
   const std::size_t before = errors.size();
   Config cfg;
-  ObjectReader r(root->get_object(), "", errors);
+  ObjectReader r(source, "", errors);
   cfg.listen = r.string("listen", cfg.listen);
   if (std::string problem; !parse_listen_address(cfg.listen, problem)) r.error("listen", problem);
   cfg.threads = static_cast<std::size_t>(r.integer("threads", 0, 0, 256));
@@ -283,19 +293,30 @@ std::optional<Config> parse_config(std::string_view text, std::vector<std::strin
     p.reject_unknown();
   }
   if (const auto* outbound = r.object("outbound")) read_outbound(*outbound, cfg.outbound, errors);
+  // The file may leave destinations and routes to the registry.
   auto destinations = std::make_shared<destination::DestinationSet>();
-  if (const auto* mapping = r.object("destinations", true)) {
-    if (mapping->empty()) r.error("destinations", "expected at least one destination");
+  const auto* mapping = r.object("destinations", registry.destinations.empty());
+  if (mapping) {
+    if (mapping->empty() && registry.destinations.empty()) r.error("destinations", "expected at least one destination");
     for (const auto& kv : *mapping)
       if (auto made = destination::make_destination(kv.key(), kv.value(), cfg.outbound.deny, errors))
         destinations->add(std::move(made));
   }
-  if (const auto* routes = r.value("routes", true)) {
-    if (!routes->is_array() || routes->get_array().empty())
+  for (const auto& [name, spec] : registry.destinations) {
+    if (mapping && mapping->contains(name))
+      errors.push_back("destinations." + name + ": the config file has a destination of this name too; remove one "
+                       "(relay destinations delete " + name + " removes the registry's)");
+    else if (auto made = destination::make_destination(name, spec, cfg.outbound.deny, errors))
+      destinations->add(std::move(made));
+  }
+  if (const auto* routes = r.value("routes", registry.routes.empty())) {
+    if (!routes->is_array() || (routes->get_array().empty() && registry.routes.empty()))
       r.error("routes", "expected a non-empty list of routes");
     else
-      for (std::size_t i = 0; i < routes->get_array().size(); ++i) read_route(i, routes->get_array()[i], cfg, errors);
+      for (std::size_t i = 0; i < routes->get_array().size(); ++i)
+        read_route("routes[" + std::to_string(i) + "]", routes->get_array()[i], cfg, errors);
   }
+  for (const auto& [name, spec] : registry.routes) read_route("routes." + name, spec, cfg, errors);
   r.reject_unknown();
   if (cfg.delivery.mode == DeliveryMode::sync)
     for (const auto& d : destinations->all())
@@ -304,7 +325,8 @@ std::optional<Config> parse_config(std::string_view text, std::vector<std::strin
                          ".paused: a paused destination keeps its deliveries pending, which needs delivery.mode: queued");
   if (errors.size() != before) return std::nullopt;
   if (!build_pipeline(cfg, std::move(destinations), errors)) return std::nullopt;
-  cfg.source = std::move(root->get_object());
+  cfg.source = std::move(source);
+  cfg.registry = registry;
   return cfg;
 }
 

@@ -77,6 +77,15 @@ struct OutboundConfig {
   std::vector<DenyRule> deny = default_deny();
 };
 
+// Destinations and routes added at run time (the live registry, kept in the store), each
+// shaped as the config file writes it: a destination as `destinations.NAME`, a route as an
+// item of `routes` (with its name). The loader reads them as if the file had them.
+struct RegistryEntries {
+  std::map<std::string, boost::json::value, std::less<>> destinations, routes;
+  bool empty() const { return destinations.empty() && routes.empty(); }
+  bool operator==(const RegistryEntries&) const = default;
+};
+
 struct Config {
   std::string listen = "127.0.0.1:8080";
   std::size_t threads = 0;  // 0: one per core
@@ -94,11 +103,20 @@ struct Config {
   std::shared_ptr<const pipeline::Pipeline> pipeline;
   // The file as read (secrets as references, not values): what a reload compares entries by.
   boost::json::object source;
+  // The registry entries loaded with the file (their names are not the file's).
+  RegistryEntries registry;
 };
 
 // Parses and validates config text, builds the pipeline. On failure returns nullopt and
 // appends one "path: problem" line per problem (or "line L, column C: problem" for syntax).
 std::optional<Config> parse_config(std::string_view text, std::vector<std::string>& errors);
+// The same with registry entries: their problems are named "destinations.NAME.key" and
+// "routes.NAME.key"; a name the file has too is a problem.
+std::optional<Config> parse_config(std::string_view text, const RegistryEntries& registry,
+                                   std::vector<std::string>& errors);
+// The same from the file as already read (Config::source).
+std::optional<Config> parse_config_source(boost::json::object source, const RegistryEntries& registry,
+                                          std::vector<std::string>& errors);
 
 // The seed Lambda's set-up: every zero-config handler routed to `url` (reported as
 // WEBHOOK_URL when unusable), signed hmac-timestamp with `secret`.

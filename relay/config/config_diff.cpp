@@ -11,20 +11,23 @@ namespace {
 
 using Entries = std::map<std::string, const json::value*>;
 
-Entries destination_entries(const json::object& source) {
+// The file's entries and the registry's.
+Entries destination_entries(const Config& config) {
   Entries out;
-  if (const auto* mapping = source.if_contains("destinations"); mapping && mapping->is_object())
+  if (const auto* mapping = config.source.if_contains("destinations"); mapping && mapping->is_object())
     for (const auto& kv : mapping->get_object()) out.emplace(std::string(kv.key()), &kv.value());
+  for (const auto& [name, spec] : config.registry.destinations) out.emplace(name, &spec);
   return out;
 }
 
-Entries route_entries(const json::object& source) {
+Entries route_entries(const Config& config) {
   Entries out;
-  if (const auto* list = source.if_contains("routes"); list && list->is_array())
+  if (const auto* list = config.source.if_contains("routes"); list && list->is_array())
     for (const auto& route : list->get_array()) {
       const auto* name = route.is_object() ? route.get_object().if_contains("name") : nullptr;
       if (name && name->is_string()) out.emplace(std::string(name->get_string()), &route);
     }
+  for (const auto& [name, spec] : config.registry.routes) out.emplace(name, &spec);
   return out;
 }
 
@@ -97,8 +100,8 @@ json::object named_json(const NamedChanges& c) {
 }  // namespace
 
 ConfigChanges diff_configs(const Config& running, const Config& next) {
-  return {diff_entries(route_entries(running.source), route_entries(next.source)),
-          diff_entries(destination_entries(running.source), destination_entries(next.source)),
+  return {diff_entries(route_entries(running), route_entries(next)),
+          diff_entries(destination_entries(running), destination_entries(next)),
           needs_restart(running, next)};
 }
 

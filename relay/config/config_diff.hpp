@@ -1,6 +1,6 @@
 #pragma once
 // What a config reload would change: routes and destinations added, removed or changed
-// (compared as written in the file), and the settings a running relay cannot take without a
+// (compared as written in the file or the registry), and the settings a running relay cannot take without a
 // restart. Pure; any thread.
 #include "relay/config/config.hpp"
 

@@ -103,6 +103,30 @@ std::variant<Answer, AdminCall> parse_admin_call(std::string_view method, std::s
     if (!post) return error_answer(405, "use POST");
     return AdminCall{Kind::reload};
   }
+  const auto registry_kind = [&]() -> std::optional<config::EntryKind> {
+    if (segments[1] == "destinations") return config::EntryKind::destination;
+    if (segments[1] == "routes") return config::EntryKind::route;
+    return std::nullopt;
+  };
+  if (n == 2 && segments[1] == "audit") {
+    if (!get) return error_answer(405, "use GET");
+    for (const auto& p : url->params())
+      if (p.key != "limit") return error_answer(400, "unknown query parameter", p.key);
+    return with_query(AdminCall{Kind::audit}, *url, now);
+  }
+  if ((n == 2 || n == 3) && registry_kind()) {
+    AdminCall call{n == 2 ? Kind::registry_list : Kind::registry_get};
+    call.entry = *registry_kind();
+    if (n == 2) {
+      if (!get) return error_answer(405, "use GET");
+      return call;
+    }
+    call.name = segments[2];
+    if (method == "PUT") call.kind = Kind::registry_put;
+    else if (method == "DELETE") call.kind = Kind::registry_delete;
+    else if (!get) return error_answer(405, "use GET, PUT or DELETE");
+    return call;
+  }
   if (n == 4 && segments[1] == "destinations" && segments[3] == "test") {
     if (!post) return error_answer(405, "use POST");
     AdminCall call{Kind::test_destination};
@@ -138,9 +162,7 @@ Answer answer_from_store(const AdminCall& call, store::Outbox& outbox, store::Ti
       const json::object body{{"replayed", outbox.replay(call.filter, now)}};
       return json_answer(json::serialize(body));
     }
-    case Kind::status:
-    case Kind::test_destination:
-    case Kind::reload: break;
+    default: break;
   }
   return error_answer(500, "not a store call");
 }

@@ -16,6 +16,7 @@
 #include <variant>
 
 #include "relay/config/config_diff.hpp"
+#include "relay/config/registry_change.hpp"
 #include "relay/net/backlog_gauge.hpp"
 #include "relay/net/ingress.hpp"
 #include "relay/net/store_health.hpp"
@@ -26,12 +27,20 @@ namespace relay::net {
 bool is_admin_target(std::string_view target);
 
 struct AdminCall {
-  enum class Kind { deliveries, delivery, dead_letters, replay, status, test_destination, reload };
+  enum class Kind {
+    deliveries, delivery, dead_letters, replay, status, test_destination, reload,
+    registry_list, registry_get, registry_put, registry_delete, audit  // the live registry (registry_api.hpp)
+  };
   Kind kind = Kind::deliveries;
-  store::Filter filter;     // deliveries, dead_letters, replay; delivery: its id
+  store::Filter filter;     // deliveries, dead_letters, replay; delivery: its id; audit: its limit
   bool all = false;         // replay every dead letter
   std::string destination;  // test_destination
-  bool needs_store() const { return kind != Kind::status && kind != Kind::test_destination && kind != Kind::reload; }
+  config::EntryKind entry = config::EntryKind::destination;  // registry_*
+  std::string name;                                          // registry_get, _put, _delete
+  bool is_registry() const { return kind >= Kind::registry_list; }
+  bool needs_store() const {
+    return kind != Kind::status && kind != Kind::test_destination && kind != Kind::reload && !is_registry();
+  }
 };
 
 // 401 without the token (compared in constant time), 404 / 405 / 400 for what is not a

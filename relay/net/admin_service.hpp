@@ -12,32 +12,44 @@
 
 #include "relay/net/admin_api.hpp"
 #include "relay/net/live_config.hpp"
+#include "relay/net/registry_watch.hpp"
 #include "relay/store/store_worker.hpp"
 
 namespace relay::net {
+
+// What a registry change reads from its request besides the target.
+struct AdminRequest {
+  std::string body;
+  std::string if_match, if_none_match;
+};
 
 class AdminService {
  public:
   // `store` is null in sync mode (no outbox: only status, destination tests and reload work).
   // `replayed` runs after a replay made dead letters due, or a reload (to wake the scheduler).
+  // `registry` is null without a store or a config file: registry calls answer 409 then.
   AdminService(std::string token, store::StoreWorker* store, StoreHealth& health, BacklogGauge& gauge,
-               LiveConfig& live, std::function<void()> replayed)
+               LiveConfig& live, std::function<void()> replayed, RegistryWatch* registry = nullptr)
       : token_(std::move(token)),
         store_(store),
         health_(health),
         gauge_(gauge),
         live_(live),
-        replayed_(std::move(replayed)) {}
+        replayed_(std::move(replayed)),
+        registry_(registry) {}
 
   static constexpr std::size_t kMaxLoginFailures = 10;
 
   // `client`: the address the request came from; `serving`: the config the request is
-  // served with, `sender` its sender for this thread. A reload blocks this thread until done.
+  // served with, `sender` its sender for this thread. A reload or a registry change blocks
+  // this thread until it is served.
   awaitable<Answer> handle(std::string_view method, std::string_view target, std::string_view authorization,
                            std::string client, std::shared_ptr<const ServingConfig> serving,
-                           std::shared_ptr<Deliverer> sender) const;
+                           std::shared_ptr<Deliverer> sender, AdminRequest request = {}) const;
 
  private:
+  awaitable<Answer> registry_call(AdminCall call, AdminRequest request, std::string client,
+                                  std::shared_ptr<const ServingConfig> serving) const;
   std::optional<std::chrono::seconds> login_blocked(const std::string& client) const;
   void count_login_failure(const std::string& client) const;
 
@@ -47,6 +59,7 @@ class AdminService {
   BacklogGauge& gauge_;
   LiveConfig& live_;
   std::function<void()> replayed_;
+  RegistryWatch* registry_;
   mutable std::mutex login_mutex_;
   mutable core::FailureLimiter login_failures_{kMaxLoginFailures, std::chrono::minutes(1)};
 };

@@ -41,6 +41,7 @@ struct Answer {
   std::string body;
   std::optional<unsigned> retry_after;
   std::string_view content_type = "application/json";
+  std::string etag;  // sent as ETag when not empty
 };
 
 struct AdmittedEvent {

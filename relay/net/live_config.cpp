@@ -34,13 +34,29 @@ std::shared_ptr<const ServingConfig> LiveConfig::build(std::shared_ptr<const con
   return s;
 }
 
-void LiveConfig::start(std::shared_ptr<const config::Config> config, std::vector<asio::io_context*> server_threads) {
+void LiveConfig::start(std::shared_ptr<const config::Config> config, std::vector<asio::io_context*> server_threads,
+                       std::int64_t registry_generation) {
   threads_ = std::move(server_threads);
+  registry_ = config->registry;
+  registry_generation_.store(registry_generation, std::memory_order_release);
   current_.store(build(std::move(config), 1), std::memory_order_release);
 }
 
 ReloadResult LiveConfig::reload() {
   std::lock_guard lock(reloading_);
+  return load_and_swap("config reloaded", "config not reloaded");
+}
+
+ReloadResult LiveConfig::apply_registry(config::RegistryEntries entries, std::int64_t generation) {
+  std::lock_guard lock(reloading_);
+  if (generation <= registry_generation()) return {};
+  registry_generation_.store(generation, std::memory_order_release);
+  if (entries == registry_) return {};
+  registry_ = std::move(entries);
+  return load_and_swap("registry change applied", "registry change not applied");
+}
+
+ReloadResult LiveConfig::load_and_swap(std::string_view done, std::string_view refused) {
   ReloadResult result;
   const auto running = current();
   std::optional<config::Config> next;
@@ -48,7 +64,7 @@ ReloadResult LiveConfig::reload() {
   if (!load_) {
     result.problems.push_back("relay serve was started without --config: there is no file to read again");
   } else {
-    next = load_(result.problems);
+    next = load_(registry_, result.problems);
     printed = result.problems.size();
   }
   if (next) {
@@ -67,11 +83,12 @@ ReloadResult LiveConfig::reload() {
   if (!result.problems.empty()) {
     for (std::size_t i = printed; i < result.problems.size(); ++i)
       log(observe::LogLevel::error, "relay serve: reload: " + result.problems[i]);
-    log(observe::LogLevel::error, "relay serve: config not reloaded (" + std::to_string(result.problems.size()) +
+    log(observe::LogLevel::error, "relay serve: " + std::string(refused) + " (" +
+                                      std::to_string(result.problems.size()) +
                                       " problems); still serving the config it had");
     return result;
   }
-  log_line("relay serve: config reloaded; " + describe("routes", result.changes.routes) + "; " +
+  log_line("relay serve: " + std::string(done) + "; " + describe("routes", result.changes.routes) + "; " +
            describe("destinations", result.changes.destinations));
   return result;
 }

@@ -1,7 +1,8 @@
 #pragma once
 // The config `relay serve` serves new events with, and its reload (SIGHUP, POST /admin/reload).
 // A ServingConfig is immutable once made; LiveConfig holds the current one and swaps it
-// whole. Readers (server threads per request, the scheduler per delivery, the admin API)
+// whole, on a reload and when the live registry's entries change (the file read again
+// with them, the same way). Readers (server threads per request, the scheduler per delivery, the admin API)
 // take the current one and hold it for as long as they use what it owns, so a reload never
 // pulls anything from under a request or a delivery in flight.
 #include <atomic>
@@ -43,12 +44,19 @@ struct ReloadResult {
 class LiveConfig {
  public:
   // `own_jwks`: relay's token endpoint's keys (ingress.oauth), for jwt doors without jwks_url.
-  // Without `load`, reloads are refused.
+  // Without `load`, reloads and registry entries are refused.
   LiveConfig(ConfigLoader load, std::string own_jwks) : load_(std::move(load)), own_jwks_(std::move(own_jwks)) {}
 
   // Serves `config` with one Deliverer per io_context (the server threads'); once, before
   // serving. Throws std::runtime_error for what endpoints_from refuses.
-  void start(std::shared_ptr<const config::Config> config, std::vector<asio::io_context*> server_threads);
+  // `registry_generation`: the registry's generation `config->registry` was read at.
+  void start(std::shared_ptr<const config::Config> config, std::vector<asio::io_context*> server_threads,
+             std::int64_t registry_generation = 0);
+
+  // Whether registry entries can be served (there is a file to load them with).
+  bool takes_registry() const { return static_cast<bool>(load_); }
+  // The registry generation the current entries were read at. Any thread.
+  std::int64_t registry_generation() const { return registry_generation_.load(std::memory_order_acquire); }
 
   // Any thread.
   std::shared_ptr<const ServingConfig> current() const { return current_.load(std::memory_order_acquire); }
@@ -58,17 +66,28 @@ class LiveConfig {
   // blocks the caller while the file is read and secrets and JWT keys are fetched).
   ReloadResult reload();
 
+  // Loads the config again with the registry's `entries` as read at `generation`, as reload()
+  // does; nothing when entries of that generation or a later one are already in use. A config
+  // that does not load keeps serving the one before, and the entries are kept for the next
+  // reload. Any thread; one at a time, like reload().
+  ReloadResult apply_registry(config::RegistryEntries entries, std::int64_t generation);
+
   // Lets the current config go (its senders belong to the server's io_contexts); after the
   // server threads are joined and nothing reads it any more.
   void release() { current_.store(nullptr, std::memory_order_release); }
 
  private:
   std::shared_ptr<const ServingConfig> build(std::shared_ptr<const config::Config> config, std::uint64_t generation);
+  // Loads with registry_ and swaps the result in; `done` / `refused` start its log line.
+  // The caller holds reloading_.
+  ReloadResult load_and_swap(std::string_view done, std::string_view refused);
 
   const ConfigLoader load_;
   const std::string own_jwks_;
   std::vector<asio::io_context*> threads_;
   std::mutex reloading_;
+  config::RegistryEntries registry_;  // guarded by reloading_
+  std::atomic<std::int64_t> registry_generation_{0};
   std::atomic<std::shared_ptr<const ServingConfig>> current_;
 };
 

@@ -12,6 +12,7 @@
 #include "relay/net/delivery_log.hpp"
 #include "relay/net/delivery_scheduler.hpp"
 #include "relay/net/postgres_wakeups.hpp"
+#include "relay/net/registry_watch.hpp"
 #include "relay/net/durable_intake.hpp"
 #include "relay/net/health.hpp"
 #include "relay/net/http_server.hpp"
@@ -21,6 +22,7 @@
 #include "relay/net/oauth_service.hpp"
 #include "relay/net/open_file_limit.hpp"
 #include "relay/net/stop_signal.hpp"
+#include "relay/config/registry_change.hpp"
 #include "relay/store/open_outbox.hpp"
 
 namespace relay::net {
@@ -86,8 +88,10 @@ class IngressHandler final : public HttpHandler {
     // Held until the answer is written: the deliveries view its routes and destinations.
     const auto serving = current();
     if (admin_ && is_admin_target(request.target())) {
+      AdminRequest extra{request.body(), std::string(request[http::field::if_match]),
+                         std::string(request[http::field::if_none_match])};
       auto answering = admin_->handle(request.method_string(), request.target(), request[http::field::authorization],
-                                      client.to_string(), serving, serving->senders[thread_]);
+                                      client.to_string(), serving, serving->senders[thread_], std::move(extra));
       to_response(co_await std::move(answering), response);
       co_return;
     }
@@ -267,6 +271,31 @@ std::unique_ptr<store::StoreWorker> open_store(const config::Config& config, Bac
   return std::make_unique<store::StoreWorker>(std::move(outbox), config.delivery.dedupe_window);
 }
 
+// The config to start with: `config`, or with a store and a loader, the file loaded again
+// with the live registry's entries (when it has any). Sets `generation` to the registry's.
+// Throws when they do not load together.
+std::shared_ptr<const config::Config> with_registry(const config::Config& config, store::StoreWorker* store,
+                                                   const ConfigLoader& load, std::int64_t& generation) {
+  if (!store) return std::make_shared<const config::Config>(config);
+  const RegistrySnapshot snapshot = read_registry_now(*store);
+  generation = snapshot.generation;
+  if (snapshot.rows.empty()) return std::make_shared<const config::Config>(config);
+  if (!load) {
+    log(observe::LogLevel::warn, "relay serve: the store's registry entries are not served without --config");
+    return std::make_shared<const config::Config>(config);
+  }
+  std::vector<std::string> problems;
+  auto entries = config::registry_entries(snapshot.rows, problems);
+  auto loaded = problems.empty() ? load(entries, problems) : std::nullopt;
+  if (!loaded) {
+    std::string all;
+    for (const auto& p : problems) all += "\n  " + p;
+    throw std::runtime_error("the live registry's entries do not load with the config file; fix the file, or change "
+                             "them with relay destinations|routes put|delete:" + all);
+  }
+  return std::make_shared<const config::Config>(std::move(*loaded));
+}
+
 }  // namespace
 
 int run_serve(const config::Config& config, std::chrono::milliseconds drain_timeout, ConfigLoader reload) {
@@ -296,8 +325,9 @@ int run_serve(const config::Config& config, std::chrono::milliseconds drain_time
     const std::string own_jwks = token_endpoint ? token_endpoint->jwks() : std::string();
     // A reloaded config must not open the listener to everyone either.
     const bool reloadable = static_cast<bool>(reload);
-    const auto checked = [load = std::move(reload), listen = options.listen](std::vector<std::string>& problems) {
-      auto next = load(problems);
+    const auto checked = [load = std::move(reload), listen = options.listen](const config::RegistryEntries& entries,
+                                                                            std::vector<std::string>& problems) {
+      auto next = load(entries, problems);
       try {
         if (next) refuse_open_ingress(*next, listen);
       } catch (const std::runtime_error& e) {
@@ -309,8 +339,15 @@ int run_serve(const config::Config& config, std::chrono::milliseconds drain_time
     };
     // Let go once the server threads are joined (its senders use their io_contexts).
     LiveConfig live(reloadable ? ConfigLoader(checked) : ConfigLoader(), own_jwks);
+    std::int64_t registry_generation = 0;
+    auto first = with_registry(config, store.get(), reloadable ? ConfigLoader(checked) : ConfigLoader(),
+                               registry_generation);
+    // The live registry needs a store to keep it and a file to load it with.
+    std::optional<RegistryWatch> registry;
+    if (store && reloadable) registry.emplace(*store, live, wake);
     std::optional<AdminService> admin;
-    if (!config.admin.token.empty()) admin.emplace(config.admin.token, store.get(), health, gauge, live, wake);
+    if (!config.admin.token.empty())
+      admin.emplace(config.admin.token, store.get(), health, gauge, live, wake, registry ? &*registry : nullptr);
 
     const IngressParts parts{live, intake ? &*intake : nullptr, admin ? &*admin : nullptr,
                              token_endpoint ? &*token_endpoint : nullptr, observed};
@@ -319,7 +356,7 @@ int run_serve(const config::Config& config, std::chrono::milliseconds drain_time
       threads.at(index) = &io;
       return std::make_unique<IngressHandler>(parts, index);
     });
-    live.start(std::make_shared<const config::Config>(config), threads);
+    live.start(std::move(first), threads, registry_generation);
     check_credentials(live.current()->endpoints);
     if (store) {
       std::random_device seed;
@@ -337,9 +374,12 @@ int run_serve(const config::Config& config, std::chrono::milliseconds drain_time
              std::to_string(options.threads) + " threads" + (admin ? ", admin API on" : "") +
              (token_endpoint ? ", OAuth token endpoint on" : "") + ")");
 
+    // Between signals, every second: has another relay or the CLI changed the registry?
     int signal = 0;
-    while ((signal = wait_for_stop_signal(true)) == SIGHUP)
-      if (live.reload().problems.empty()) wake();  // destinations may be paused or resumed
+    while ((signal = wait_for_stop_signal_for(true, std::chrono::seconds(1))) == 0 || signal == SIGHUP) {
+      if (signal == SIGHUP && live.reload().problems.empty()) wake();  // destinations may be paused or resumed
+      if (signal == 0 && registry) registry->check();
+    }
     const auto deadline = std::chrono::steady_clock::now() + drain_timeout;
     server.stop_accepting();
     log_line("relay serve: signal " + std::to_string(signal) + ", stopped accepting; draining");

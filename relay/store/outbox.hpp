@@ -121,6 +121,44 @@ struct Backlog {
   std::size_t dead = 0;
 };
 
+// A live-registry entry (a destination or route added at run time): its spec is the
+// entry as the config file writes it, as JSON text. `version` is the registry generation
+// that wrote it, so a name deleted and added again never gets an old version back.
+struct RegistryRow {
+  std::string kind;  // "destination" or "route"
+  std::string name;
+  std::string spec;
+  std::int64_t version = 0;
+  TimePoint updated;
+};
+
+// One registry change as the audit log keeps it; `spec` as the caller gave it (secrets
+// redacted), none for a delete.
+struct AuditRow {
+  TimePoint time;
+  std::string client;  // the address the change came from, or "cli:USER"
+  std::string action;  // "put" or "delete"
+  std::string kind, name;
+  std::optional<std::string> spec;
+};
+
+// Put (`spec` set) or delete one entry, if its version is `expected` (0: absent; nullopt:
+// whatever it is); `audit` is recorded with it, in the same transaction.
+struct RegistryChange {
+  std::string kind, name;
+  std::optional<std::string> spec;
+  std::optional<std::int64_t> expected;
+  AuditRow audit;
+};
+
+// done: the change was made and `version` is the entry's new one (a delete's generation).
+// Otherwise nothing changed and `version` is the entry's current one (0: absent): the
+// expectation was stale, or a delete found nothing.
+struct RegistryWrite {
+  bool done = false;
+  std::int64_t version = 0;
+};
+
 class Outbox {
  public:
   virtual ~Outbox() = default;
@@ -180,6 +218,19 @@ class Outbox {
   // there is none yet, `candidate` is kept and returned. Atomic: relays starting together
   // on one store all get the value the first of them kept.
   virtual std::string kept_value(const std::string& name, const std::string& candidate) = 0;
+
+  // The live registry, shared by every relay on the store. A backend without one throws
+  // StoreError from each call.
+  virtual std::vector<RegistryRow> registry() { throw no_registry(); }
+  virtual RegistryWrite change_registry(const RegistryChange&) { throw no_registry(); }
+  // Counts the registry's changes: a relay that saw generation N has seen every entry as it
+  // is while the generation is still N. One cheap read, for polling.
+  virtual std::int64_t registry_generation() { throw no_registry(); }
+  // The newest `limit` audit entries, newest first.
+  virtual std::vector<AuditRow> audit(std::size_t /*limit*/) { throw no_registry(); }
+
+ private:
+  static StoreError no_registry() { return StoreError("this store keeps no registry"); }
 };
 
 }  // namespace relay::store

@@ -237,7 +237,61 @@ class PostgresOutbox final : public Outbox {
     return kept.text(0, 0);
   }
 
+  std::vector<RegistryRow> registry() override {
+    const auto r = db_.exec("SELECT kind, name, spec, version, updated_at FROM relay_registry ORDER BY kind, name");
+    std::vector<RegistryRow> out;
+    for (int i = 0; i < r.rows(); ++i)
+      out.push_back({r.text(i, 0), r.text(i, 1), r.text(i, 2), r.integer(i, 3), wall_time(r.integer(i, 4))});
+    return out;
+  }
+
+  // The generation row is updated first: its lock makes concurrent changes take turns, so
+  // each reads the version the one before it wrote.
+  RegistryWrite change_registry(const RegistryChange& change) override {
+    PgTransaction tx(db_);
+    const std::int64_t next =
+        db_.exec("UPDATE relay_registry_generation SET generation = generation + 1 RETURNING generation").integer(0, 0);
+    const auto current =
+        db_.exec("SELECT version FROM relay_registry WHERE kind = $1 AND name = $2", {change.kind, change.name});
+    const std::int64_t version = current.rows() ? current.integer(0, 0) : 0;
+    if ((change.expected && *change.expected != version) || (!change.spec && version == 0)) return {false, version};
+    const std::int64_t at = wall_ms(change.audit.time);
+    if (change.spec)
+      db_.exec("INSERT INTO relay_registry (kind, name, spec, version, updated_at) VALUES ($1, $2, $3, $4, $5)"
+               " ON CONFLICT (kind, name) DO UPDATE SET spec = excluded.spec, version = excluded.version,"
+               " updated_at = excluded.updated_at",
+               {change.kind, change.name, *change.spec, next, at});
+    else
+      db_.exec("DELETE FROM relay_registry WHERE kind = $1 AND name = $2", {change.kind, change.name});
+    // A redacted spec is never empty: '' stands for none.
+    db_.exec("INSERT INTO relay_registry_audit (at, client, action, kind, name, spec)"
+             " VALUES ($1, $2, $3, $4, $5, NULLIF($6, ''))",
+             {at, change.audit.client, change.audit.action, change.kind, change.name, change.audit.spec.value_or("")});
+    tx.commit();
+    return {true, next};
+  }
+
+  std::int64_t registry_generation() override {
+    return db_.exec("SELECT generation FROM relay_registry_generation").integer(0, 0);
+  }
+
+  std::vector<AuditRow> audit(std::size_t limit) override {
+    const auto r = db_.exec("SELECT at, client, action, kind, name, spec FROM relay_registry_audit ORDER BY id DESC LIMIT $1",
+                            {static_cast<std::int64_t>(limit)});
+    std::vector<AuditRow> out;
+    for (int i = 0; i < r.rows(); ++i)
+      out.push_back({wall_time(r.integer(i, 0)), r.text(i, 1), r.text(i, 2), r.text(i, 3), r.text(i, 4),
+                     r.is_null(i, 5) ? std::nullopt : std::optional<std::string>(r.text(i, 5))});
+    return out;
+  }
+
  private:
+  // Registry and audit times are the writer's own clock (when, as it saw it), not the database's.
+  static std::int64_t wall_ms(TimePoint t) {
+    return std::chrono::duration_cast<milliseconds>(t.time_since_epoch()).count();
+  }
+  static TimePoint wall_time(std::int64_t ms) { return TimePoint(milliseconds(ms)); }
+
   // Stores the rows whose key is not in relay_seen within the window, in one round trip;
   // whether each row was stored. A row in relay_seen older than the window is taken over.
   // Keys are locked in sorted order, so relays accepting overlapping sets cannot deadlock.

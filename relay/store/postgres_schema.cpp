@@ -54,6 +54,32 @@ CREATE TABLE relay_kept_values (
     {2, R"(
 ALTER TABLE relay_deliveries ALTER COLUMN body SET COMPRESSION lz4;
 )"},
+    // The live registry: entries added at run time, their audit log, and the count of
+    // changes relays poll (its one row also serialises changes).
+    {3, R"(
+CREATE TABLE relay_registry (
+  kind text NOT NULL,
+  name text NOT NULL,
+  spec text NOT NULL,
+  version bigint NOT NULL,
+  updated_at bigint NOT NULL,
+  PRIMARY KEY (kind, name)
+);
+CREATE TABLE relay_registry_audit (
+  id bigserial PRIMARY KEY,
+  at bigint NOT NULL,
+  client text NOT NULL,
+  action text NOT NULL,
+  kind text NOT NULL,
+  name text NOT NULL,
+  spec text
+);
+CREATE TABLE relay_registry_generation (
+  id integer PRIMARY KEY CHECK (id = 1),
+  generation bigint NOT NULL
+);
+INSERT INTO relay_registry_generation (id, generation) VALUES (1, 0);
+)"},
 };
 
 // pg_advisory_lock key: "relay" in ASCII, so it is recognisable in pg_locks.

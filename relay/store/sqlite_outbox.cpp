@@ -69,6 +69,28 @@ CREATE TABLE IF NOT EXISTS kept_values (
   name TEXT PRIMARY KEY,
   value TEXT NOT NULL
 ) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS registry (
+  kind TEXT NOT NULL,
+  name TEXT NOT NULL,
+  spec TEXT NOT NULL,
+  version INTEGER NOT NULL,
+  updated_at INTEGER NOT NULL,
+  PRIMARY KEY (kind, name)
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS registry_audit (
+  id INTEGER PRIMARY KEY,
+  at INTEGER NOT NULL,
+  client TEXT NOT NULL,
+  action TEXT NOT NULL,
+  kind TEXT NOT NULL,
+  name TEXT NOT NULL,
+  spec TEXT
+);
+CREATE TABLE IF NOT EXISTS registry_generation (
+  id INTEGER PRIMARY KEY CHECK (id = 1),
+  generation INTEGER NOT NULL
+);
+INSERT INTO registry_generation (id, generation) VALUES (1, 0) ON CONFLICT (id) DO NOTHING;
 )";
 
 std::int64_t ms(TimePoint t) {
@@ -354,6 +376,66 @@ class SqliteOutbox final : public Outbox {
     kept.reset();
     tx.commit();
     return value;
+  }
+
+  std::vector<RegistryRow> registry() override {
+    auto s = db_.prepare("SELECT kind, name, spec, version, updated_at FROM registry ORDER BY kind, name");
+    std::vector<RegistryRow> out;
+    while (s.step()) out.push_back({s.text(0), s.text(1), s.text(2), s.integer(3), time_at(s.integer(4))});
+    return out;
+  }
+
+  RegistryWrite change_registry(const RegistryChange& change) override {
+    Transaction tx(db_);
+    auto current = db_.prepare("SELECT version FROM registry WHERE kind = ? AND name = ?");
+    current.bind(1, change.kind).bind(2, change.name);
+    const std::int64_t version = current.step() ? current.integer(0) : 0;
+    current.reset();
+    if ((change.expected && *change.expected != version) || (!change.spec && version == 0)) return {false, version};
+    db_.prepare("UPDATE registry_generation SET generation = generation + 1").run();
+    auto generation = db_.prepare("SELECT generation FROM registry_generation");
+    generation.step();
+    const std::int64_t next = generation.integer(0);
+    generation.reset();
+    const auto at = ms(change.audit.time);
+    if (change.spec)
+      db_.prepare("INSERT INTO registry (kind, name, spec, version, updated_at) VALUES (?, ?, ?, ?, ?)"
+                  " ON CONFLICT (kind, name) DO UPDATE SET spec = excluded.spec, version = excluded.version,"
+                  " updated_at = excluded.updated_at")
+          .bind(1, change.kind)
+          .bind(2, change.name)
+          .bind(3, *change.spec)
+          .bind(4, next)
+          .bind(5, at)
+          .run();
+    else
+      db_.prepare("DELETE FROM registry WHERE kind = ? AND name = ?").bind(1, change.kind).bind(2, change.name).run();
+    auto audit = db_.prepare("INSERT INTO registry_audit (at, client, action, kind, name, spec) VALUES (?, ?, ?, ?, ?, ?)");
+    audit.bind(1, at).bind(2, change.audit.client).bind(3, change.audit.action).bind(4, change.kind).bind(5, change.name);
+    if (change.audit.spec)
+      audit.bind(6, *change.audit.spec);
+    else
+      audit.bind_null(6);
+    audit.run();
+    tx.commit();
+    return {true, next};
+  }
+
+  std::int64_t registry_generation() override {
+    auto s = db_.prepare("SELECT generation FROM registry_generation");
+    const std::int64_t generation = s.step() ? s.integer(0) : 0;
+    s.reset();
+    return generation;
+  }
+
+  std::vector<AuditRow> audit(std::size_t limit) override {
+    auto s = db_.prepare("SELECT at, client, action, kind, name, spec FROM registry_audit ORDER BY id DESC LIMIT ?");
+    s.bind(1, static_cast<std::int64_t>(limit));
+    std::vector<AuditRow> out;
+    while (s.step())
+      out.push_back({time_at(s.integer(0)), s.text(1), s.text(2), s.text(3), s.text(4),
+                     s.is_null(5) ? std::nullopt : std::optional<std::string>(s.text(5))});
+    return out;
   }
 
  private:

@@ -31,20 +31,25 @@ tcp::socket HttpTestClient::connect() {
 
 HttpReply HttpTestClient::post(const std::string& target, const std::string& body, const Headers& headers,
                                bool keep_alive, const std::string& content_type) {
-  return exchange(true, target, body, headers, keep_alive, content_type);
+  return exchange("POST", target, body, headers, keep_alive, content_type);
+}
+
+HttpReply HttpTestClient::send(const std::string& method, const std::string& target, const std::string& body,
+                               const Headers& headers) {
+  return exchange(method, target, body, headers, true, body.empty() ? std::string() : "application/json");
 }
 
 HttpReply HttpTestClient::get(const std::string& target, const Headers& headers) {
-  return exchange(false, target, {}, headers, true, {});
+  return exchange("GET", target, {}, headers, true, {});
 }
 
-HttpReply HttpTestClient::exchange(bool post, const std::string& target, const std::string& body,
+HttpReply HttpTestClient::exchange(const std::string& method, const std::string& target, const std::string& body,
                                    const Headers& headers, bool keep_alive, const std::string& content_type) {
   if (!socket_) {
     socket_.emplace(connect());
     buffer_.clear();
   }
-  http::request<http::string_body> req{post ? http::verb::post : http::verb::get, target, 11};
+  http::request<http::string_body> req{http::string_to_verb(method), target, 11};
   req.set(http::field::host, "relay.test");
   if (!content_type.empty()) req.set(http::field::content_type, content_type);
   for (const auto& [name, value] : headers) req.set(name, value);

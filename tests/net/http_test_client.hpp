@@ -34,6 +34,11 @@ class HttpTestClient {
   // GET on the current connection (as post).
   HttpReply get(const std::string& target, const Headers& headers = {});
 
+  // Any other method (PUT, DELETE) on the current connection (as post), with a JSON body
+  // when one is given.
+  HttpReply send(const std::string& method, const std::string& target, const std::string& body = {},
+                 const Headers& headers = {});
+
   // Opens a raw connection to the server (for half-sent requests).
   boost::asio::ip::tcp::socket connect();
 
@@ -41,7 +46,7 @@ class HttpTestClient {
   int connections() const { return connections_; }
 
  private:
-  HttpReply exchange(bool post, const std::string& target, const std::string& body, const Headers& headers,
+  HttpReply exchange(const std::string& method, const std::string& target, const std::string& body, const Headers& headers,
                      bool keep_alive, const std::string& content_type);
 
   boost::asio::io_context io_;

@@ -266,6 +266,86 @@ TEST_P(OutboxConformance, WorkDoneTogetherThatThrowsLeavesNothing) {
   EXPECT_EQ(box->accept(std::span(&e, 1), t0, 24h)[0].stored, 1u) << "not even marked seen";
 }
 
+// A registry change: put `spec` (delete when none) if the entry is at `expected`.
+RegistryChange registry_change(std::string kind, std::string name, std::optional<std::string> spec,
+                               std::optional<std::int64_t> expected = std::nullopt) {
+  AuditRow audit{t0, "127.0.0.1", spec ? "put" : "delete", kind, name, spec ? std::optional<std::string>("{}") : std::nullopt};
+  return {std::move(kind), std::move(name), std::move(spec), expected, std::move(audit)};
+}
+
+TEST_P(OutboxConformance, RegistryEntriesArePutReplacedAndDeletedByVersion) {
+  EXPECT_TRUE(box->registry().empty());
+  EXPECT_EQ(box->registry_generation(), 0);
+  const auto created = box->change_registry(registry_change("destination", "a", R"({"url":"https://a"})", 0));
+  ASSERT_TRUE(created.done);
+  EXPECT_EQ(created.version, 1);
+  EXPECT_EQ(box->registry_generation(), 1);
+  // Absent was expected, but it is there now: nothing changes, and the current version is told.
+  const auto again = box->change_registry(registry_change("destination", "a", R"({"url":"https://b"})", 0));
+  EXPECT_FALSE(again.done);
+  EXPECT_EQ(again.version, 1);
+  const auto stale = box->change_registry(registry_change("destination", "a", R"({"url":"https://b"})", 7));
+  EXPECT_FALSE(stale.done);
+  EXPECT_EQ(box->registry_generation(), 1) << "a refused change counts for nothing";
+  const auto replaced = box->change_registry(registry_change("destination", "a", R"({"url":"https://b"})", 1));
+  ASSERT_TRUE(replaced.done);
+  EXPECT_EQ(replaced.version, 2);
+  ASSERT_TRUE(box->change_registry(registry_change("route", "a", R"({"handler":"ecs_task"})")).done);
+
+  auto rows = box->registry();
+  ASSERT_EQ(rows.size(), 2u);
+  EXPECT_EQ(rows[0].kind, "destination");
+  EXPECT_EQ(rows[0].spec, R"({"url":"https://b"})");
+  EXPECT_EQ(rows[0].version, 2);
+  EXPECT_EQ(rows[0].updated, t0);
+  EXPECT_EQ(rows[1].kind, "route");
+  EXPECT_EQ(rows[1].version, 3);
+
+  EXPECT_FALSE(box->change_registry(registry_change("destination", "a", std::nullopt, 1)).done) << "stale delete";
+  EXPECT_FALSE(box->change_registry(registry_change("destination", "none", std::nullopt)).done);
+  ASSERT_TRUE(box->change_registry(registry_change("destination", "a", std::nullopt, 2)).done);
+  EXPECT_EQ(box->registry_generation(), 4);
+  // Added again, it gets a version it never had, so an old ETag cannot match it.
+  EXPECT_EQ(box->change_registry(registry_change("destination", "a", "{}")).version, 5);
+  box.reset();
+  box = GetParam().open(where);
+  EXPECT_EQ(box->registry().size(), 2u);
+  EXPECT_EQ(box->registry_generation(), 5);
+}
+
+TEST_P(OutboxConformance, EveryRegistryChangeIsAuditedNewestFirst) {
+  box->change_registry(registry_change("destination", "a", "{}"));
+  box->change_registry(registry_change("destination", "a", "{}", 99));  // refused: not audited
+  auto change = registry_change("route", "r", std::nullopt);
+  box->change_registry(registry_change("route", "r", "{}"));
+  change.audit.client = "cli:ops";
+  change.audit.time = t0 + 5s;
+  box->change_registry(change);
+
+  const auto all = box->audit(10);
+  ASSERT_EQ(all.size(), 3u);
+  EXPECT_EQ(all[0].time, t0 + 5s);
+  EXPECT_EQ(all[0].client, "cli:ops");
+  EXPECT_EQ(all[0].action, "delete");
+  EXPECT_EQ(all[0].kind, "route");
+  EXPECT_EQ(all[0].name, "r");
+  EXPECT_FALSE(all[0].spec);
+  EXPECT_EQ(all[1].action, "put");
+  EXPECT_EQ(all[1].spec, "{}");
+  EXPECT_EQ(all[2].kind, "destination");
+  EXPECT_EQ(all[2].client, "127.0.0.1");
+  EXPECT_EQ(box->audit(1).size(), 1u);
+}
+
+TEST_P(OutboxConformance, ARegistryChangeMadeTogetherWithAFailingCallStillCommits) {
+  box->together([&] {
+    EXPECT_TRUE(box->change_registry(registry_change("destination", "a", "{}")).done);
+    EXPECT_FALSE(box->change_registry(registry_change("destination", "a", "{}", 0)).done);
+  });
+  EXPECT_EQ(box->registry().size(), 1u);
+  EXPECT_EQ(box->audit(10).size(), 1u);
+}
+
 INSTANTIATE_TEST_SUITE_P(Backends, OutboxConformance, ::testing::Values(kSqlite, kPostgres),
                          [](const auto& info) { return info.param.name; });
 
