@@ -132,7 +132,7 @@ int put(EntryKind kind, const RegistryOptions& opt) {
   }
 }
 
-int remove(EntryKind kind, const RegistryOptions& opt) {
+int delete_entry(EntryKind kind, const RegistryOptions& opt) {
   const std::string command = "relay " + std::string(config::section_name(kind)) + " delete";
   auto opened = open_registry(command, opt);
   if (!opened) return 1;
@@ -180,7 +180,7 @@ void add_registry_subcommands(CLI::App& parent, EntryKind kind, int& exit_code) 
   auto* delete_cmd = parent.add_subcommand("delete", "Remove a registry " + noun);
   delete_cmd->add_option("name", opt->name, "The " + noun + "'s name")->required();
   add_options(delete_cmd, *opt);
-  delete_cmd->callback([opt, kind, &exit_code] { exit_code = remove(kind, *opt); });
+  delete_cmd->callback([opt, kind, &exit_code] { exit_code = delete_entry(kind, *opt); });
   auto* list_cmd = parent.add_subcommand("list", "Print the " + std::string(config::section_name(kind)) +
                                                      " of the config file and the registry (secrets redacted)");
   add_options(list_cmd, *opt);

@@ -15,9 +15,9 @@ namespace json = boost::json;
 namespace {
 
 // The keys whose string values are secrets wherever they appear in an entry.
-constexpr std::array<std::string_view, 9> kSecretKeys = {"secret",        "token",         "password",
-                                                         "key",           "client_secret", "secret_access_key",
-                                                         "session_token", "signing_key",   "api_key"};
+constexpr std::array<std::string_view, 10> kSecretKeys = {
+    "secret", "secrets", "token", "password", "key", "client_secret", "secret_access_key", "session_token",
+    "signing_key", "api_key"};
 
 bool is_secret_key(std::string_view key) {
   return std::find(kSecretKeys.begin(), kSecretKeys.end(), key) != kSecretKeys.end();
@@ -120,6 +120,10 @@ json::value redacted(const json::value& spec) {
       out[kv.key()] = std::move(headers);
     } else if (is_secret_key(kv.key()) && kv.value().is_string()) {
       out[kv.key()] = hidden(kv.value());
+    } else if (is_secret_key(kv.key()) && kv.value().is_array()) {
+      json::array items;
+      for (const auto& item : kv.value().get_array()) items.push_back(hidden(item));
+      out[kv.key()] = std::move(items);
     } else {
       out[kv.key()] = redacted(kv.value());
     }

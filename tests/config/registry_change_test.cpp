@@ -45,8 +45,8 @@ TEST(RegistryEntries, AreLoadedWithTheFileAndTheFileMayLeaveEverythingToThem) {
 
 TEST(RegistryEntries, ProblemsAreNamedByTheEntrysPathAndAClashWithTheFileIsOne) {
   RegistryEntries registry;
-  registry.destinations["a"] = json::parse(R"({"url": "https://b.example/x"})");
-  registry.destinations["b"] = json::parse(R"({"url": "https://b.example/x", "timeout": "soon"})");
+  registry.destinations["a"] = json::parse(R"({"url": "https://b.example/x", "secret": "s"})");
+  registry.destinations["b"] = json::parse(R"({"url": "https://b.example/x", "secret": "s", "timeout": "soon"})");
   registry.routes["r"] = json::parse(R"({"name": "r", "destinations": ["b"]})");
   std::vector<std::string> errors;
   EXPECT_FALSE(parse_config(kFile, registry, errors));
@@ -57,7 +57,7 @@ TEST(RegistryEntries, ProblemsAreNamedByTheEntrysPathAndAClashWithTheFileIsOne) 
 
 TEST(RegistryChange, APutIsJudgedWithTheFileAndTheOtherEntries) {
   const Config current = loaded(kFile);
-  const std::vector<store::RegistryRow> rows{row("destination", "b", R"({"url": "https://b.example/x"})")};
+  const std::vector<store::RegistryRow> rows{row("destination", "b", R"({"url": "https://b.example/x", "secret": "s"})")};
   auto v = judge_put(current, rows, EntryKind::route, "to-b", json::parse(R"({"handler": "ecs_task", "destinations": ["b"]})"));
   ASSERT_EQ(v.outcome, Outcome::ok) << ::testing::PrintToString(v.problems);
   EXPECT_EQ(json::parse(*v.spec), json::parse(R"({"handler": "ecs_task", "destinations": ["b"], "name": "to-b"})"));
@@ -65,16 +65,16 @@ TEST(RegistryChange, APutIsJudgedWithTheFileAndTheOtherEntries) {
   v = judge_put(current, {}, EntryKind::route, "to-b", json::parse(R"({"handler": "ecs_task", "destinations": ["b"]})"));
   EXPECT_EQ(v.outcome, Outcome::invalid);
   EXPECT_THAT(v.problems, ElementsAre(HasSubstr("b")));
-  v = judge_put(current, rows, EntryKind::destination, "a", json::parse(R"({"url": "https://a.example/y"})"));
+  v = judge_put(current, rows, EntryKind::destination, "a", json::parse(R"({"url": "https://a.example/y", "secret": "s"})"));
   EXPECT_EQ(v.outcome, Outcome::conflict);
-  v = judge_put(current, rows, EntryKind::destination, "x/y", json::parse(R"({"url": "https://a.example/y"})"));
+  v = judge_put(current, rows, EntryKind::destination, "x/y", json::parse(R"({"url": "https://a.example/y", "secret": "s"})"));
   EXPECT_THAT(v.problems, ElementsAre(HasSubstr("destinations.x/y: a registry entry's name is")));
   v = judge_put(current, rows, EntryKind::destination, "c", json::parse("[1]"));
   EXPECT_THAT(v.problems, ElementsAre("destinations.c: expected a mapping, the entry as the config file writes it"));
 }
 
 TEST(RegistryChange, ADeleteNamesTheRoutesThatStillUseTheDestination) {
-  const std::vector<store::RegistryRow> rows{row("destination", "b", R"({"url": "https://b.example/x"})"),
+  const std::vector<store::RegistryRow> rows{row("destination", "b", R"({"url": "https://b.example/x", "secret": "s"})"),
                                              row("route", "to-b", R"({"name": "to-b", "handler": "ecs_task", "destinations": ["b"]})")};
   std::vector<std::string> problems;
   const Config current = loaded(kFile, registry_entries(rows, problems));
@@ -87,6 +87,7 @@ TEST(RegistryChange, ADeleteNamesTheRoutesThatStillUseTheDestination) {
 }
 
 TEST(RegistryChange, RedactsLiteralSecretsAndKeepsReferences) {
+  EXPECT_EQ(redacted(json::parse(R"({"secrets": ["new", "env:OLD"]})")), json::parse(R"({"secrets": ["***", "env:OLD"]})"));
   const auto spec = json::parse(R"({"url": "https://x", "secret": "s3cret", "headers": {"x-key": "k", "x-ref": "env:K"},
       "auth": {"type": "oauth", "client_secret": "file:/run/s", "token": "t"}, "retry": {"schedule": ["1s"]}})");
   EXPECT_EQ(redacted(spec), json::parse(R"({"url": "https://x", "secret": "***", "headers": {"x-key": "***", "x-ref": "env:K"},
