@@ -12,16 +12,10 @@
 
 #include "relay/net/admin_api.hpp"
 #include "relay/net/live_config.hpp"
-#include "relay/net/registry_watch.hpp"
+#include "relay/net/registry_calls.hpp"
 #include "relay/store/store_worker.hpp"
 
 namespace relay::net {
-
-// What a registry change reads from its request besides the target.
-struct AdminRequest {
-  std::string body;
-  std::string if_match, if_none_match;
-};
 
 class AdminService {
  public:
@@ -48,8 +42,6 @@ class AdminService {
                            std::shared_ptr<Deliverer> sender, AdminRequest request = {}) const;
 
  private:
-  awaitable<Answer> registry_call(AdminCall call, AdminRequest request, std::string client,
-                                  std::shared_ptr<const ServingConfig> serving) const;
   std::optional<std::chrono::seconds> login_blocked(const std::string& client) const;
   void count_login_failure(const std::string& client) const;
 

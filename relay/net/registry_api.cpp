@@ -94,6 +94,13 @@ std::variant<Answer, std::optional<std::int64_t>> expected_version(std::string_v
   return std::optional<std::int64_t>(*version);
 }
 
+std::variant<Answer, json::value> parse_entry_body(std::string_view body) {
+  boost::system::error_code ec;
+  auto value = json::parse(body, ec);
+  if (ec) return error_answer(400, "the body is not JSON: " + ec.message());
+  return value;
+}
+
 std::int64_t version_in(std::span<const store::RegistryRow> rows, EntryKind kind, std::string_view name) {
   const auto* row = row_of(rows, kind, name);
   return row ? row->version : 0;

@@ -26,6 +26,9 @@ std::variant<Answer, std::optional<std::int64_t>> expected_version(std::string_v
                                                                    std::string_view if_none_match,
                                                                    std::int64_t current);
 
+// A PUT's body as JSON, or 400 naming what is wrong with it.
+std::variant<Answer, boost::json::value> parse_entry_body(std::string_view body);
+
 // The entry's version in `rows` (0: absent).
 std::int64_t version_in(std::span<const store::RegistryRow> rows, config::EntryKind kind, std::string_view name);
 

@@ -1,5 +1,6 @@
 // relay store migrate and the operator commands against a PostgreSQL outbox.
 #include "relay/store/postgres_outbox.hpp"
+#include "relay/store/postgres_schema.hpp"
 #include "tests/store/sample_events.hpp"
 #include "tests/support/postgres_database.hpp"
 #include "tests/support/run_process.hpp"
@@ -38,17 +39,19 @@ class PostgresCli : public ::testing::Test {
 };
 
 TEST_F(PostgresCli, MigratePrintsWhatItWouldRunThenAppliesItOnce) {
+  const std::string count = std::to_string(postgres_migrations().size());
+  const std::string latest = std::to_string(postgres_migrations().back().version);
   auto printed = relay({"store", "migrate"});
   ASSERT_EQ(printed.exit_code, 0) << printed.err;
   EXPECT_THAT(printed.out, HasSubstr("-- migration 1\nCREATE TABLE relay_deliveries"));
-  EXPECT_THAT(printed.out, HasSubstr("is at schema version 0; 2 migration(s) to apply"));
+  EXPECT_THAT(printed.out, HasSubstr("is at schema version 0; " + count + " migration(s) to apply"));
 
   auto applied = relay({"store", "migrate", "--apply"});
   ASSERT_EQ(applied.exit_code, 0) << applied.err;
-  EXPECT_THAT(applied.out, HasSubstr("2 migration(s) applied"));
+  EXPECT_THAT(applied.out, HasSubstr(count + " migration(s) applied"));
   auto again = relay({"store", "migrate", "--apply"});
   EXPECT_THAT(again.out, HasSubstr("0 migration(s) applied"));
-  EXPECT_THAT(relay({"store", "migrate"}).out, HasSubstr("is at schema version 2; 0 migration(s) to apply"));
+  EXPECT_THAT(relay({"store", "migrate"}).out, HasSubstr("is at schema version " + latest + "; 0 migration(s) to apply"));
 }
 
 TEST_F(PostgresCli, DeliveriesAndDeadLettersAreListedFromTheDatabase) {
