@@ -8,6 +8,7 @@
 //   GET  /admin/dlq?destination=&...             dead letters
 //   POST /admin/dlq/replay?id=ID | ?FILTERS | ?all=true
 //   GET  /admin/status                           outbox writable?, backlog
+//   GET  /admin/overview                         the console's overview (observe/overview_json.hpp)
 //   POST /admin/destinations/NAME/test           sends a test event, answers the receiver's status
 //   POST /admin/reload                           reads the config file again (as SIGHUP does)
 #include <chrono>
@@ -26,12 +27,14 @@ namespace relay::net {
 bool is_admin_target(std::string_view target);
 
 struct AdminCall {
-  enum class Kind { deliveries, delivery, dead_letters, replay, status, test_destination, reload };
+  enum class Kind { deliveries, delivery, dead_letters, replay, status, test_destination, reload, overview };
   Kind kind = Kind::deliveries;
   store::Filter filter;     // deliveries, dead_letters, replay; delivery: its id
   bool all = false;         // replay every dead letter
   std::string destination;  // test_destination
-  bool needs_store() const { return kind != Kind::status && kind != Kind::test_destination && kind != Kind::reload; }
+  bool needs_store() const {
+    return kind != Kind::status && kind != Kind::test_destination && kind != Kind::reload && kind != Kind::overview;
+  }
 };
 
 // 401 without the token (compared in constant time), 404 / 405 / 400 for what is not a
