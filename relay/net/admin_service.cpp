@@ -35,8 +35,10 @@ awaitable<Answer> AdminService::overview(const ServingConfig& serving) const {
   for (const auto& d : serving.pipeline().destinations().all()) {
     const bool paused = std::find(serving.paused.begin(), serving.paused.end(), d->name()) != serving.paused.end();
     std::size_t dead = 0;
-    if (backlog)
-      if (auto it = backlog->dead_by_destination.find(d->name()); it != backlog->dead_by_destination.end()) dead = it->second;
+    if (backlog) {
+      const auto& counted = backlog->dead_by_destination;
+      if (const auto it = counted.find(d->name()); it != counted.end()) dead = it->second;
+    }
     destinations.push_back({d->name(), paused, dead});
   }
   std::optional<observe::OverviewBacklog> figures;

@@ -40,10 +40,11 @@ class BacklogGauge {
   // Store thread: one more dead letter for `destination` (an attempt recorded as dead).
   void dead_letter(const std::string& destination);
 
+  // Any thread, as are the next two.
   BacklogCounts stored() const;
   // The oldest pending delivery's creation as of the last resync; none once the backlog is empty.
   std::optional<store::TimePoint> oldest() const;
-  // Dead letters per destination, as of the last resync and the dead letters since.
+  // Dead letters per destination: the last resync's, plus those recorded since.
   std::map<std::string, std::size_t> dead_letters() const;
 
  private:

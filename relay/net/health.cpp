@@ -21,7 +21,8 @@ Health::Health(observe::RelayMetrics& metrics, const StoreHealth& store, const B
                           [this] {
                             const auto oldest = backlog_.oldest();
                             if (!oldest) return 0.0;
-                            return std::max(0.0, std::chrono::duration<double>(std::chrono::system_clock::now() - *oldest).count());
+                            const auto age = std::chrono::system_clock::now() - *oldest;
+                            return std::max(0.0, std::chrono::duration<double>(age).count());
                           });
   metrics_.registry.labelled_gauge("relay_dead_letters", "Dead letters in the outbox, by destination.", "destination",
                                    [this] {

@@ -222,7 +222,8 @@ class IngressHandler final : public HttpHandler {
 // thread's senders for test events), and this thread waits for it.
 class AdminListenerHandler final : public HttpHandler {
  public:
-  AdminListenerHandler(IngressHandler& ingress, asio::io_context& ingress_io) : ingress_(ingress), ingress_io_(ingress_io) {}
+  AdminListenerHandler(IngressHandler& ingress, asio::io_context& ingress_io)
+      : ingress_(ingress), ingress_io_(ingress_io) {}
 
   awaitable<void> handle(HttpRequest& request, HttpResponse& response, const asio::ip::address& client) override {
     if (!is_admin_listener_target(request.target())) {
@@ -412,7 +413,9 @@ int run_serve(const config::Config& config, std::chrono::milliseconds drain_time
     if (store && config.store.type == store::StoreType::postgres) wakeups.emplace(config.store.url, wake);
     server.start();
     if (admin_server) admin_server->start();
-    const std::string admin_said = !admin ? "" : admin_server ? ", admin API on " + url_of(*admin_server) : ", admin API on";
+    const std::string admin_said = !admin          ? ""
+                                   : admin_server ? ", admin API on " + url_of(*admin_server)
+                                                  : ", admin API on";
     log_line("relay serve: listening on " + url_of(server) + " (" +
              (queued ? "queued delivery, outbox " + store::store_description(config.store) : std::string("sync delivery")) + ", " +
              std::to_string(options.threads) + " threads" + admin_said +
@@ -425,8 +428,9 @@ int run_serve(const config::Config& config, std::chrono::milliseconds drain_time
     if (admin_server) admin_server->stop_accepting();
     server.stop_accepting();
     log_line("relay serve: signal " + std::to_string(signal) + ", stopped accepting; draining");
-    const bool closed = !admin_server || admin_server->wait_connections_closed(deadline);
-    if (!server.wait_connections_closed(deadline) || !closed) log_line("relay serve: connections still open at the deadline");
+    const bool admin_closed = !admin_server || admin_server->wait_connections_closed(deadline);
+    if (!server.wait_connections_closed(deadline) || !admin_closed)
+      log_line("relay serve: connections still open at the deadline");
     if (scheduler && !scheduler->drain(deadline))
       log_line("relay serve: deliveries unfinished at the deadline stay in the outbox for the next start");
     // The admin listener's requests run on the ingress's threads: it goes first.

@@ -9,10 +9,10 @@ void DestinationHealth::record(std::string_view destination, const Attempt& atte
   auto it = by_destination_.find(destination);
   if (it == by_destination_.end()) {
     if (by_destination_.size() >= kMaxDestinations) {
-      const auto stalest = std::min_element(by_destination_.begin(), by_destination_.end(), [](const auto& a, const auto& b) {
+      const auto attempted_before = [](const auto& a, const auto& b) {
         return a.second.last.time < b.second.last.time;
-      });
-      by_destination_.erase(stalest);
+      };
+      by_destination_.erase(std::min_element(by_destination_.begin(), by_destination_.end(), attempted_before));
     }
     it = by_destination_.emplace(std::string(destination), Recent{}).first;
   }

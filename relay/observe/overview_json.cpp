@@ -32,7 +32,9 @@ std::string overview_json(const Activity& activity, std::chrono::system_clock::t
   const auto series = activity.series(now);
   const auto outcomes = activity.outcomes();
   const OverviewBacklog b = backlog.value_or(OverviewBacklog{});
-  const auto age = [now](auto oldest) { return json::value(std::max<std::int64_t>(0, duration_cast<seconds>(now - oldest).count())); };
+  const auto age = [now](auto oldest) {
+    return json::value(std::max<std::int64_t>(0, duration_cast<seconds>(now - oldest).count()));
+  };
   const auto time = [](auto t) { return json::value(core::format_utc_millis(t)); };
 
   json::array listed;

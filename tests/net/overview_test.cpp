@@ -81,7 +81,8 @@ TEST(Overview, QueuedModeShowsSeriesOutcomesBacklogAndEachDestination) {
   auto x = answering(400), slow = answering(503);
   {  // A delivery for slow, pending for an hour already.
     auto outbox = store::open_sqlite_outbox(outbox_path(dir));
-    const std::vector<store::NewEvent> old{{"old-1", "aws.ecs", "ECS Task State Change", {{"ecs", "slow", "application/json", "{}"}}}};
+    const std::vector<store::NewEvent> old{
+        {"old-1", "aws.ecs", "ECS Task State Change", {{"ecs", "slow", "application/json", "{}"}}}};
     outbox->accept(old, std::chrono::system_clock::now() - 1h, 24h);
   }
   auto serve = start_relay({"serve", "--config", dir.write("relay.yaml", config_file(dir, x.url(), slow.url(), true))});
@@ -174,8 +175,8 @@ std::string admin_url_of(ChildProcess& relay) {
 TEST(AdminListen, TheAdminApiIsOnItsOwnListenerOnly) {
   TempDir dir;
   auto x = answering(204), slow = answering(204);
-  auto serve = start_relay({"serve", "--config", dir.write("relay.yaml", config_file(dir, x.url(), slow.url(), true,
-                                                                                      "{token: t0k, listen: 127.0.0.1:0}"))});
+  const std::string yaml = config_file(dir, x.url(), slow.url(), true, "{token: t0k, listen: 127.0.0.1:0}");
+  auto serve = start_relay({"serve", "--config", dir.write("relay.yaml", yaml)});
   const std::string admin_url = admin_url_of(*serve.process);
   ASSERT_THAT(admin_url, ::testing::StartsWith("http://127.0.0.1:"));
   ASSERT_NE(admin_url, serve.url);
