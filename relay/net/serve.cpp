@@ -383,6 +383,8 @@ int run_serve(const config::Config& config, std::chrono::milliseconds drain_time
                              token_endpoint ? &*token_endpoint : nullptr, observed, admin_options.has_value()};
     std::vector<asio::io_context*> threads(options.threads);
     std::vector<IngressHandler*> handlers(options.threads);
+    // Outlives the ingress server: requests it handed to the ingress threads end with them.
+    std::optional<HttpServer> admin_server;
     HttpServer server(options, [&](asio::io_context& io, std::size_t index) {
       threads.at(index) = &io;
       auto handler = std::make_unique<IngressHandler>(parts, index);
@@ -394,11 +396,15 @@ int run_serve(const config::Config& config, std::chrono::milliseconds drain_time
     metrics.registry.counter_read("relay_ingress_connections_accepted_total",
                                   "Connections the ingress listener accepted since start.",
                                   [&server] { return static_cast<double>(server.connections_accepted()); });
-    std::optional<HttpServer> admin_server;
-    if (admin_options)
-      admin_server.emplace(*admin_options, [&](asio::io_context&, std::size_t) {
-        return std::make_unique<AdminListenerHandler>(*handlers.front(), *threads.front());
-      });
+    if (admin_options) {
+      try {
+        admin_server.emplace(*admin_options, [&](asio::io_context&, std::size_t) {
+          return std::make_unique<AdminListenerHandler>(*handlers.front(), *threads.front());
+        });
+      } catch (const std::runtime_error& e) {
+        throw std::runtime_error(std::string("admin.listen: ") + e.what());
+      }
+    }
     live.start(std::make_shared<const config::Config>(config), threads);
     check_credentials(live.current()->endpoints);
     if (store) {

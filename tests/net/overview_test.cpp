@@ -207,7 +207,16 @@ TEST(AdminListen, ABadAddressIsRefusedWithItsPath) {
                                                                 "{token: t0k, listen: \"localhost:http\"}"));
   ChildProcess serve({RELAY_BINARY, "serve", "--config", file});
   EXPECT_NE(serve.wait(10s).value_or(0), 0);
-  EXPECT_THAT(serve.stderr_text(), HasSubstr("admin.listen: "));
+  EXPECT_THAT(serve.stderr_text(), HasSubstr("admin.listen: expected ADDRESS:PORT"));
+
+  // An address another program holds: serve does not start, and says which listener.
+  auto taken = answering(204);
+  const std::string port = taken.url().substr(taken.url().rfind(':') + 1);
+  const std::string busy = dir.write("busy.yaml", config_file(dir, taken.url(), taken.url(), true,
+                                                               "{token: t0k, listen: 127.0.0.1:" + port + "}"));
+  ChildProcess refused({RELAY_BINARY, "serve", "--config", busy});
+  EXPECT_NE(refused.wait(10s).value_or(0), 0);
+  EXPECT_THAT(refused.stderr_text(), HasSubstr("admin.listen: "));
 }
 
 }  // namespace
