@@ -99,6 +99,10 @@ std::variant<Answer, AdminCall> parse_admin_call(std::string_view method, std::s
   if (n == 2 && segments[1] == "dlq") return expect(get, {Kind::dead_letters});
   if (n == 3 && segments[1] == "dlq" && segments[2] == "replay") return expect(post, {Kind::replay});
   if (n == 2 && segments[1] == "status") return expect(get, {Kind::status});
+  if (n == 2 && segments[1] == "overview") {
+    if (!get) return error_answer(405, "use GET");
+    return AdminCall{Kind::overview};
+  }
   if (n == 2 && segments[1] == "reload") {
     if (!post) return error_answer(405, "use POST");
     return AdminCall{Kind::reload};

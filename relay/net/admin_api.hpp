@@ -8,6 +8,7 @@
 //   GET  /admin/dlq?destination=&...             dead letters
 //   POST /admin/dlq/replay?id=ID | ?FILTERS | ?all=true
 //   GET  /admin/status                           outbox writable?, backlog
+//   GET  /admin/overview                         the console's overview (observe/overview_json.hpp)
 //   POST /admin/destinations/NAME/test           sends a test event, answers the receiver's status
 //   POST /admin/reload                           reads the config file again (as SIGHUP does)
 #include <chrono>
@@ -28,7 +29,7 @@ bool is_admin_target(std::string_view target);
 
 struct AdminCall {
   enum class Kind {
-    deliveries, delivery, dead_letters, replay, status, test_destination, reload,
+    deliveries, delivery, dead_letters, replay, status, test_destination, reload, overview,
     registry_list, registry_get, registry_put, registry_delete, audit  // the live registry (registry_api.hpp)
   };
   Kind kind = Kind::deliveries;
@@ -39,7 +40,8 @@ struct AdminCall {
   std::string name;                                          // registry_get, _put, _delete
   bool is_registry() const { return kind >= Kind::registry_list; }
   bool needs_store() const {
-    return kind != Kind::status && kind != Kind::test_destination && kind != Kind::reload && !is_registry();
+    return kind != Kind::status && kind != Kind::test_destination && kind != Kind::reload && kind != Kind::overview &&
+           !is_registry();
   }
 };
 

@@ -13,6 +13,7 @@
 #include "relay/net/admin_api.hpp"
 #include "relay/net/live_config.hpp"
 #include "relay/net/registry_calls.hpp"
+#include "relay/observe/activity.hpp"
 #include "relay/store/store_worker.hpp"
 
 namespace relay::net {
@@ -21,13 +22,16 @@ class AdminService {
  public:
   // `store` is null in sync mode (no outbox: only status, destination tests and reload work).
   // `replayed` runs after a replay made dead letters due, or a reload (to wake the scheduler).
-  // `registry` is null without a store or a config file: registry calls answer 409 then.
+  // `activity`: what the overview shows of the relay's work. `registry` is null without a
+  // store or a config file: registry calls answer 409 then.
   AdminService(std::string token, store::StoreWorker* store, StoreHealth& health, BacklogGauge& gauge,
-               LiveConfig& live, std::function<void()> replayed, RegistryWatch* registry = nullptr)
+               const observe::Activity& activity, LiveConfig& live, std::function<void()> replayed,
+               RegistryWatch* registry = nullptr)
       : token_(std::move(token)),
         store_(store),
         health_(health),
         gauge_(gauge),
+        activity_(activity),
         live_(live),
         replayed_(std::move(replayed)),
         registry_(registry) {}
@@ -43,12 +47,15 @@ class AdminService {
 
  private:
   std::optional<std::chrono::seconds> login_blocked(const std::string& client) const;
+  // GET /admin/overview: the backlog read afresh from the outbox (none in sync mode).
+  awaitable<Answer> overview(const ServingConfig& serving) const;
   void count_login_failure(const std::string& client) const;
 
   std::string token_;
   store::StoreWorker* store_;
   StoreHealth& health_;
   BacklogGauge& gauge_;
+  const observe::Activity& activity_;
   LiveConfig& live_;
   std::function<void()> replayed_;
   RegistryWatch* registry_;
