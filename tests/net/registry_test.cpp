@@ -10,6 +10,7 @@
 
 #include "tests/net/http_test_client.hpp"
 #include "tests/net/relay_fixture.hpp"
+#include "tests/support/postgres_database.hpp"
 
 namespace relay::testing {
 namespace {
@@ -248,6 +249,27 @@ TEST_F(Registry, EntriesOutliveAReloadAndARestart) {
   EXPECT_EQ(arrived(sink), arn(5));
 }
 
+TEST_F(Registry, AFileThatTakesARegistryEntrysNameIsRefusedOnReloadAndAtStart) {
+  auto relay = serve();
+  HttpTestClient client(relay.url);
+  add_second(client);
+  const std::string file = dir.path() + "/relay.yaml";
+  std::string yaml = read_text(file);
+  yaml.replace(yaml.find("routes:\n"), 0,
+               "  second: {url: \"" + sink.url + "/hooks\", signing: hmac-timestamp, secret: " + kSinkSecret + "}\n");
+  dir.write("relay.yaml", yaml);
+  const auto r = client.post("/admin/reload", "", kAdmin, true, "");
+  ASSERT_EQ(r.status, 400u) << r.body;
+  EXPECT_THAT(strings_at(r, "problems"),
+              ElementsAre(HasSubstr("destinations.second: the config file has a destination of this name too")));
+  relay.process->signal(SIGTERM);
+  ASSERT_TRUE(relay.process->wait(10s));
+
+  ChildProcess refused({RELAY_BINARY, "serve", "--config", file});
+  EXPECT_EQ(refused.wait(10s), 1);
+  EXPECT_THAT(refused.stderr_text(2s), HasSubstr("do not load with the config file"));
+}
+
 TEST_F(Registry, SyncModeHasNoRegistry) {
   ServeConfig config(file_sink.url);
   config.admin = "{token: t0k}";
@@ -257,6 +279,23 @@ TEST_F(Registry, SyncModeHasNoRegistry) {
   const auto r = client.send("PUT", "/admin/destinations/second", destination(sink.url), kAdmin);
   ASSERT_EQ(r.status, 409u) << r.body;
   EXPECT_THAT(r.body, HasSubstr("needs a store"));
+}
+
+// Two relays on one PostgreSQL store: what one takes, the other serves within its next check.
+TEST_F(Registry, AnotherRelayOnTheSameStoreServesAChangeOnItsNextCheck) {
+  PostgresDatabase database;
+  ServeConfig config(file_sink.url);
+  config.admin = "{token: t0k}";
+  config.store = "{type: postgres, url: \"" + database.url() + "\"}";
+  TempDir other_dir;
+  auto one = start_serve(dir, config);
+  auto other = start_serve(other_dir, config);
+  HttpTestClient client(one.url);
+  add_second(client);
+  ASSERT_TRUE(other.process->wait_stderr("routes added: to-second", 10s)) << other.process->stderr_text();
+  HttpTestClient other_client(other.url);
+  ASSERT_EQ(other_client.post("/events", ecs_event(7)).status, 202u);
+  EXPECT_EQ(arrived(sink), arn(7));
 }
 
 // `relay destinations|routes put|delete|list` against the running relay's store.
