@@ -172,7 +172,8 @@ void add_registry_subcommands(CLI::App& parent, EntryKind kind, int& exit_code) 
   const std::string noun(config::kind_name(kind));
   auto opt = std::make_shared<RegistryOptions>();
   auto* put_cmd = parent.add_subcommand(
-      "put", "Add or replace a registry " + noun + " (FILE: the entry as the config file writes it, YAML or JSON; - for stdin)");
+      "put", "Add or replace a registry " + noun +
+                 " (FILE: the entry as the config file writes it, YAML or JSON; - for stdin)");
   put_cmd->add_option("name", opt->name, "The " + noun + "'s name")->required();
   put_cmd->add_option("file", opt->entry_file, "The entry (YAML or JSON), - for standard input")->required();
   add_options(put_cmd, *opt);

@@ -116,7 +116,8 @@ Answer registry_list_answer(const config::Config& current, std::span<const store
 
 Answer registry_entry_answer(const config::Config& current, std::span<const store::RegistryRow> rows, EntryKind kind,
                              std::string_view name) {
-  if (const auto* spec = config::file_entry(current, kind, name)) return json_answer(200, listed(name, "config", *spec));
+  if (const auto* spec = config::file_entry(current, kind, name))
+    return json_answer(200, listed(name, "config", *spec));
   if (const auto* row = row_of(rows, kind, name)) return json_answer(200, registry_listed(*row), etag_of(row->version));
   return error_answer(404, "no " + std::string(config::kind_name(kind)) + " named " + std::string(name));
 }

@@ -22,7 +22,9 @@ RegistrySnapshot read_registry_now(store::StoreWorker& store) {
   auto read = std::make_shared<Read>();
   auto finished = read->done.get_future();
   store.post([read](store::Outbox& outbox) { read->snapshot = read_registry(outbox); },
-             [read](const std::string& error) { read->done.set_exception(std::make_exception_ptr(store::StoreError(error))); },
+             [read](const std::string& error) {
+               read->done.set_exception(std::make_exception_ptr(store::StoreError(error)));
+             },
              [read] { read->done.set_value(); });
   finished.get();
   return std::move(read->snapshot);

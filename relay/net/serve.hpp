@@ -23,7 +23,8 @@ using ConfigLoader = std::function<std::optional<config::Config>(const config::R
 // too. SIGHUP and POST /admin/reload serve new events with what `reload` loads (refused
 // without it; see LiveConfig). With `reload` and a store, the live registry's entries are
 // served too, and every second the store is asked whether the registry changed (another
-// relay or the CLI), and its entries are loaded again when it did. Returns the exit code (0 after a stop signal, 1 when it
+// relay or the CLI), and its entries are loaded again when it did. Returns the exit code
+// (0 after a stop signal, 1 when it
 // cannot start).
 int run_serve(const config::Config& config, std::chrono::milliseconds drain_timeout, ConfigLoader reload = {});
 

@@ -39,7 +39,8 @@ int wait_for_stop_signal_for(bool reload, std::chrono::milliseconds wait) {
   const auto deadline = std::chrono::steady_clock::now() + wait;
   for (;;) {
     const auto left = std::max(std::chrono::nanoseconds(0), deadline - std::chrono::steady_clock::now());
-    const timespec timeout{static_cast<time_t>(left.count() / 1'000'000'000), static_cast<long>(left.count() % 1'000'000'000)};
+    const timespec timeout{static_cast<time_t>(left.count() / 1'000'000'000),
+                           static_cast<long>(left.count() % 1'000'000'000)};
     const int signal = sigtimedwait(&set, nullptr, &timeout);
     if (signal > 0) return signal;
     if (errno == EAGAIN) return 0;

@@ -281,7 +281,8 @@ class PostgresOutbox final : public Outbox {
   }
 
   std::vector<AuditRow> audit(std::size_t limit) override {
-    const auto r = db_.exec("SELECT at, client, action, kind, name, spec FROM relay_registry_audit ORDER BY id DESC LIMIT $1",
+    const auto r = db_.exec("SELECT at, client, action, kind, name, spec FROM relay_registry_audit"
+                            " ORDER BY id DESC LIMIT $1",
                             {static_cast<std::int64_t>(limit)});
     std::vector<AuditRow> out;
     for (int i = 0; i < r.rows(); ++i)

@@ -414,8 +414,10 @@ class SqliteOutbox final : public Outbox {
           .run();
     else
       db_.prepare("DELETE FROM registry WHERE kind = ? AND name = ?").bind(1, change.kind).bind(2, change.name).run();
-    auto audit = db_.prepare("INSERT INTO registry_audit (at, client, action, kind, name, spec) VALUES (?, ?, ?, ?, ?, ?)");
-    audit.bind(1, at).bind(2, change.audit.client).bind(3, change.audit.action).bind(4, change.kind).bind(5, change.name);
+    auto audit =
+        db_.prepare("INSERT INTO registry_audit (at, client, action, kind, name, spec) VALUES (?, ?, ?, ?, ?, ?)");
+    audit.bind(1, at).bind(2, change.audit.client).bind(3, change.audit.action);
+    audit.bind(4, change.kind).bind(5, change.name);
     if (change.audit.spec)
       audit.bind(6, *change.audit.spec);
     else

@@ -57,25 +57,29 @@ TEST(RegistryEntries, ProblemsAreNamedByTheEntrysPathAndAClashWithTheFileIsOne) 
 
 TEST(RegistryChange, APutIsJudgedWithTheFileAndTheOtherEntries) {
   const Config current = loaded(kFile);
-  const std::vector<store::RegistryRow> rows{row("destination", "b", R"({"url": "https://b.example/x", "secret": "s"})")};
-  auto v = judge_put(current, rows, EntryKind::route, "to-b", json::parse(R"({"handler": "ecs_task", "destinations": ["b"]})"));
+  const std::vector<store::RegistryRow> rows{
+      row("destination", "b", R"({"url": "https://b.example/x", "secret": "s"})")};
+  const auto to_b = json::parse(R"({"handler": "ecs_task", "destinations": ["b"]})");
+  auto v = judge_put(current, rows, EntryKind::route, "to-b", to_b);
   ASSERT_EQ(v.outcome, Outcome::ok) << ::testing::PrintToString(v.problems);
   EXPECT_EQ(json::parse(*v.spec), json::parse(R"({"handler": "ecs_task", "destinations": ["b"], "name": "to-b"})"));
 
-  v = judge_put(current, {}, EntryKind::route, "to-b", json::parse(R"({"handler": "ecs_task", "destinations": ["b"]})"));
+  v = judge_put(current, {}, EntryKind::route, "to-b", to_b);
   EXPECT_EQ(v.outcome, Outcome::invalid);
   EXPECT_THAT(v.problems, ElementsAre(HasSubstr("b")));
-  v = judge_put(current, rows, EntryKind::destination, "a", json::parse(R"({"url": "https://a.example/y", "secret": "s"})"));
+  const auto to_a = json::parse(R"({"url": "https://a.example/y", "secret": "s"})");
+  v = judge_put(current, rows, EntryKind::destination, "a", to_a);
   EXPECT_EQ(v.outcome, Outcome::conflict);
-  v = judge_put(current, rows, EntryKind::destination, "x/y", json::parse(R"({"url": "https://a.example/y", "secret": "s"})"));
+  v = judge_put(current, rows, EntryKind::destination, "x/y", to_a);
   EXPECT_THAT(v.problems, ElementsAre(HasSubstr("destinations.x/y: a registry entry's name is")));
   v = judge_put(current, rows, EntryKind::destination, "c", json::parse("[1]"));
   EXPECT_THAT(v.problems, ElementsAre("destinations.c: expected a mapping, the entry as the config file writes it"));
 }
 
 TEST(RegistryChange, ADeleteNamesTheRoutesThatStillUseTheDestination) {
-  const std::vector<store::RegistryRow> rows{row("destination", "b", R"({"url": "https://b.example/x", "secret": "s"})"),
-                                             row("route", "to-b", R"({"name": "to-b", "handler": "ecs_task", "destinations": ["b"]})")};
+  const std::vector<store::RegistryRow> rows{
+      row("destination", "b", R"({"url": "https://b.example/x", "secret": "s"})"),
+      row("route", "to-b", R"({"name": "to-b", "handler": "ecs_task", "destinations": ["b"]})")};
   std::vector<std::string> problems;
   const Config current = loaded(kFile, registry_entries(rows, problems));
   auto v = judge_delete(current, rows, EntryKind::destination, "b");
@@ -87,10 +91,12 @@ TEST(RegistryChange, ADeleteNamesTheRoutesThatStillUseTheDestination) {
 }
 
 TEST(RegistryChange, RedactsLiteralSecretsAndKeepsReferences) {
-  EXPECT_EQ(redacted(json::parse(R"({"secrets": ["new", "env:OLD"]})")), json::parse(R"({"secrets": ["***", "env:OLD"]})"));
+  EXPECT_EQ(redacted(json::parse(R"({"secrets": ["new", "env:OLD"]})")),
+            json::parse(R"({"secrets": ["***", "env:OLD"]})"));
   const auto spec = json::parse(R"({"url": "https://x", "secret": "s3cret", "headers": {"x-key": "k", "x-ref": "env:K"},
       "auth": {"type": "oauth", "client_secret": "file:/run/s", "token": "t"}, "retry": {"schedule": ["1s"]}})");
-  EXPECT_EQ(redacted(spec), json::parse(R"({"url": "https://x", "secret": "***", "headers": {"x-key": "***", "x-ref": "env:K"},
+  EXPECT_EQ(redacted(spec), json::parse(R"({"url": "https://x", "secret": "***",
+      "headers": {"x-key": "***", "x-ref": "env:K"},
       "auth": {"type": "oauth", "client_secret": "file:/run/s", "token": "***"}, "retry": {"schedule": ["1s"]}})"));
 }
 

@@ -46,8 +46,8 @@ class HttpTestClient {
   int connections() const { return connections_; }
 
  private:
-  HttpReply exchange(const std::string& method, const std::string& target, const std::string& body, const Headers& headers,
-                     bool keep_alive, const std::string& content_type);
+  HttpReply exchange(const std::string& method, const std::string& target, const std::string& body,
+                     const Headers& headers, bool keep_alive, const std::string& content_type);
 
   boost::asio::io_context io_;
   boost::asio::ip::tcp::endpoint endpoint_;

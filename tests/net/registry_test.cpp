@@ -151,10 +151,11 @@ TEST_F(Registry, BadEntriesAreRefusedWithEveryProblemAndItsPath) {
                           HasSubstr("destinations.bad.colour: unknown key")));
   r = client.send("PUT", "/admin/routes/bad", R"({"handler": "ecs_task", "destinations": [7], "colour": 1})", kAdmin);
   ASSERT_EQ(r.status, 400u) << r.body;
-  EXPECT_THAT(strings_at(r, "problems"), ElementsAre(HasSubstr("routes.bad.destinations[0]: expected a destination name"),
-                                                     HasSubstr("routes.bad.colour: unknown key")));
-  r = client.send("PUT", "/admin/routes/bad", R"({"name": "other", "handler": "ecs_task", "destinations": ["webhook"]})",
-                  kAdmin);
+  EXPECT_THAT(strings_at(r, "problems"),
+              ElementsAre(HasSubstr("routes.bad.destinations[0]: expected a destination name"),
+                          HasSubstr("routes.bad.colour: unknown key")));
+  r = client.send("PUT", "/admin/routes/bad",
+                  R"({"name": "other", "handler": "ecs_task", "destinations": ["webhook"]})", kAdmin);
   ASSERT_EQ(r.status, 400u) << r.body;
   EXPECT_THAT(strings_at(r, "problems"), ElementsAre(HasSubstr("routes.bad.name: must be \"bad\"")));
   r = client.send("PUT", "/admin/routes/lost", route_to("nowhere"), kAdmin);
@@ -354,7 +355,8 @@ TEST_F(RegistryCli, ProblemsArePrintedWithTheirPathAndConflictsExitTwo) {
   EXPECT_THAT(r.err, HasSubstr("used by routes: to-second"));
   ASSERT_EQ(relay_cli({"routes", "delete", "to-second"}).exit_code, 0);
   ASSERT_EQ(relay_cli({"destinations", "delete", "second"}).exit_code, 0);
-  ASSERT_TRUE(relay.process->wait_stderr("destinations added: -; removed: second", 10s)) << relay.process->stderr_text();
+  ASSERT_TRUE(relay.process->wait_stderr("destinations added: -; removed: second", 10s))
+      << relay.process->stderr_text();
 }
 
 }  // namespace

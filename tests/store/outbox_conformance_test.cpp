@@ -287,7 +287,8 @@ TEST_P(OutboxConformance, WorkDoneTogetherThatThrowsLeavesNothing) {
 // A registry change: put `spec` (delete when none) if the entry is at `expected`.
 RegistryChange registry_change(std::string kind, std::string name, std::optional<std::string> spec,
                                std::optional<std::int64_t> expected = std::nullopt) {
-  AuditRow audit{t0, "127.0.0.1", spec ? "put" : "delete", kind, name, spec ? std::optional<std::string>("{}") : std::nullopt};
+  AuditRow audit{t0, "127.0.0.1", spec ? "put" : "delete", kind, name,
+                 spec ? std::optional<std::string>("{}") : std::nullopt};
   return {std::move(kind), std::move(name), std::move(spec), expected, std::move(audit)};
 }
 

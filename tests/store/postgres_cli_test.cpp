@@ -51,7 +51,8 @@ TEST_F(PostgresCli, MigratePrintsWhatItWouldRunThenAppliesItOnce) {
   EXPECT_THAT(applied.out, HasSubstr(count + " migration(s) applied"));
   auto again = relay({"store", "migrate", "--apply"});
   EXPECT_THAT(again.out, HasSubstr("0 migration(s) applied"));
-  EXPECT_THAT(relay({"store", "migrate"}).out, HasSubstr("is at schema version " + latest + "; 0 migration(s) to apply"));
+  EXPECT_THAT(relay({"store", "migrate"}).out,
+              HasSubstr("is at schema version " + latest + "; 0 migration(s) to apply"));
 }
 
 TEST_F(PostgresCli, DeliveriesAndDeadLettersAreListedFromTheDatabase) {
