@@ -16,7 +16,7 @@ void AdminService::count_login_failure(const std::string& client) const {
 }
 
 awaitable<Answer> AdminService::handle(std::string_view method, std::string_view target,
-                                       std::string_view authorization, std::string client,
+                                       std::string_view authorization, std::string_view body, std::string client,
                                        std::shared_ptr<const ServingConfig> serving,
                                        std::shared_ptr<Deliverer> sender) const {
   if (const auto wait = login_blocked(client)) {
@@ -32,6 +32,7 @@ awaitable<Answer> AdminService::handle(std::string_view method, std::string_view
   }
   const AdminCall call = std::get<AdminCall>(std::move(parsed));
 
+  if (call.kind == AdminCall::Kind::pattern_test) co_return pattern_test_answer(body, serving->config->pattern_limits);
   if (call.kind == AdminCall::Kind::status) co_return status_answer(health_.status(), gauge_.stored());
   if (call.kind == AdminCall::Kind::reload) {
     const ReloadResult reloaded = live_.reload();
@@ -48,7 +49,7 @@ awaitable<Answer> AdminService::handle(std::string_view method, std::string_view
   // Named, not a temporary in the co_await expression: g++ 12 destroys those twice.
   auto answering = on_store(*store_, [call, now, &gauge = gauge_](store::Outbox& outbox) {
     Answer answer = answer_from_store(call, outbox, now);
-    if (call.kind == AdminCall::Kind::replay) gauge.resync(outbox.backlog());
+    if (call.kind == AdminCall::Kind::replay || call.kind == AdminCall::Kind::purge) gauge.resync(outbox.backlog());
     return answer;
   });
   auto reply = co_await std::move(answering);

@@ -31,15 +31,18 @@ class AdminService {
 
   static constexpr std::size_t kMaxLoginFailures = 10;
 
-  // `client`: the address the request came from; `serving`: the config the request is
-  // served with, `sender` its sender for this thread. A reload blocks this thread until done.
+  // `client`: the address the request came from; `body` the request's; `serving`: the
+  // config the request is served with, `sender` its sender for this thread. A reload blocks
+  // this thread until done.
   awaitable<Answer> handle(std::string_view method, std::string_view target, std::string_view authorization,
-                           std::string client, std::shared_ptr<const ServingConfig> serving,
+                           std::string_view body, std::string client, std::shared_ptr<const ServingConfig> serving,
                            std::shared_ptr<Deliverer> sender) const;
 
- private:
+  // The login limiter, shared with the console's login form.
   std::optional<std::chrono::seconds> login_blocked(const std::string& client) const;
   void count_login_failure(const std::string& client) const;
+
+ private:
 
   std::string token_;
   store::StoreWorker* store_;

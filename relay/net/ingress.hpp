@@ -41,6 +41,7 @@ struct Answer {
   std::string body;
   std::optional<unsigned> retry_after;
   std::string_view content_type = "application/json";
+  std::vector<std::pair<std::string, std::string>> headers;  // more, e.g. the console's Set-Cookie
 };
 
 struct AdmittedEvent {

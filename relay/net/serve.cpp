@@ -9,6 +9,8 @@
 #include "relay/net/admin_service.hpp"
 #include "relay/net/answer_response.hpp"
 #include "relay/net/bus_ingress.hpp"
+#include "relay/net/console_service.hpp"
+#include "relay/console/console_http.hpp"
 #include "relay/net/delivery_log.hpp"
 #include "relay/net/delivery_scheduler.hpp"
 #include "relay/net/postgres_wakeups.hpp"
@@ -38,6 +40,18 @@ IngressRequest ingress_request(const HttpRequest& request, const IngressAuthenti
           }};
 }
 
+// What the console sees of a request.
+ConsoleRequest console_request(const HttpRequest& request, const asio::ip::address& client) {
+  return {request.method_string(),
+          request.target(),
+          request[http::field::cookie],
+          request[console::kCsrfHeader],
+          request[http::field::if_none_match],
+          request[http::field::content_type],
+          request.body(),
+          client.to_string()};
+}
+
 // What the event bus sees of a request: every header as received, and the body.
 aws::HttpRequest bus_request(const HttpRequest& request) {
   aws::HttpRequest out{std::string(request.method_string()), std::string(request.target()), {}, request.body()};
@@ -50,6 +64,7 @@ struct IngressParts {
   const LiveConfig& live;
   DurableIntake* intake;       // null in sync mode
   const AdminService* admin;   // null when the admin API is off
+  const ConsoleService* console;  // null when the admin API is off
   const OAuthService* oauth;   // null without ingress.oauth
   const Health& health;
 };
@@ -62,6 +77,7 @@ class IngressHandler final : public HttpHandler {
         thread_(thread),
         intake_(parts.intake),
         admin_(parts.admin),
+        console_(parts.console),
         oauth_(parts.oauth),
         health_(parts.health) {}
 
@@ -85,8 +101,21 @@ class IngressHandler final : public HttpHandler {
     }
     // Held until the answer is written: the deliveries view its routes and destinations.
     const auto serving = current();
+    if (console_ && console::is_console_target(request.target())) {
+      to_response(console_->answer(console_request(request, client)), response);
+      co_return;
+    }
     if (admin_ && is_admin_target(request.target())) {
-      auto answering = admin_->handle(request.method_string(), request.target(), request[http::field::authorization],
+      std::string authorization(request[http::field::authorization]);
+      if (authorization.empty()) {
+        auto from_session = console_->admin_authorization(console_request(request, client));
+        if (auto* refused = std::get_if<Answer>(&from_session)) {
+          to_response(std::move(*refused), response);
+          co_return;
+        }
+        authorization = std::get<std::string>(std::move(from_session));
+      }
+      auto answering = admin_->handle(request.method_string(), request.target(), authorization, request.body(),
                                       client.to_string(), serving, serving->senders[thread_]);
       to_response(co_await std::move(answering), response);
       co_return;
@@ -187,6 +216,7 @@ class IngressHandler final : public HttpHandler {
   std::optional<BusIngress> bus_;
   DurableIntake* intake_;
   const AdminService* admin_;
+  const ConsoleService* console_;
   const OAuthService* oauth_;
   const Health& health_;
 };
@@ -310,9 +340,13 @@ int run_serve(const config::Config& config, std::chrono::milliseconds drain_time
     // Let go once the server threads are joined (its senders use their io_contexts).
     LiveConfig live(reloadable ? ConfigLoader(checked) : ConfigLoader(), own_jwks);
     std::optional<AdminService> admin;
-    if (!config.admin.token.empty()) admin.emplace(config.admin.token, store.get(), health, gauge, live, wake);
+    std::optional<ConsoleService> console;
+    if (!config.admin.token.empty()) {
+      admin.emplace(config.admin.token, store.get(), health, gauge, live, wake);
+      console.emplace(config.admin.token, *admin, options.tls_cert_file && options.tls_key_file);
+    }
 
-    const IngressParts parts{live, intake ? &*intake : nullptr, admin ? &*admin : nullptr,
+    const IngressParts parts{live, intake ? &*intake : nullptr, admin ? &*admin : nullptr, console ? &*console : nullptr,
                              token_endpoint ? &*token_endpoint : nullptr, observed};
     std::vector<asio::io_context*> threads(options.threads);
     HttpServer server(options, [&](asio::io_context& io, std::size_t index) {
