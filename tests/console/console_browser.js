@@ -97,13 +97,16 @@ async function attemptStatuses(page) {
 async function run(size) {
   const profile = fs.mkdtempSync(path.join(os.tmpdir(), "relay-console-chromium-"));
   const context = await launch(profile, { width: size.width, height: size.height });
+  const page = await context.newPage();
+  const errors = [];
   try {
-    const page = await context.newPage();
     page.setDefaultTimeout(STEP_TIMEOUT);
     page.on("dialog", (dialog) => dialog.accept());
-    const errors = [];
     page.on("pageerror", (error) => errors.push(String(error)));
-    page.on("console", (message) => { if (message.type() === "error") errors.push(message.text()); });
+    // Chromium logs every answer >= 400 as "Failed to load resource"; those are expected here.
+    page.on("console", (message) => {
+      if (message.type() === "error" && !message.text().startsWith("Failed to load resource")) errors.push(message.text());
+    });
     const step = (text) => console.log(`[${size.name}] ${text}`);
 
     await page.goto(`${settings.url}/ui`);
@@ -193,6 +196,13 @@ async function run(size) {
     check(afterLogout === 401, `after logging out /admin/deliveries answered ${afterLogout}`);
     check(errors.length === 0, `no script errors in the page: ${errors.join("; ")}`);
     step("logged out");
+  } catch (error) {
+    // What the page showed when the step failed.
+    await page.screenshot({ path: path.join(settings.screenshots, `${size.name}-failed.png`), fullPage: true });
+    const shown = await page.$$eval(".message, .error, .note, .result", (nodes) =>
+      nodes.filter((node) => node.textContent.trim()).map((node) => `${node.id}: ${node.textContent.trim()}`));
+    console.error(`[${size.name}] the page showed: ${shown.join(" | ")}; script errors: ${errors.join("; ")}`);
+    throw error;
   } finally {
     await context.close();
     fs.rmSync(profile, { recursive: true, force: true });

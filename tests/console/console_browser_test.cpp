@@ -33,7 +33,7 @@ TEST(ConsoleBrowser, LogsInWatchesFiltersReplaysAndTestsPatternsOnADesktopAndAPh
   HttpTestClient client(serve.url);
   for (const int n : {1, 2}) {
     ASSERT_EQ(client.post("/events", ecs_event(n)).status, 202u);
-    ASSERT_TRUE(serve.process->wait_stderr("failed for good", 10s)) << "event-" << n << " is a dead letter";
+    ASSERT_TRUE(serve.process->wait_stderr("now a dead letter", 10s)) << "event-" << n << " is a dead letter";
   }
 
   const json::object settings{

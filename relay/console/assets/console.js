@@ -64,6 +64,12 @@ function time(iso) {
   return isNaN(d) ? String(iso) : d.toLocaleString();
 }
 
+// `path` with the query `params`, without a bare "?" when there are none.
+function withQuery(path, params) {
+  const text = params.toString();
+  return text ? `${path}?${text}` : path;
+}
+
 function query(form, keys) {
   const params = new URLSearchParams();
   for (const key of keys) {
@@ -120,7 +126,7 @@ const pages = {
   deliveries: loadDeliveries,
   dead: loadDead,
   config: loadConfig,
-  pattern: () => {},
+  pattern: async () => {},
 };
 
 function route() {
@@ -235,7 +241,7 @@ const FILTER_KEYS = ["destination", "route", "event_id", "since", "until"];
 async function loadDeliveries() {
   const form = $("#deliveries-filter");
   const params = query(form, ["status", ...FILTER_KEYS]);
-  const answer = await call("GET", `/admin/deliveries?${params}`);
+  const answer = await call("GET", withQuery("/admin/deliveries", params));
   const out = $("#deliveries-message");
   if (answer.status !== 200) return message(out, problemText(answer.data), true);
   const rows = answer.data.deliveries;
@@ -292,7 +298,7 @@ function selectedDead() {
 
 async function loadDead() {
   const params = query($("#dead-filter"), FILTER_KEYS);
-  const answer = await call("GET", `/admin/dlq?${params}`);
+  const answer = await call("GET", withQuery("/admin/dlq", params));
   const out = $("#dead-message");
   if (answer.status !== 200) return message(out, problemText(answer.data), true);
   const rows = answer.data.dead_letters;
@@ -317,7 +323,7 @@ async function changeDead(action, ids) {
   const calls = ids ? ids.map((id) => new URLSearchParams({ id })) : [query($("#dead-filter"), FILTER_KEYS)];
   for (const params of calls) {
     if (!ids && ![...params.keys()].length) params.set("all", "true");
-    const answer = await call("POST", `/admin/dlq/${action}?${params}`);
+    const answer = await call("POST", withQuery(`/admin/dlq/${action}`, params));
     if (answer.status !== 200) return message(out, problemText(answer.data), true);
     count += answer.data[key];
   }
