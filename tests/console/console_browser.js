@@ -259,6 +259,7 @@ async function checkScreenshots(context) {
 }
 
 (async () => {
+  fs.rmSync(settings.screenshots, { recursive: true, force: true });  // none left from an earlier run
   fs.mkdirSync(settings.screenshots, { recursive: true });
   for (const size of settings.sizes) await run(size);
   const profile = fs.mkdtempSync(path.join(os.tmpdir(), "relay-console-chromium-"));
