@@ -61,6 +61,15 @@ TEST_F(Console, ALoginGivesAnHttpOnlyStrictCookieAndAWrongTokenNone) {
   EXPECT_THAT(r.body, ::testing::Not(HasSubstr("t0k"))) << "the token never reaches the page";
 }
 
+TEST_F(Console, FailedLoginsCountAgainstTheAdminApisLimit) {
+  for (int i = 0; i < 10; ++i) ASSERT_EQ(client.post("/ui/login", R"({"token": "wrong"})").status, 401u) << i;
+  HttpReply r = client.post("/ui/login", R"({"token": "t0k"})");
+  EXPECT_EQ(r.status, 429u) << "even the right token, for the rest of the minute";
+  EXPECT_FALSE(r.headers["retry-after"].empty());
+  EXPECT_EQ(r.headers.count("set-cookie"), 0u);
+  EXPECT_EQ(client.get("/admin/status", {{"authorization", "Bearer t0k"}}).status, 429u) << "one limit for both";
+}
+
 TEST_F(Console, TheSessionCookieOpensTheAdminApiAndChangesNeedTheCsrfToken) {
   EXPECT_EQ(client.get("/ui/session").status, 401u);
   const auto [cookie, csrf] = login();
