@@ -275,6 +275,18 @@ std::optional<Config> parse_config(std::string_view text, std::vector<std::strin
   if (const auto* admin = r.object("admin")) {
     ObjectReader a(*admin, "admin", errors);
     cfg.admin.token = read_secret(a, "token", true);
+    if (const auto* listen = a.value("listen")) {
+      std::string problem;
+      const auto parsed = listen->is_string() ? parse_listen_address(listen->get_string(), problem) : std::nullopt;
+      if (!listen->is_string())
+        a.error("listen", "expected ADDRESS:PORT as a string, such as 127.0.0.1:9090");
+      else if (!parsed)
+        a.error("listen", problem);
+      else if (parsed->port != 0 && listen->get_string() == cfg.listen)
+        a.error("listen", "is the ingress's address (listen); give the admin API a port of its own");
+      else
+        cfg.admin.listen = std::string(listen->get_string());
+    }
     a.reject_unknown();
   }
   if (const auto* patterns = r.object("patterns")) {

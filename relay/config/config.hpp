@@ -67,9 +67,11 @@ struct DeliveryConfig {
 
 using StoreConfig = store::StoreSettings;
 
-// The admin API (/admin/... on the ingress listener), enabled by giving a token.
+// The admin API (/admin/... and /ui), enabled by giving a token: on the ingress listener,
+// or on its own listener when `listen` is set (and then not on the ingress one).
 struct AdminConfig {
   std::string token;  // resolved secret; empty: no admin API
+  std::optional<std::string> listen;  // "ADDR:PORT", parsed by parse_listen_address
 };
 
 // Where deliveries may connect: every address a destination resolves to is checked.

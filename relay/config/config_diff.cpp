@@ -56,7 +56,7 @@ bool same_store(const StoreConfig& a, const StoreConfig& b) {
 }
 
 // The settings fixed at start: the listener, its threads and limits, the outbox, the
-// backlog bounds, the admin token, relay's own token endpoint.
+// backlog bounds, the admin token and listener, relay's own token endpoint.
 std::vector<std::string> needs_restart(const Config& a, const Config& b) {
   std::vector<std::string> out;
   const auto differs = [&out](bool same, const char* path) {
@@ -70,6 +70,7 @@ std::vector<std::string> needs_restart(const Config& a, const Config& b) {
   differs(a.delivery.max_backlog_bytes == b.delivery.max_backlog_bytes, "delivery.max_backlog_bytes");
   differs(a.delivery.dedupe_window == b.delivery.dedupe_window, "delivery.dedupe_window");
   differs(a.admin.token == b.admin.token, "admin.token");
+  differs(a.admin.listen == b.admin.listen, "admin.listen");
   const IngressConfig &i = a.ingress, &j = b.ingress;
   differs(i.tls_cert_file == j.tls_cert_file && i.tls_key_file == j.tls_key_file &&
               i.tls_session_resumption == j.tls_session_resumption,

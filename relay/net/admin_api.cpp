@@ -107,6 +107,10 @@ std::variant<Answer, AdminCall> parse_admin_call(std::string_view method, std::s
     return AdminCall{Kind::pattern_test};
   }
   if (n == 2 && segments[1] == "status") return expect(get, {Kind::status});
+  if (n == 2 && segments[1] == "overview") {
+    if (!get) return error_answer(405, "use GET");
+    return AdminCall{Kind::overview};
+  }
   if (n == 2 && segments[1] == "reload") {
     if (!post) return error_answer(405, "use POST");
     return AdminCall{Kind::reload};
@@ -156,6 +160,7 @@ Answer answer_from_store(const AdminCall& call, store::Outbox& outbox, store::Ti
     case Kind::status:
     case Kind::test_destination:
     case Kind::reload:
+    case Kind::overview:
     case Kind::pattern_test: break;
   }
   return error_answer(500, "not a store call");

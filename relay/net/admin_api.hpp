@@ -10,6 +10,7 @@
 //   POST /admin/dlq/purge?id=ID | ?FILTERS | ?all=true   deletes dead letters
 //   POST /admin/pattern/test {"pattern", "event"}  whether the event matches the pattern
 //   GET  /admin/status                           outbox writable?, backlog
+//   GET  /admin/overview                         the console's overview (observe/overview_json.hpp)
 //   POST /admin/destinations/NAME/test           sends a test event, answers the receiver's status
 //   POST /admin/reload                           reads the config file again (as SIGHUP does)
 #include <chrono>
@@ -29,13 +30,16 @@ namespace relay::net {
 bool is_admin_target(std::string_view target);
 
 struct AdminCall {
-  enum class Kind { deliveries, delivery, dead_letters, replay, purge, status, test_destination, reload, pattern_test };
+  enum class Kind {
+    deliveries, delivery, dead_letters, replay, purge, status, test_destination, reload, overview, pattern_test
+  };
   Kind kind = Kind::deliveries;
   store::Filter filter;     // deliveries, dead_letters, replay, purge; delivery: its id
   bool all = false;         // replay or purge every dead letter
   std::string destination;  // test_destination
   bool needs_store() const {
-    return kind != Kind::status && kind != Kind::test_destination && kind != Kind::reload && kind != Kind::pattern_test;
+    return kind != Kind::status && kind != Kind::test_destination && kind != Kind::reload && kind != Kind::overview &&
+           kind != Kind::pattern_test;
   }
 };
 

@@ -1,7 +1,10 @@
 #include "relay/net/admin_service.hpp"
 
+#include <algorithm>
+
 #include "relay/net/destination_test.hpp"
 #include "relay/net/store_calls.hpp"
+#include "relay/observe/overview_json.hpp"
 
 namespace relay::net {
 
@@ -13,6 +16,35 @@ std::optional<std::chrono::seconds> AdminService::login_blocked(const std::strin
 void AdminService::count_login_failure(const std::string& client) const {
   std::lock_guard lock(login_mutex_);
   login_failures_.record_failure(client, std::chrono::steady_clock::now());
+}
+
+awaitable<Answer> AdminService::overview(const ServingConfig& serving) const {
+  std::optional<store::Backlog> backlog;
+  if (store_) {
+    // Named, not a temporary in the co_await expression: g++ 12 destroys those twice.
+    auto reading = on_store(*store_, [&gauge = gauge_](store::Outbox& outbox) {
+      store::Backlog b = outbox.backlog();
+      gauge.resync(b);
+      return b;
+    });
+    auto reply = co_await std::move(reading);
+    if (!reply.error.empty()) co_return error_answer(503, "the outbox cannot be read: " + reply.error);
+    backlog = std::move(reply.value);
+  }
+  std::vector<observe::OverviewDestination> destinations;
+  for (const auto& d : serving.pipeline().destinations().all()) {
+    const bool paused = std::find(serving.paused.begin(), serving.paused.end(), d->name()) != serving.paused.end();
+    std::size_t dead = 0;
+    if (backlog) {
+      const auto& counted = backlog->dead_by_destination;
+      if (const auto it = counted.find(d->name()); it != counted.end()) dead = it->second;
+    }
+    destinations.push_back({d->name(), paused, dead});
+  }
+  std::optional<observe::OverviewBacklog> figures;
+  if (backlog) figures = observe::OverviewBacklog{backlog->count, backlog->bytes, backlog->dead, backlog->oldest};
+  co_return Answer{200, observe::overview_json(activity_, std::chrono::system_clock::now(), figures, destinations),
+                   std::nullopt};
 }
 
 awaitable<Answer> AdminService::handle(std::string_view method, std::string_view target,
@@ -34,6 +66,10 @@ awaitable<Answer> AdminService::handle(std::string_view method, std::string_view
 
   if (call.kind == AdminCall::Kind::pattern_test) co_return pattern_test_answer(body, serving->config->pattern_limits);
   if (call.kind == AdminCall::Kind::status) co_return status_answer(health_.status(), gauge_.stored());
+  if (call.kind == AdminCall::Kind::overview) {
+    auto answering = overview(*serving);
+    co_return co_await std::move(answering);
+  }
   if (call.kind == AdminCall::Kind::reload) {
     const ReloadResult reloaded = live_.reload();
     if (reloaded.problems.empty()) replayed_();  // destinations may be paused or resumed

@@ -12,6 +12,7 @@
 
 #include "relay/net/admin_api.hpp"
 #include "relay/net/live_config.hpp"
+#include "relay/observe/activity.hpp"
 #include "relay/store/store_worker.hpp"
 
 namespace relay::net {
@@ -20,12 +21,14 @@ class AdminService {
  public:
   // `store` is null in sync mode (no outbox: only status, destination tests and reload work).
   // `replayed` runs after a replay made dead letters due, or a reload (to wake the scheduler).
+  // `activity`: what the overview shows of the relay's work.
   AdminService(std::string token, store::StoreWorker* store, StoreHealth& health, BacklogGauge& gauge,
-               LiveConfig& live, std::function<void()> replayed)
+               const observe::Activity& activity, LiveConfig& live, std::function<void()> replayed)
       : token_(std::move(token)),
         store_(store),
         health_(health),
         gauge_(gauge),
+        activity_(activity),
         live_(live),
         replayed_(std::move(replayed)) {}
 
@@ -40,6 +43,8 @@ class AdminService {
 
   // The login limiter, shared with the console's login form.
   std::optional<std::chrono::seconds> login_blocked(const std::string& client) const;
+  // GET /admin/overview: the backlog read afresh from the outbox (none in sync mode).
+  awaitable<Answer> overview(const ServingConfig& serving) const;
   void count_login_failure(const std::string& client) const;
 
  private:
@@ -48,6 +53,7 @@ class AdminService {
   store::StoreWorker* store_;
   StoreHealth& health_;
   BacklogGauge& gauge_;
+  const observe::Activity& activity_;
   LiveConfig& live_;
   std::function<void()> replayed_;
   mutable std::mutex login_mutex_;

@@ -36,13 +36,33 @@ void BacklogGauge::committed(BacklogCounts reserved, BacklogCounts stored) {
 void BacklogGauge::removed(BacklogCounts gone) {
   subtract(stored_count_, gone.count);
   subtract(stored_bytes_, gone.bytes);
+  if (stored_count_.load(relaxed) == 0) oldest_.store(kNone, relaxed);
 }
 
 void BacklogGauge::resync(const store::Backlog& backlog) {
   stored_count_.store(backlog.count, relaxed);
   stored_bytes_.store(backlog.bytes, relaxed);
+  oldest_.store(backlog.oldest ? backlog.oldest->time_since_epoch().count() : kNone, relaxed);
+  std::lock_guard lock(dead_mutex_);
+  dead_ = backlog.dead_by_destination;
+}
+
+void BacklogGauge::dead_letter(const std::string& destination) {
+  std::lock_guard lock(dead_mutex_);
+  ++dead_[destination];
 }
 
 BacklogCounts BacklogGauge::stored() const { return {stored_count_.load(relaxed), stored_bytes_.load(relaxed)}; }
+
+std::optional<store::TimePoint> BacklogGauge::oldest() const {
+  const std::int64_t ticks = oldest_.load(relaxed);
+  if (ticks == kNone) return std::nullopt;
+  return store::TimePoint(store::TimePoint::duration(ticks));
+}
+
+std::map<std::string, std::size_t> BacklogGauge::dead_letters() const {
+  std::lock_guard lock(dead_mutex_);
+  return dead_;
+}
 
 }  // namespace relay::net

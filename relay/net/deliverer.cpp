@@ -110,9 +110,14 @@ awaitable<std::vector<SyncResult>> Deliverer::deliver_now(const Admitted& admitt
     for (const auto& run : batches_for(dest, indices, items, results)) {
       std::vector<Item> batch;
       for (std::size_t i : run) batch.push_back(items[i]);
+      const auto started = std::chrono::steady_clock::now();
       SendResult sent = co_await self->send(dest, batch);
+      const auto latency =
+          std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - started);
       for (std::size_t k = 0; k < run.size(); ++k) {
         SyncResult& r = results[run[k]];
+        r.attempted = true;
+        r.latency = latency;
         r.delivered = sent.outcomes[k].verdict == destination::Verdict::delivered;
         r.status = sent.attempt.status;
         r.error = sent.outcomes[k].error.empty() ? sent.attempt.error : sent.outcomes[k].error;

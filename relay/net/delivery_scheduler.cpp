@@ -248,6 +248,12 @@ void DeliveryScheduler::settle_one(const store::Claimed& c, const destination::D
                                                                            : "dead";
   metrics_.deliveries.add({c.destination, outcome});
   metrics_.attempt_seconds.observe({c.destination}, std::chrono::duration<double>(attempt.latency).count());
+  if (s.verdict != store::Verdict::postpone)
+    metrics_.activity.attempted(c.destination,
+                                s.verdict == store::Verdict::delivered ? observe::Outcome::delivered
+                                : s.verdict == store::Verdict::retry   ? observe::Outcome::retry
+                                                                       : observe::Outcome::dead,
+                                attempt.status, attempt.latency, SystemClock::now());
   const std::string msg =
       s.verdict == store::Verdict::delivered  ? "delivered"
       : s.verdict == store::Verdict::postpone ? "delivery postponed, not attempted: " + attempt.error +
@@ -270,7 +276,7 @@ void DeliveryScheduler::settle_one(const store::Claimed& c, const destination::D
        {"error", attempt.error},
        {log_payloads() ? "body" : "", logged_body}});
   const store::TimePoint retry_at = attempt.started + attempt.latency + s.delay;
-  queue_record({{c.id, c.attempt, std::move(attempt), s.verdict, retry_at}, c.body.size()});
+  queue_record({{c.id, c.attempt, std::move(attempt), s.verdict, retry_at}, c.body.size(), c.destination});
 }
 
 void DeliveryScheduler::queue_record(Sent sent) {
@@ -295,12 +301,15 @@ awaitable<void> DeliveryScheduler::record(std::shared_ptr<DeliveryScheduler> sel
       for (const auto& s : *batch) finishes.push_back(s.finish);
       RecordBatch r{outbox.finish_all(finishes), {}};
       BacklogCounts gone;
-      for (std::size_t i = 0; i < batch->size(); ++i)
-        if (r.recorded[i] && (*batch)[i].finish.verdict != store::Verdict::retry &&
-            (*batch)[i].finish.verdict != store::Verdict::postpone) {
-          ++gone.count;
-          gone.bytes += (*batch)[i].bytes;
-        }
+      for (std::size_t i = 0; i < batch->size(); ++i) {
+        const Sent& sent = (*batch)[i];
+        if (!r.recorded[i] || sent.finish.verdict == store::Verdict::retry ||
+            sent.finish.verdict == store::Verdict::postpone)
+          continue;
+        ++gone.count;
+        gone.bytes += sent.bytes;
+        if (sent.finish.verdict == store::Verdict::dead) gauge.dead_letter(sent.destination);
+      }
       gauge.removed(gone);
       if (refill != 0) r.claimed = outbox.claim(SystemClock::now(), refill, o.lease, serving->paused);
       return r;

@@ -57,7 +57,8 @@ class DeliveryScheduler : public std::enable_shared_from_this<DeliveryScheduler>
   // An attempt made, waiting to be recorded.
   struct Sent {
     store::Finish finish;
-    std::size_t bytes = 0;  // the body's, for the backlog gauge
+    std::size_t bytes = 0;    // the body's, for the backlog gauge
+    std::string destination;  // for the dead letters per destination
   };
   static awaitable<void> run(std::shared_ptr<DeliveryScheduler> self);
   static awaitable<void> housekeeping(std::shared_ptr<DeliveryScheduler> self);

@@ -16,6 +16,21 @@ Health::Health(observe::RelayMetrics& metrics, const StoreHealth& store, const B
                           [this] { return static_cast<double>(backlog_.stored().bytes); });
   metrics_.registry.gauge("relay_store_writable", "1 while the outbox accepts writes.",
                           [this] { return store_.status().writable ? 1.0 : 0.0; });
+  metrics_.registry.gauge("relay_backlog_oldest_age_seconds",
+                          "Age of the oldest delivery waiting in the outbox (0 when none), as of the last resync.",
+                          [this] {
+                            const auto oldest = backlog_.oldest();
+                            if (!oldest) return 0.0;
+                            const auto age = std::chrono::system_clock::now() - *oldest;
+                            return std::max(0.0, std::chrono::duration<double>(age).count());
+                          });
+  metrics_.registry.labelled_gauge("relay_dead_letters", "Dead letters in the outbox, by destination.", "destination",
+                                   [this] {
+                                     observe::Registry::LabelledValues out;
+                                     for (const auto& [name, n] : backlog_.dead_letters())
+                                       out.emplace_back(name, static_cast<double>(n));
+                                     return out;
+                                   });
   metrics_.registry.gauge("relay_build_info", "Always 1 while relay runs.", [] { return 1.0; });
 }
 
@@ -36,6 +51,7 @@ std::optional<Answer> Health::answer(std::string_view target) const {
 }
 
 void Health::count_admitted(const Admitted& admitted) const {
+  metrics_.activity.received(admitted.events.size(), std::chrono::system_clock::now());
   for (const auto& e : admitted.events) metrics_.events_received.add({e.source, e.detail_type});
   for (const auto& d : admitted.deliveries) metrics_.route_matches.add({d.route});
 }
@@ -43,8 +59,14 @@ void Health::count_admitted(const Admitted& admitted) const {
 void Health::count_refusal(unsigned status) const { metrics_.events_rejected.add({refusal_reason(status)}); }
 
 void Health::count_sync_results(const std::vector<SyncResult>& results) const {
-  for (const auto& r : results)
+  const auto now = std::chrono::system_clock::now();
+  for (const auto& r : results) {
     metrics_.deliveries.add({r.destination, r.delivered ? "delivered" : "failed"});
+    if (!r.attempted) continue;
+    metrics_.attempt_seconds.observe({r.destination}, std::chrono::duration<double>(r.latency).count());
+    metrics_.activity.attempted(r.destination, r.delivered ? observe::Outcome::delivered : observe::Outcome::dead,
+                                static_cast<int>(r.status), r.latency, now);
+  }
 }
 
 std::string_view refusal_reason(unsigned status) {

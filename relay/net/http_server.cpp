@@ -16,11 +16,13 @@ namespace {
 using reuse_port = asio::detail::socket_option::boolean<SOL_SOCKET, SO_REUSEPORT>;
 
 struct ServerThread {
-  ServerThread(const ServerOptions& o, std::atomic<std::size_t>& c, IdleConnections& i, ssl::context* t)
-      : options(o), connections(c), idle(i), tls(t) {}
+  ServerThread(const ServerOptions& o, std::atomic<std::size_t>& c, std::atomic<std::uint64_t>& a, IdleConnections& i,
+               ssl::context* t)
+      : options(o), connections(c), accepted(a), idle(i), tls(t) {}
 
   const ServerOptions& options;
-  std::atomic<std::size_t>& connections;
+  std::atomic<std::size_t>& connections;  // open now
+  std::atomic<std::uint64_t>& accepted;   // since start
   IdleConnections& idle;
   ssl::context* tls;
   bool stopping = false;
@@ -228,6 +230,7 @@ awaitable<void> accept_connections(ServerThread& t) {
     }
     if (failing) log(observe::LogLevel::warn, "relay: accepting connections again");
     failing = false;
+    t.accepted.fetch_add(1, std::memory_order_relaxed);
     // At the cap the longest idle connection makes room; its count goes when it has closed.
     if (t.connections.fetch_add(1, std::memory_order_acq_rel) >= t.options.max_connections &&
         !t.idle.close_longest_idle()) {
@@ -300,7 +303,7 @@ HttpServer::HttpServer(const ServerOptions& options, const HandlerFactory& make_
     : options_(options), tls_(server_tls_context(options)) {
   const std::size_t threads = std::max<std::size_t>(1, options_.threads);
   for (std::size_t i = 0; i < threads; ++i)
-    workers_.push_back(std::make_unique<Worker>(options_, connections_, idle_, tls_.get()));
+    workers_.push_back(std::make_unique<Worker>(options_, connections_, accepted_, idle_, tls_.get()));
   // The first acceptor learns the port (the system's choice for port 0); the others share it.
   tcp::endpoint endpoint = resolve_listen(workers_.front()->io, options_.listen);
   for (auto& w : workers_) {
@@ -335,6 +338,10 @@ void HttpServer::stop_accepting() {
   // No thread lists a connection as idle any more (each checks `stopping` first).
   idle_.close_all();
 }
+
+std::size_t HttpServer::connections_open() const { return connections_.load(std::memory_order_relaxed); }
+
+std::uint64_t HttpServer::connections_accepted() const { return accepted_.load(std::memory_order_relaxed); }
 
 bool HttpServer::wait_connections_closed(std::chrono::steady_clock::time_point deadline) {
   while (connections_.load(std::memory_order_acquire) != 0) {

@@ -64,6 +64,11 @@ class HttpServer {
   tcp::endpoint local_endpoint() const;
   bool tls() const { return static_cast<bool>(tls_); }
 
+  // Any thread: connections open now, and accepted since start (those closed at
+  // max_connections too).
+  std::size_t connections_open() const;
+  std::uint64_t connections_accepted() const;
+
   // Runs every thread's io_context in its own thread.
   void start();
 
@@ -82,6 +87,7 @@ class HttpServer {
   ServerOptions options_;
   std::shared_ptr<ssl::context> tls_;
   std::atomic<std::size_t> connections_{0};
+  std::atomic<std::uint64_t> accepted_{0};
   IdleConnections idle_;
   std::vector<std::unique_ptr<Worker>> workers_;
   std::vector<std::thread> threads_;

@@ -119,6 +119,8 @@ struct SyncResult {
   bool delivered = false;
   unsigned status = 0;
   std::string error;  // why it was not delivered
+  bool attempted = false;                // false: no such destination, nothing was sent
+  std::chrono::milliseconds latency{0};  // of its attempt
 };
 Answer sync_answer(const std::vector<std::string>& event_ids, const std::vector<SyncResult>& results);
 

@@ -67,7 +67,13 @@ struct IngressParts {
   const ConsoleService* console;  // null when the admin API is off
   const OAuthService* oauth;   // null without ingress.oauth
   const Health& health;
+  bool admin_elsewhere;        // admin.listen: the admin API has a listener of its own
 };
+
+// What the admin API's listener serves: /admin/... and the console (/ui).
+bool is_admin_listener_target(std::string_view target) {
+  return is_admin_target(target) || console::is_console_target(target);
+}
 
 class IngressHandler final : public HttpHandler {
  public:
@@ -79,7 +85,8 @@ class IngressHandler final : public HttpHandler {
         admin_(parts.admin),
         console_(parts.console),
         oauth_(parts.oauth),
-        health_(parts.health) {}
+        health_(parts.health),
+        admin_elsewhere_(parts.admin_elsewhere) {}
 
   // Events are refused before their body is read when the head says enough.
   bool answer_head(const HttpRequest& head, HttpResponse& response) override {
@@ -99,27 +106,18 @@ class IngressHandler final : public HttpHandler {
         co_return;
       }
     }
+    if (admin_ && is_admin_listener_target(request.target())) {
+      if (admin_elsewhere_)
+        to_response(error_answer(404, "not found"), response);
+      else {
+        // Named, not a temporary in the co_await expression: g++ 12 destroys those twice.
+        auto answering = answer_admin(request, response, client);
+        co_await std::move(answering);
+      }
+      co_return;
+    }
     // Held until the answer is written: the deliveries view its routes and destinations.
     const auto serving = current();
-    if (console_ && console::is_console_target(request.target())) {
-      to_response(console_->answer(console_request(request, client)), response);
-      co_return;
-    }
-    if (admin_ && is_admin_target(request.target())) {
-      std::string authorization(request[http::field::authorization]);
-      if (authorization.empty()) {
-        auto from_session = console_->admin_authorization(console_request(request, client));
-        if (auto* refused = std::get_if<Answer>(&from_session)) {
-          to_response(std::move(*refused), response);
-          co_return;
-        }
-        authorization = std::get<std::string>(std::move(from_session));
-      }
-      auto answering = admin_->handle(request.method_string(), request.target(), authorization, request.body(),
-                                      client.to_string(), serving, serving->senders[thread_]);
-      to_response(co_await std::move(answering), response);
-      co_return;
-    }
     if (oauth_ && oauth::is_oauth_target(request.target())) {
       oauth_->answer(request, response, client.to_string());
       co_return;
@@ -140,6 +138,33 @@ class IngressHandler final : public HttpHandler {
     auto forwarded = co_await forward(events, *serving);
     to_response(forwarded.committed ? std::move(*forwarded.committed) : sync_answer(events.event_ids(), forwarded.results),
                 response);
+  }
+
+  // A request for the admin listener's paths, on this handler's thread (whichever
+  // listener it came to).
+  awaitable<void> answer_admin(HttpRequest& request, HttpResponse& response, const asio::ip::address& client) {
+    if (console::is_console_target(request.target())) {
+      to_response(console_->answer(console_request(request, client)), response);
+      co_return;
+    }
+    if (!is_admin_target(request.target())) {
+      to_response(error_answer(404, "not found"), response);
+      co_return;
+    }
+    // Without a Bearer token, a console session may stand for it.
+    std::string authorization(request[http::field::authorization]);
+    if (authorization.empty()) {
+      auto from_session = console_->admin_authorization(console_request(request, client));
+      if (auto* refused = std::get_if<Answer>(&from_session)) {
+        to_response(std::move(*refused), response);
+        co_return;
+      }
+      authorization = std::get<std::string>(std::move(from_session));
+    }
+    const auto serving = current();
+    auto answering = admin_->handle(request.method_string(), request.target(), authorization, request.body(),
+                                    client.to_string(), serving, serving->senders[thread_]);
+    to_response(co_await std::move(answering), response);
   }
 
   void refuse_while_stopping(const HttpRequest& request, HttpResponse& response) override {
@@ -219,6 +244,34 @@ class IngressHandler final : public HttpHandler {
   const ConsoleService* console_;
   const OAuthService* oauth_;
   const Health& health_;
+  const bool admin_elsewhere_;
+};
+
+// The handler of the admin API's own listener (admin.listen): each request is answered on
+// the ingress's first server thread, whose handler holds what the admin API uses (the
+// thread's senders for test events), and this thread waits for it.
+class AdminListenerHandler final : public HttpHandler {
+ public:
+  AdminListenerHandler(IngressHandler& ingress, asio::io_context& ingress_io)
+      : ingress_(ingress), ingress_io_(ingress_io) {}
+
+  awaitable<void> handle(HttpRequest& request, HttpResponse& response, const asio::ip::address& client) override {
+    if (!is_admin_listener_target(request.target())) {
+      to_response(error_answer(404, "not found"), response);
+      co_return;
+    }
+    auto answering = ingress_.answer_admin(request, response, client);
+    auto answered = asio::co_spawn(ingress_io_, std::move(answering), asio::use_awaitable);
+    co_await std::move(answered);
+  }
+
+  void refuse_while_stopping(const HttpRequest&, HttpResponse& response) override {
+    to_response(shutting_down_answer(), response);
+  }
+
+ private:
+  IngressHandler& ingress_;
+  asio::io_context& ingress_io_;
 };
 
 // Throws when the ingress would be open to other machines with nobody asked to
@@ -278,6 +331,18 @@ ServerOptions server_options(const config::Config& config) {
   o.tls_cert_file = config.ingress.tls_cert_file;
   o.tls_key_file = config.ingress.tls_key_file;
   o.tls_session_resumption = config.ingress.tls_session_resumption;
+  return o;
+}
+
+// The admin API's own listener: one thread, the ingress's limits and TLS.
+std::optional<ServerOptions> admin_server_options(const config::Config& config, const ServerOptions& ingress) {
+  if (!config.admin.listen) return std::nullopt;
+  std::string problem;
+  auto listen = config::parse_listen_address(*config.admin.listen, problem);
+  if (!listen) throw std::runtime_error("admin.listen: " + problem);
+  ServerOptions o = ingress;
+  o.listen = *listen;
+  o.threads = 1;
   return o;
 }
 
@@ -342,17 +407,42 @@ int run_serve(const config::Config& config, std::chrono::milliseconds drain_time
     std::optional<AdminService> admin;
     std::optional<ConsoleService> console;
     if (!config.admin.token.empty()) {
-      admin.emplace(config.admin.token, store.get(), health, gauge, live, wake);
+      admin.emplace(config.admin.token, store.get(), health, gauge, metrics.activity, live, wake);
       console.emplace(config.admin.token, *admin, options.tls_cert_file && options.tls_key_file);
     }
+    const auto admin_options = admin ? admin_server_options(config, options) : std::nullopt;
 
-    const IngressParts parts{live, intake ? &*intake : nullptr, admin ? &*admin : nullptr, console ? &*console : nullptr,
-                             token_endpoint ? &*token_endpoint : nullptr, observed};
+    const IngressParts parts{live,
+                             intake ? &*intake : nullptr,
+                             admin ? &*admin : nullptr,
+                             console ? &*console : nullptr,
+                             token_endpoint ? &*token_endpoint : nullptr,
+                             observed,
+                             admin_options.has_value()};
     std::vector<asio::io_context*> threads(options.threads);
+    std::vector<IngressHandler*> handlers(options.threads);
+    // Outlives the ingress server: requests it handed to the ingress threads end with them.
+    std::optional<HttpServer> admin_server;
     HttpServer server(options, [&](asio::io_context& io, std::size_t index) {
       threads.at(index) = &io;
-      return std::make_unique<IngressHandler>(parts, index);
+      auto handler = std::make_unique<IngressHandler>(parts, index);
+      handlers.at(index) = handler.get();
+      return handler;
     });
+    metrics.registry.gauge("relay_ingress_connections", "Connections open at the ingress listener.",
+                           [&server] { return static_cast<double>(server.connections_open()); });
+    metrics.registry.counter_read("relay_ingress_connections_accepted_total",
+                                  "Connections the ingress listener accepted since start.",
+                                  [&server] { return static_cast<double>(server.connections_accepted()); });
+    if (admin_options) {
+      try {
+        admin_server.emplace(*admin_options, [&](asio::io_context&, std::size_t) {
+          return std::make_unique<AdminListenerHandler>(*handlers.front(), *threads.front());
+        });
+      } catch (const std::runtime_error& e) {
+        throw std::runtime_error(std::string("admin.listen: ") + e.what());
+      }
+    }
     live.start(std::make_shared<const config::Config>(config), threads);
     check_credentials(live.current()->endpoints);
     if (store) {
@@ -366,20 +456,29 @@ int run_serve(const config::Config& config, std::chrono::milliseconds drain_time
     std::optional<PostgresWakeups> wakeups;
     if (store && config.store.type == store::StoreType::postgres) wakeups.emplace(config.store.url, wake);
     server.start();
+    if (admin_server) admin_server->start();
+    const std::string admin_said = !admin          ? ""
+                                   : admin_server ? ", admin API on " + url_of(*admin_server)
+                                                  : ", admin API on";
     log_line("relay serve: listening on " + url_of(server) + " (" +
              (queued ? "queued delivery, outbox " + store::store_description(config.store) : std::string("sync delivery")) + ", " +
-             std::to_string(options.threads) + " threads" + (admin ? ", admin API on" : "") +
+             std::to_string(options.threads) + " threads" + admin_said +
              (token_endpoint ? ", OAuth token endpoint on" : "") + ")");
 
     int signal = 0;
     while ((signal = wait_for_stop_signal(true)) == SIGHUP)
       if (live.reload().problems.empty()) wake();  // destinations may be paused or resumed
     const auto deadline = std::chrono::steady_clock::now() + drain_timeout;
+    if (admin_server) admin_server->stop_accepting();
     server.stop_accepting();
     log_line("relay serve: signal " + std::to_string(signal) + ", stopped accepting; draining");
-    if (!server.wait_connections_closed(deadline)) log_line("relay serve: connections still open at the deadline");
+    const bool admin_closed = !admin_server || admin_server->wait_connections_closed(deadline);
+    if (!server.wait_connections_closed(deadline) || !admin_closed)
+      log_line("relay serve: connections still open at the deadline");
     if (scheduler && !scheduler->drain(deadline))
       log_line("relay serve: deliveries unfinished at the deadline stay in the outbox for the next start");
+    // The admin listener's requests run on the ingress's threads: it goes first.
+    if (admin_server) admin_server->join();
     server.join();
     wakeups.reset();
     // The senders' sockets belong to the server's io_contexts: let them go first.

@@ -247,16 +247,38 @@ Family& Registry::histogram(std::string name, std::string help, std::vector<std:
 }
 
 void Registry::gauge(std::string name, std::string help, std::function<double()> read) {
-  gauges_.push_back({std::move(name), std::move(help), std::move(read)});
+  reads_.push_back({std::move(name), std::move(help), "gauge", {}, [read = std::move(read)] {
+                      return LabelledValues{{{}, read()}};
+                    }});
+}
+
+void Registry::counter_read(std::string name, std::string help, std::function<double()> read) {
+  reads_.push_back({std::move(name), std::move(help), "counter", {}, [read = std::move(read)] {
+                      return LabelledValues{{{}, read()}};
+                    }});
+}
+
+void Registry::labelled_gauge(std::string name, std::string help, std::string label_name,
+                              std::function<LabelledValues()> read) {
+  reads_.push_back({std::move(name), std::move(help), "gauge", std::move(label_name), std::move(read)});
 }
 
 std::string Registry::render() const {
   std::string out;
   for (const auto& f : families_) f->render(out);
-  for (const auto& g : gauges_) {
-    out += "# HELP " + g.name + " " + g.help + "\n# TYPE " + g.name + " gauge\n" + g.name + " ";
-    append_number(out, g.read());
-    out += "\n";
+  for (const auto& r : reads_) {
+    out += "# HELP " + r.name + " " + r.help + "\n# TYPE " + r.name + " " + r.type + "\n";
+    for (const auto& [label, value] : r.read()) {
+      out += r.name;
+      if (!r.label_name.empty()) {
+        out += "{" + r.label_name + "=\"";
+        append_escaped_label(out, label);
+        out += "\"}";
+      }
+      out += " ";
+      append_number(out, value);
+      out += "\n";
+    }
   }
   return out;
 }

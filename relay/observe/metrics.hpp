@@ -10,6 +10,7 @@
 #include <memory>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 namespace relay::observe {
@@ -28,17 +29,22 @@ class Registry {
                     std::vector<double> buckets);
   // A value read at scrape time (backlog depth, connections open, ...).
   void gauge(std::string name, std::string help, std::function<double()> read);
+  // A count kept elsewhere (connections accepted), read at scrape time.
+  void counter_read(std::string name, std::string help, std::function<double()> read);
+  // Values by one label, read at scrape time: a sample per (label value, value) read.
+  using LabelledValues = std::vector<std::pair<std::string, double>>;
+  void labelled_gauge(std::string name, std::string help, std::string label_name, std::function<LabelledValues()> read);
 
   // The Prometheus text exposition format (version 0.0.4).
   std::string render() const;
 
  private:
   std::vector<std::unique_ptr<Family>> families_;
-  struct Gauge {
-    std::string name, help;
-    std::function<double()> read;
+  struct Read {
+    std::string name, help, type, label_name;  // label_name empty: one sample without labels
+    std::function<LabelledValues()> read;
   };
-  std::vector<Gauge> gauges_;
+  std::vector<Read> reads_;
 };
 
 class Family {

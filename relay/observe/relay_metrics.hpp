@@ -1,6 +1,7 @@
 #pragma once
 // The relay's metric families, registered once; the server counts into them and serves
-// `registry.render()` at GET /metrics.
+// `registry.render()` at GET /metrics. Beside them, its recent activity for the admin overview.
+#include "relay/observe/activity.hpp"
 #include "relay/observe/metrics.hpp"
 
 namespace relay::observe {
@@ -14,6 +15,7 @@ struct RelayMetrics {
   Family& route_matches;     // route
   Family& deliveries;        // destination, outcome: delivered | retry | dead (sync mode: delivered | failed)
   Family& attempt_seconds;   // destination
+  Activity activity;
 };
 
 }  // namespace relay::observe

@@ -8,6 +8,7 @@
 #include <chrono>
 #include <cstdint>
 #include <functional>
+#include <map>
 #include <optional>
 #include <span>
 #include <stdexcept>
@@ -117,8 +118,9 @@ struct Filter {
 struct Backlog {
   std::size_t count = 0;   // pending or in flight
   std::size_t bytes = 0;   // their bodies
-  std::optional<TimePoint> oldest;
+  std::optional<TimePoint> oldest;  // the oldest pending delivery's creation
   std::size_t dead = 0;
+  std::map<std::string, std::size_t> dead_by_destination;  // destinations with dead letters only
 };
 
 class Outbox {

@@ -218,6 +218,11 @@ class PostgresOutbox final : public Outbox {
     b.bytes = static_cast<std::size_t>(r.integer(0, 1));
     if (!r.is_null(0, 2)) b.oldest = local(r.integer(0, 2));
     b.dead = static_cast<std::size_t>(r.integer(0, 3));
+    if (b.dead == 0) return b;
+    const auto dead =
+        db_.exec("SELECT destination, count(*) FROM relay_deliveries WHERE state = 'dead' GROUP BY destination");
+    for (int i = 0; i < dead.rows(); ++i)
+      b.dead_by_destination[dead.text(i, 0)] = static_cast<std::size_t>(dead.integer(i, 1));
     return b;
   }
 

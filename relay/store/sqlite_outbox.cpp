@@ -332,8 +332,12 @@ class SqliteOutbox final : public Outbox {
       b.bytes = static_cast<std::size_t>(s.integer(1));
       if (!s.is_null(2)) b.oldest = time_at(s.integer(2));
     }
-    auto dead = db_.prepare("SELECT count(*) FROM deliveries WHERE state = 'dead'");
-    if (dead.step()) b.dead = static_cast<std::size_t>(dead.integer(0));
+    auto dead = db_.prepare("SELECT destination, count(*) FROM deliveries WHERE state = 'dead' GROUP BY destination");
+    while (dead.step()) {
+      const auto n = static_cast<std::size_t>(dead.integer(1));
+      b.dead_by_destination[dead.text(0)] = n;
+      b.dead += n;
+    }
     return b;
   }
 

@@ -65,7 +65,8 @@ TEST(ConfigDiff, SettingsFixedAtStartAreNamedByPathWithoutTheirValues) {
   const Config running = parsed(two_routes("https://a.example/x", "b", "listen: 127.0.0.1:8080\nadmin: {token: one}\n"));
   const Config next = parsed(two_routes(
       "https://a.example/x", "b",
-      "listen: 127.0.0.1:9090\nthreads: 3\nadmin: {token: two}\nstore: {type: sqlite, path: other.db}\n"
+      "listen: 127.0.0.1:9090\nthreads: 3\nadmin: {token: two, listen: 127.0.0.1:9191}\n"
+      "store: {type: sqlite, path: other.db}\n"
       "delivery: {max_backlog: 5}\ningress: {max_body_bytes: 2048, tls: {cert: c.pem, key: k.pem}}\n"));
   const auto changes = diff_configs(running, next);
   EXPECT_THAT(changes.needs_restart,
@@ -74,11 +75,13 @@ TEST(ConfigDiff, SettingsFixedAtStartAreNamedByPathWithoutTheirValues) {
                           "store: differs from the running relay's and takes a restart",
                           "delivery.max_backlog: differs from the running relay's and takes a restart",
                           "admin.token: differs from the running relay's and takes a restart",
+                          "admin.listen: differs from the running relay's and takes a restart",
                           "ingress.tls: differs from the running relay's and takes a restart",
                           "ingress.max_body_bytes: differs from the running relay's and takes a restart"));
   for (const auto& line : changes.needs_restart) {
     EXPECT_EQ(line.find("two"), std::string::npos) << line;
     EXPECT_EQ(line.find("9090"), std::string::npos) << line;
+    EXPECT_EQ(line.find("9191"), std::string::npos) << line;
   }
 }
 

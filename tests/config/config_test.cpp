@@ -403,7 +403,7 @@ TEST(Config, ReportsTheDurableDeliveryKeysProblems) {
   EXPECT_THAT(errors_of(std::string(kMinimal) + R"(
 delivery: {max_backlog_bytes: 10, dedupe_window: forever}
 store: {synchronous: sometimes, max_bytes: 100, retention: 7}
-admin: {token: env:RELAY_NO_SUCH_SECRET, listen: x}
+admin: {token: env:RELAY_NO_SUCH_SECRET, listen: x, port: 1}
 )"),
               ElementsAre("delivery.max_backlog_bytes: expected a whole number from 1048576 to 1099511627776",
                           "delivery.dedupe_window: expected a duration such as 250ms, 5s, 30m or 2h",
@@ -411,7 +411,27 @@ admin: {token: env:RELAY_NO_SUCH_SECRET, listen: x}
                           "store.max_bytes: expected 0 (no cap) or at least 65536",
                           "store.retention: expected a duration such as 250ms, 5s, 30m or 2h",
                           "admin.token: environment variable RELAY_NO_SUCH_SECRET is not set",
-                          "admin.listen: unknown key (known: token)"));
+                          ::testing::StartsWith("admin.listen: expected ADDRESS:PORT"),
+                          "admin.port: unknown key (known: token, listen)"));
+}
+
+TEST(Config, AdminListenIsAnAddressOfItsOwn) {
+  std::vector<std::string> errors;
+  const auto cfg = parse_config(std::string(kMinimal) + "admin: {token: t, listen: \"127.0.0.1:9091\"}\n", errors);
+  ASSERT_TRUE(cfg) << errors.front();
+  EXPECT_EQ(cfg->admin.listen, "127.0.0.1:9091");
+  const auto unset = parse_config(std::string(kMinimal) + "admin: {token: t}\n", errors);
+  ASSERT_TRUE(unset);
+  EXPECT_EQ(unset->admin.listen, std::nullopt);
+
+  EXPECT_THAT(errors_of(std::string(kMinimal) + "admin: {token: t, listen: [1]}\n"),
+              ElementsAre("admin.listen: expected ADDRESS:PORT as a string, such as 127.0.0.1:9090"));
+  EXPECT_THAT(errors_of(std::string(kMinimal) + "admin: {token: t, listen: \"::1:9090\"}\n"),
+              ElementsAre(::testing::StartsWith("admin.listen: ")));
+  EXPECT_THAT(errors_of(std::string(kMinimal) + "listen: 127.0.0.1:8081\nadmin: {token: t, listen: 127.0.0.1:8081}\n"),
+              ElementsAre("admin.listen: is the ingress's address (listen); give the admin API a port of its own"));
+  EXPECT_THAT(errors_of(std::string(kMinimal) + "admin: {listen: 127.0.0.1:9090}\n"),
+              ElementsAre(::testing::StartsWith("admin.token: ")));
 }
 
 TEST(Config, DurationsTakeDays) {

@@ -43,6 +43,9 @@ TEST(AdminApi, RoutesEveryCallAndRefusesTheRest) {
   EXPECT_EQ(call_of("GET", "/admin/deliveries/42").filter.id, 42);
   EXPECT_EQ(call_of("GET", "/admin/dlq").kind, AdminCall::Kind::dead_letters);
   EXPECT_EQ(call_of("GET", "/admin/status").kind, AdminCall::Kind::status);
+  EXPECT_EQ(call_of("GET", "/admin/overview").kind, AdminCall::Kind::overview);
+  EXPECT_FALSE(call_of("GET", "/admin/overview").needs_store()) << "sync mode has an overview too";
+  EXPECT_EQ(refusal("POST", "/admin/overview"), 405u);
   const AdminCall test = call_of("POST", "/admin/destinations/web%20hook/test");
   EXPECT_EQ(test.kind, AdminCall::Kind::test_destination);
   EXPECT_EQ(test.destination, "web hook");
@@ -157,6 +160,23 @@ TEST(BacklogGauge, AdmitsUpToEitherBoundExactly) {
   EXPECT_EQ(gauge.stored().bytes, 40u);
   gauge.removed({5, 500});
   EXPECT_EQ(gauge.stored().count, 0u) << "never below zero";
+}
+
+TEST(BacklogGauge, KeepsTheOldestPendingAndDeadLettersByDestination) {
+  BacklogGauge gauge(10, 1000);
+  EXPECT_FALSE(gauge.oldest());
+  EXPECT_TRUE(gauge.dead_letters().empty());
+  gauge.resync({2, 40, t0 - 1h, 3, {{"a", 1}, {"b", 2}}});
+  EXPECT_EQ(gauge.oldest(), t0 - 1h);
+  gauge.dead_letter("a");
+  gauge.dead_letter("c");
+  EXPECT_EQ(gauge.dead_letters(), (std::map<std::string, std::size_t>{{"a", 2}, {"b", 2}, {"c", 1}}));
+  gauge.removed({1, 20});
+  EXPECT_EQ(gauge.oldest(), t0 - 1h);
+  gauge.removed({1, 20});
+  EXPECT_FALSE(gauge.oldest()) << "nothing waits";
+  gauge.resync({0, 0, std::nullopt, 0, {}});
+  EXPECT_TRUE(gauge.dead_letters().empty()) << "replayed or purged";
 }
 
 TEST(FilterText, ParsesEveryFieldAndNamesTheBadOne) {

@@ -108,6 +108,26 @@ TEST(Metrics, GaugesAreReadAtScrape) {
   EXPECT_EQ(parse_prometheus(r.render())["relay_backlog_deliveries"], 7.5);
 }
 
+TEST(Metrics, CountersAndLabelledGaugesKeptElsewhereAreReadAtScrape) {
+  Registry r;
+  double accepted = 2;
+  Registry::LabelledValues dead = {{"a", 1}, {"b\"x", 4}};
+  r.counter_read("relay_ingress_connections_accepted_total", "Connections accepted.", [&] { return accepted; });
+  r.labelled_gauge("relay_dead_letters", "Dead letters.", "destination", [&] { return dead; });
+  auto text = r.render();
+  EXPECT_THAT(text, HasSubstr("# TYPE relay_ingress_connections_accepted_total counter\n"));
+  EXPECT_THAT(text, HasSubstr("# TYPE relay_dead_letters gauge\n"));
+  auto samples = parse_prometheus(text);
+  EXPECT_EQ(samples["relay_ingress_connections_accepted_total"], 2);
+  EXPECT_EQ(samples["relay_dead_letters{destination=\"a\"}"], 1);
+  EXPECT_EQ(samples["relay_dead_letters{destination=\"b\\\"x\"}"], 4);
+  accepted = 5;
+  dead = {};
+  text = r.render();
+  EXPECT_EQ(parse_prometheus(text)["relay_ingress_connections_accepted_total"], 5);
+  EXPECT_THAT(text, ::testing::Not(HasSubstr("relay_dead_letters{")));
+}
+
 TEST(LogLine, IsOneJsonObjectPerLine) {
   std::string out;
   append_log_line(out, std::chrono::system_clock::time_point(std::chrono::milliseconds(1735689600123)), LogLevel::info,

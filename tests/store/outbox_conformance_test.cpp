@@ -210,6 +210,24 @@ TEST_P(OutboxConformance, DeadLettersAreReplayedAndTheLogKeepsEveryAttempt) {
   EXPECT_EQ(box->replay(Filter{}, t0 + 2h), 1u) << "the other dead letter";
 }
 
+TEST_P(OutboxConformance, TheBacklogCountsDeadLettersByDestinationAndKnowsTheOldestPending) {
+  EXPECT_TRUE(box->backlog().dead_by_destination.empty());
+  EXPECT_FALSE(box->backlog().oldest);
+  accept({event("e1", {"a", "b"}), event("e2", {"a"}), event("e3", {"c"})});
+  accept({event("e4", {"c"})}, t0 + 1h);
+  for (auto& c : box->claim(t0 + 1h, 10, 30s))
+    if (c.destination != "c") box->finish(c, answered(t0 + 1h, 400), Verdict::dead, {});
+  const Backlog b = box->backlog();
+  EXPECT_EQ(b.dead, 3u);
+  EXPECT_EQ(b.dead_by_destination, (std::map<std::string, std::size_t>{{"a", 2}, {"b", 1}}));
+  EXPECT_EQ(b.count, 2u) << "c's two, in flight";
+  EXPECT_EQ(b.oldest, t0);
+  Filter only_a;
+  only_a.destination = "a";
+  box->replay(only_a, t0 + 2h);
+  EXPECT_EQ(box->backlog().dead_by_destination, (std::map<std::string, std::size_t>{{"b", 1}}));
+}
+
 TEST_P(OutboxConformance, PruneDropsOldDeliveredRowsButKeepsDeadLetters) {
   accept({event("e1"), event("e2")});
   auto c = box->claim(t0, 10, 30s);
