@@ -96,6 +96,7 @@ function showLogin(text = "") {
 
 function showApp() {
   $("#login").hidden = true;
+  $("#login-error").textContent = "";
   $("#app").hidden = false;
   route();
 }
