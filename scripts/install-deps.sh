@@ -5,7 +5,8 @@ set -euo pipefail
 # TLS tests make their certificates with it), node and npm (signatures are cross-checked
 # against the standardwebhooks package; the PostgreSQL outbox's tests use a local postgresql
 # server, scripts/test-postgres.sh). Fuzzing (make fuzz): clang-15 and libFuzzer. The Lambda
-# package (make lambda, deploy/lambda/package.sh): patchelf, zip, unzip, ca-certificates.
+# package (make lambda, deploy/lambda/package.sh): patchelf, zip, unzip, ca-certificates. The
+# console's browser tests: chromium (driven headless by the playwright-core npm package).
 packages=(
   g++ cmake ninja-build ccache pkg-config make python3 openssl curl
   libboost1.81-dev libboost-json1.81-dev libboost-url1.81-dev
@@ -14,6 +15,7 @@ packages=(
   clang-15 libfuzzer-15-dev
   postgresql
   patchelf zip unzip ca-certificates
+  chromium
 )
 missing=()
 for p in "${packages[@]}"; do

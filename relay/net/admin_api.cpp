@@ -1,10 +1,12 @@
 #include "relay/net/admin_api.hpp"
 
+#include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
 #include <boost/url/parse.hpp>
 #include <charconv>
 
 #include "relay/core/hmac.hpp"
+#include "relay/pattern/matcher.hpp"
 #include "relay/store/filter_text.hpp"
 #include "relay/store/row_json.hpp"
 
@@ -25,6 +27,7 @@ bool authorized(std::string_view authorization, std::string_view token) {
 // The query's filter fields (and all=true); 400 for an unknown parameter or a bad value.
 std::variant<Answer, AdminCall> with_query(AdminCall call, const boost::urls::url_view& url, store::TimePoint now) {
   store::FilterText text;
+  const bool changes_dead = call.kind == AdminCall::Kind::replay || call.kind == AdminCall::Kind::purge;
   for (const auto& p : url.params()) {
     std::string* field = p.key == "id"            ? &text.id
                          : p.key == "status"      ? &text.status
@@ -35,7 +38,7 @@ std::variant<Answer, AdminCall> with_query(AdminCall call, const boost::urls::ur
                          : p.key == "until"       ? &text.until
                          : p.key == "limit"       ? &text.limit
                                                   : nullptr;
-    if (p.key == "all" && call.kind == AdminCall::Kind::replay) {
+    if (p.key == "all" && changes_dead) {
       call.all = p.value == "true";
       continue;
     }
@@ -43,7 +46,7 @@ std::variant<Answer, AdminCall> with_query(AdminCall call, const boost::urls::ur
       return error_answer(400, "unknown query parameter", p.key);
     *field = p.value;
   }
-  if (call.kind == AdminCall::Kind::replay && store::narrows(text) == call.all)
+  if (changes_dead && store::narrows(text) == call.all)
     return error_answer(400, "give id=ID, filters (destination, route, event_id, since, until) or all=true");
   auto parsed = store::parse_filter(text, now);
   if (auto* problem = std::get_if<store::FilterProblem>(&parsed)) return error_answer(400, problem->message, problem->field);
@@ -98,6 +101,11 @@ std::variant<Answer, AdminCall> parse_admin_call(std::string_view method, std::s
   }
   if (n == 2 && segments[1] == "dlq") return expect(get, {Kind::dead_letters});
   if (n == 3 && segments[1] == "dlq" && segments[2] == "replay") return expect(post, {Kind::replay});
+  if (n == 3 && segments[1] == "dlq" && segments[2] == "purge") return expect(post, {Kind::purge});
+  if (n == 3 && segments[1] == "pattern" && segments[2] == "test") {
+    if (!post) return error_answer(405, "use POST");
+    return AdminCall{Kind::pattern_test};
+  }
   if (n == 2 && segments[1] == "status") return expect(get, {Kind::status});
   if (n == 2 && segments[1] == "overview") {
     if (!get) return error_answer(405, "use GET");
@@ -160,10 +168,17 @@ Answer answer_from_store(const AdminCall& call, store::Outbox& outbox, store::Ti
         if (i) out += ", ";
         store::append_attempt_json(out, attempts[i]);
       }
-      return json_answer(out + "]}");
+      out += "], \"body\": ";
+      const auto body = outbox.body(row->id);
+      out += body ? json::serialize(json::string(*body)) : "null";
+      return json_answer(out + "}");
     }
     case Kind::replay: {
       const json::object body{{"replayed", outbox.replay(call.filter, now)}};
+      return json_answer(json::serialize(body));
+    }
+    case Kind::purge: {
+      const json::object body{{"purged", outbox.purge_dead(call.filter)}};
       return json_answer(json::serialize(body));
     }
     default: break;
@@ -186,6 +201,24 @@ Answer destination_test_answer(std::string_view destination, const TestAttempt& 
                     {"response", attempt.response}};
   if (!attempt.error.empty()) body["error"] = attempt.error;
   return {attempt.delivered ? 200u : 502u, json::serialize(body), std::nullopt};
+}
+
+Answer pattern_test_answer(std::string_view body, const pattern::Limits& limits) {
+  boost::system::error_code ec;
+  const json::value request = json::parse(body, ec);
+  const json::object* fields = !ec && request.is_object() ? &request.as_object() : nullptr;
+  const json::value* given = fields ? fields->if_contains("pattern") : nullptr;
+  const json::value* event = fields ? fields->if_contains("event") : nullptr;
+  if (!given || !event) return error_answer(400, "give a JSON object {\"pattern\": {...}, \"event\": {...}}");
+  pattern::MatcherBuilder builder(limits);
+  if (const auto problem = builder.add(0, *given)) {
+    const json::object answer{{"error", "invalid pattern"}, {"problems", json::array{json::string(problem->message())}}};
+    return {400, json::serialize(answer), std::nullopt};
+  }
+  const pattern::Matcher matcher = std::move(builder).build();
+  std::vector<std::uint32_t> matched;
+  matcher.match(*event, matched);
+  return json_answer(json::serialize(json::object{{"match", !matched.empty()}}));
 }
 
 Answer reload_answer(const std::vector<std::string>& problems, const config::ConfigChanges& changes) {

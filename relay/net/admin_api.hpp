@@ -4,9 +4,11 @@
 // what the server knows. Off unless the config gives a token; every request needs
 // `Authorization: Bearer TOKEN`. Filters are the CLI's (store/filter_text.hpp):
 //   GET  /admin/deliveries?status=&destination=&route=&event_id=&since=&until=&limit=
-//   GET  /admin/deliveries/ID                    one delivery and its attempts
+//   GET  /admin/deliveries/ID                    one delivery, its attempts and body (while kept)
 //   GET  /admin/dlq?destination=&...             dead letters
 //   POST /admin/dlq/replay?id=ID | ?FILTERS | ?all=true
+//   POST /admin/dlq/purge?id=ID | ?FILTERS | ?all=true   deletes dead letters
+//   POST /admin/pattern/test {"pattern", "event"}  whether the event matches the pattern
 //   GET  /admin/status                           outbox writable?, backlog
 //   GET  /admin/overview                         the console's overview (observe/overview_json.hpp)
 //   POST /admin/destinations/NAME/test           sends a test event, answers the receiver's status
@@ -21,6 +23,7 @@
 #include "relay/net/backlog_gauge.hpp"
 #include "relay/net/ingress.hpp"
 #include "relay/net/store_health.hpp"
+#include "relay/pattern/limits.hpp"
 #include "relay/store/outbox.hpp"
 
 namespace relay::net {
@@ -29,19 +32,19 @@ bool is_admin_target(std::string_view target);
 
 struct AdminCall {
   enum class Kind {
-    deliveries, delivery, dead_letters, replay, status, test_destination, reload, overview,
+    deliveries, delivery, dead_letters, replay, purge, status, test_destination, reload, overview, pattern_test,
     registry_list, registry_get, registry_put, registry_delete, audit  // the live registry (registry_api.hpp)
   };
   Kind kind = Kind::deliveries;
-  store::Filter filter;     // deliveries, dead_letters, replay; delivery: its id; audit: its limit
-  bool all = false;         // replay every dead letter
+  store::Filter filter;     // deliveries, dead_letters, replay, purge; delivery: its id; audit: its limit
+  bool all = false;         // replay or purge every dead letter
   std::string destination;  // test_destination
   config::EntryKind entry = config::EntryKind::destination;  // registry_*
   std::string name;                                          // registry_get, _put, _delete
   bool is_registry() const { return kind >= Kind::registry_list; }
   bool needs_store() const {
     return kind != Kind::status && kind != Kind::test_destination && kind != Kind::reload && kind != Kind::overview &&
-           !is_registry();
+           kind != Kind::pattern_test && !is_registry();
   }
 };
 
@@ -67,6 +70,10 @@ struct TestAttempt {
   std::chrono::milliseconds latency{0};
 };
 Answer destination_test_answer(std::string_view destination, const TestAttempt& attempt);
+
+// The pattern tester's answer to `body` {"pattern": {...}, "event": {...}}: 200 {"match": bool},
+// or 400 {"error", "problems": [...]} with the matcher's message for an invalid pattern.
+Answer pattern_test_answer(std::string_view body, const pattern::Limits& limits);
 
 // A reload's answer: 200 {"reloaded": true, "routes": {"added", "removed", "changed"},
 // "destinations": {...}}, or when `problems` is not empty 400 {"error", "problems": [...]}

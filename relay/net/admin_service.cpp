@@ -65,6 +65,7 @@ awaitable<Answer> AdminService::handle(std::string_view method, std::string_view
   }
   const AdminCall call = std::get<AdminCall>(std::move(parsed));
 
+  if (call.kind == AdminCall::Kind::pattern_test) co_return pattern_test_answer(request.body, serving->config->pattern_limits);
   if (call.is_registry()) {
     auto answering = answer_registry_call(call, std::move(request), std::move(client), std::move(serving), store_,
                                           registry_);
@@ -90,7 +91,7 @@ awaitable<Answer> AdminService::handle(std::string_view method, std::string_view
   // Named, not a temporary in the co_await expression: g++ 12 destroys those twice.
   auto answering = on_store(*store_, [call, now, &gauge = gauge_](store::Outbox& outbox) {
     Answer answer = answer_from_store(call, outbox, now);
-    if (call.kind == AdminCall::Kind::replay) gauge.resync(outbox.backlog());
+    if (call.kind == AdminCall::Kind::replay || call.kind == AdminCall::Kind::purge) gauge.resync(outbox.backlog());
     return answer;
   });
   auto reply = co_await std::move(answering);

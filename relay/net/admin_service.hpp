@@ -45,11 +45,13 @@ class AdminService {
                            std::string client, std::shared_ptr<const ServingConfig> serving,
                            std::shared_ptr<Deliverer> sender, AdminRequest request = {}) const;
 
- private:
+  // The login limiter, shared with the console's login form.
   std::optional<std::chrono::seconds> login_blocked(const std::string& client) const;
+  void count_login_failure(const std::string& client) const;
+
+ private:
   // GET /admin/overview: the backlog read afresh from the outbox (none in sync mode).
   awaitable<Answer> overview(const ServingConfig& serving) const;
-  void count_login_failure(const std::string& client) const;
 
   std::string token_;
   store::StoreWorker* store_;

@@ -42,6 +42,7 @@ struct Answer {
   std::optional<unsigned> retry_after;
   std::string_view content_type = "application/json";
   std::string etag;  // sent as ETag when not empty
+  std::vector<std::pair<std::string, std::string>> headers;  // more, e.g. the console's Set-Cookie
 };
 
 struct AdmittedEvent {

@@ -9,6 +9,8 @@
 #include "relay/net/admin_service.hpp"
 #include "relay/net/answer_response.hpp"
 #include "relay/net/bus_ingress.hpp"
+#include "relay/net/console_service.hpp"
+#include "relay/console/console_http.hpp"
 #include "relay/net/delivery_log.hpp"
 #include "relay/net/delivery_scheduler.hpp"
 #include "relay/net/postgres_wakeups.hpp"
@@ -40,6 +42,18 @@ IngressRequest ingress_request(const HttpRequest& request, const IngressAuthenti
           }};
 }
 
+// What the console sees of a request.
+ConsoleRequest console_request(const HttpRequest& request, const asio::ip::address& client) {
+  return {request.method_string(),
+          request.target(),
+          request[http::field::cookie],
+          request[console::kCsrfHeader],
+          request[http::field::if_none_match],
+          request[http::field::content_type],
+          request.body(),
+          client.to_string()};
+}
+
 // What the event bus sees of a request: every header as received, and the body.
 aws::HttpRequest bus_request(const HttpRequest& request) {
   aws::HttpRequest out{std::string(request.method_string()), std::string(request.target()), {}, request.body()};
@@ -52,6 +66,7 @@ struct IngressParts {
   const LiveConfig& live;
   DurableIntake* intake;       // null in sync mode
   const AdminService* admin;   // null when the admin API is off
+  const ConsoleService* console;  // null when the admin API is off
   const OAuthService* oauth;   // null without ingress.oauth
   const Health& health;
   bool admin_elsewhere;        // admin.listen: the admin API has a listener of its own
@@ -59,8 +74,7 @@ struct IngressParts {
 
 // What the admin API's listener serves: /admin/... and the console (/ui).
 bool is_admin_listener_target(std::string_view target) {
-  const std::string_view path = target.substr(0, target.find('?'));
-  return is_admin_target(path) || path == "/ui" || path.starts_with("/ui/");
+  return is_admin_target(target) || console::is_console_target(target);
 }
 
 class IngressHandler final : public HttpHandler {
@@ -71,6 +85,7 @@ class IngressHandler final : public HttpHandler {
         thread_(thread),
         intake_(parts.intake),
         admin_(parts.admin),
+        console_(parts.console),
         oauth_(parts.oauth),
         health_(parts.health),
         admin_elsewhere_(parts.admin_elsewhere) {}
@@ -130,14 +145,28 @@ class IngressHandler final : public HttpHandler {
   // A request for the admin listener's paths, on this handler's thread (whichever
   // listener it came to).
   awaitable<void> answer_admin(HttpRequest& request, HttpResponse& response, const asio::ip::address& client) {
+    if (console::is_console_target(request.target())) {
+      to_response(console_->answer(console_request(request, client)), response);
+      co_return;
+    }
     if (!is_admin_target(request.target())) {
       to_response(error_answer(404, "not found"), response);
       co_return;
     }
+    // Without a Bearer token, a console session may stand for it.
+    std::string authorization(request[http::field::authorization]);
+    if (authorization.empty()) {
+      auto from_session = console_->admin_authorization(console_request(request, client));
+      if (auto* refused = std::get_if<Answer>(&from_session)) {
+        to_response(std::move(*refused), response);
+        co_return;
+      }
+      authorization = std::get<std::string>(std::move(from_session));
+    }
     const auto serving = current();
     AdminRequest extra{request.body(), std::string(request[http::field::if_match]),
                        std::string(request[http::field::if_none_match])};
-    auto answering = admin_->handle(request.method_string(), request.target(), request[http::field::authorization],
+    auto answering = admin_->handle(request.method_string(), request.target(), authorization,
                                     client.to_string(), serving, serving->senders[thread_], std::move(extra));
     to_response(co_await std::move(answering), response);
   }
@@ -216,6 +245,7 @@ class IngressHandler final : public HttpHandler {
   std::optional<BusIngress> bus_;
   DurableIntake* intake_;
   const AdminService* admin_;
+  const ConsoleService* console_;
   const OAuthService* oauth_;
   const Health& health_;
   const bool admin_elsewhere_;
@@ -411,13 +441,21 @@ int run_serve(const config::Config& config, std::chrono::milliseconds drain_time
     std::optional<RegistryWatch> registry;
     if (store && reloadable) registry.emplace(*store, live, wake);
     std::optional<AdminService> admin;
-    if (!config.admin.token.empty())
+    std::optional<ConsoleService> console;
+    if (!config.admin.token.empty()) {
       admin.emplace(config.admin.token, store.get(), health, gauge, metrics.activity, live, wake,
                     registry ? &*registry : nullptr);
+      console.emplace(config.admin.token, *admin, options.tls_cert_file && options.tls_key_file);
+    }
     const auto admin_options = admin ? admin_server_options(config, options) : std::nullopt;
 
-    const IngressParts parts{live, intake ? &*intake : nullptr, admin ? &*admin : nullptr,
-                             token_endpoint ? &*token_endpoint : nullptr, observed, admin_options.has_value()};
+    const IngressParts parts{live,
+                             intake ? &*intake : nullptr,
+                             admin ? &*admin : nullptr,
+                             console ? &*console : nullptr,
+                             token_endpoint ? &*token_endpoint : nullptr,
+                             observed,
+                             admin_options.has_value()};
     std::vector<asio::io_context*> threads(options.threads);
     std::vector<IngressHandler*> handlers(options.threads);
     // Outlives the ingress server: requests it handed to the ingress threads end with them.

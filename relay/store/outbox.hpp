@@ -200,6 +200,8 @@ class Outbox {
   virtual std::vector<DeliveryRow> deliveries(const Filter& filter) = 0;
   virtual std::optional<DeliveryRow> delivery(std::int64_t id) = 0;
   virtual std::vector<AttemptRow> attempts(std::int64_t delivery_id) = 0;
+  // A delivery's body while it is kept (a backend may drop it once delivered).
+  virtual std::optional<std::string> body(std::int64_t delivery_id) = 0;
 
   // Dead letters matching `filter` (its state is ignored) become pending, due now.
   virtual std::size_t replay(const Filter& filter, TimePoint now) = 0;

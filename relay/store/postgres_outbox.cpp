@@ -156,6 +156,12 @@ class PostgresOutbox final : public Outbox {
     return row(r, 0);
   }
 
+  std::optional<std::string> body(std::int64_t delivery_id) override {
+    const auto r = db_.exec("SELECT body FROM relay_deliveries WHERE id = $1", {delivery_id});
+    if (r.rows() == 0) return std::nullopt;
+    return r.text(0, 0);
+  }
+
   std::vector<AttemptRow> attempts(std::int64_t delivery_id) override {
     const auto r = db_.exec(
         "SELECT attempt, started_at, latency_ms, status, error, response FROM relay_attempts WHERE delivery_id = $1"

@@ -293,6 +293,13 @@ class SqliteOutbox final : public Outbox {
     return out;
   }
 
+  std::optional<std::string> body(std::int64_t delivery_id) override {
+    auto s = db_.prepare("SELECT body FROM bodies WHERE delivery_id = ?");
+    s.bind(1, delivery_id);
+    if (!s.step()) return std::nullopt;
+    return s.text(0);
+  }
+
   std::size_t replay(const Filter& filter, TimePoint now) override {
     const FilterSql f(filter, false);
     Transaction tx(db_);

@@ -188,6 +188,11 @@ TEST(AdminListen, TheAdminApiIsOnItsOwnListenerOnly) {
   EXPECT_EQ(ingress.get("/healthz").status, 200u);
   EXPECT_EQ(admin.get("/admin/status").status, 401u);
   EXPECT_EQ(admin.get("/admin/status", kAdmin).status, 200u);
+  EXPECT_EQ(admin.get("/ui").status, 200u) << "the console goes with the admin API";
+  const auto login = admin.post("/ui/login", R"({"token": "t0k"})");
+  ASSERT_EQ(login.status, 200u) << login.body;
+  const std::string cookie = login.headers.at("set-cookie").substr(0, login.headers.at("set-cookie").find(';'));
+  EXPECT_EQ(admin.get("/admin/status", {{"cookie", cookie}}).status, 200u);
   EXPECT_EQ(admin.get("/metrics").status, 404u);
   EXPECT_EQ(admin.get("/events").status, 404u);
   // A test event goes out through the ingress threads' senders.

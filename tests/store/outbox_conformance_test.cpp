@@ -77,6 +77,16 @@ TEST_P(OutboxConformance, AcceptedDeliveriesAreClaimedOnceAndDelivered) {
   EXPECT_EQ(log[0].response, "ok");
 }
 
+TEST_P(OutboxConformance, KeepsTheBodyOfADeliveryWaitingOrDead) {
+  accept({event("e1")});
+  const auto claimed = box->claim(t0, 10, 30s);
+  ASSERT_EQ(claimed.size(), 1u);
+  EXPECT_EQ(box->body(claimed[0].id), "{\"id\": \"e1\"}");
+  ASSERT_TRUE(box->finish(claimed[0], answered(t0, 400), Verdict::dead, {}));
+  EXPECT_EQ(box->body(claimed[0].id), "{\"id\": \"e1\"}") << "a dead letter keeps its body for a replay";
+  EXPECT_EQ(box->body(claimed[0].id + 1000), std::nullopt);
+}
+
 TEST_P(OutboxConformance, TheSameEventIdWithinTheWindowIsAcknowledgedNotStored) {
   EXPECT_EQ(accept({event("e1")})[0].stored, 1u);
   auto again = accept({event("e1")}, t0 + 1h);

@@ -109,6 +109,7 @@ class BrokenOutbox final : public Outbox {
   std::vector<DeliveryRow> deliveries(const Filter&) override { fail(); }
   std::optional<DeliveryRow> delivery(std::int64_t) override { fail(); }
   std::vector<AttemptRow> attempts(std::int64_t) override { fail(); }
+  std::optional<std::string> body(std::int64_t) override { fail(); }
   std::size_t replay(const Filter&, TimePoint) override { fail(); }
   std::size_t prune(TimePoint, TimePoint) override { fail(); }
   std::size_t purge_dead(const Filter&) override { fail(); }
@@ -137,6 +138,7 @@ class CommitFails final : public Outbox {
   std::vector<DeliveryRow> deliveries(const Filter&) override { return {}; }
   std::optional<DeliveryRow> delivery(std::int64_t) override { return std::nullopt; }
   std::vector<AttemptRow> attempts(std::int64_t) override { return {}; }
+  std::optional<std::string> body(std::int64_t) override { return std::nullopt; }
   std::size_t replay(const Filter&, TimePoint) override { return 0; }
   std::size_t prune(TimePoint, TimePoint) override { return 0; }
   std::size_t purge_dead(const Filter&) override { return 0; }
