@@ -64,10 +64,11 @@ class HttpServer {
   tcp::endpoint local_endpoint() const;
   bool tls() const { return static_cast<bool>(tls_); }
 
-  // Any thread: connections open now, and accepted since start (those closed at
-  // max_connections too).
+  // Any thread: connections open now, accepted since start (those closed at
+  // max_connections too), and waiting for a request now.
   std::size_t connections_open() const;
   std::uint64_t connections_accepted() const;
+  std::size_t connections_idle() { return idle_.waiting(); }
 
   // Runs every thread's io_context in its own thread.
   void start();

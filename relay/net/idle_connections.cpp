@@ -24,6 +24,11 @@ IdleConnections::Waiting::~Waiting() {
   if (slot_->listed) idle_.waiting_.erase(slot_->it);
 }
 
+std::size_t IdleConnections::waiting() {
+  std::lock_guard lock(mutex_);
+  return waiting_.size();
+}
+
 bool IdleConnections::close_longest_idle() {
   std::shared_ptr<Slot> slot;
   {

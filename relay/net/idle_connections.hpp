@@ -32,6 +32,8 @@ class IdleConnections {
   // Closes the connection that has waited longest; false when none waits.
   bool close_longest_idle();
   void close_all();
+  // How many wait now.
+  std::size_t waiting();
 
  private:
   void close(std::shared_ptr<Slot> slot);

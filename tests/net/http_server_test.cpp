@@ -8,6 +8,7 @@
 #include <boost/asio/write.hpp>
 #include <boost/json/parse.hpp>
 #include <sstream>
+#include <thread>
 
 #include "tests/net/http_test_client.hpp"
 #include "tests/net/self_signed.hpp"
@@ -47,6 +48,14 @@ class RunningServer {
     std::ostringstream s;
     s << "http://" << server_.local_endpoint();
     return s.str();
+  }
+  // Waits (up to 5 s) until `n` connections wait for a request; false if they never do.
+  bool idle_reaches(std::size_t n) {
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(5);
+    while (server_.connections_idle() != n)
+      if (std::chrono::steady_clock::now() >= deadline) return false;
+      else std::this_thread::yield();
+    return true;
   }
 
  private:
@@ -91,8 +100,12 @@ TEST(HttpServer, AtTheCapTheLongestIdleConnectionMakesRoom) {
   HttpTestClient client(server.url());
   auto oldest = client.connect();
   ASSERT_EQ(get(oldest), 200u);
+  // The server lists a connection as idle after its answer went out, which may be after the
+  // client read it: wait, so that the two are listed in the order they were served.
+  ASSERT_TRUE(server.idle_reaches(1));
   auto newer = client.connect();
-  ASSERT_EQ(get(newer), 200u);  // both idle now, kept alive
+  ASSERT_EQ(get(newer), 200u);
+  ASSERT_TRUE(server.idle_reaches(2));  // both idle now, kept alive
 
   auto newcomer = client.connect();
   EXPECT_EQ(get(newcomer), 200u);
