@@ -22,17 +22,6 @@ function check(condition, what) {
   if (!condition) throw new Error(`check failed: ${what}`);
 }
 
-// Polls `probe` (async, truthy when done) until it holds or STEP_TIMEOUT passes.
-async function eventually(probe, what) {
-  const deadline = Date.now() + STEP_TIMEOUT;
-  for (;;) {
-    const value = await probe();
-    if (value) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 200));
-  }
-}
-
 const shots = [];
 async function screenshot(page, size, name) {
   const file = path.join(settings.screenshots, `${size}-${name}.png`);
@@ -60,15 +49,20 @@ async function filter(page, form, fields) {
   await page.click(`${form} button[type=submit]`);
 }
 
-// Rows of a table whose text contains `text`, after the filter form was sent again until
-// one appears.
+// Rows of a table whose text contains `text`: the filter form is sent again, and the row
+// awaited for a second each time, until one appears or STEP_TIMEOUT passes.
 async function rowAppears(page, form, fields, table, text) {
-  return eventually(async () => {
+  const deadline = Date.now() + STEP_TIMEOUT;
+  const rows = page.locator(`${table} tbody tr`, { hasText: text });
+  for (;;) {
     await filter(page, form, fields);
-    await page.waitForTimeout(150);
-    const rows = page.locator(`${table} tbody tr`, { hasText: text });
-    return (await rows.count()) > 0 ? rows : null;
-  }, `a row with ${text} in ${table}`);
+    try {
+      await rows.first().waitFor({ timeout: 1000 });
+      return rows;
+    } catch (e) {
+      if (Date.now() > deadline) throw new Error(`timed out waiting for a row with ${text} in ${table}`);
+    }
+  }
 }
 
 async function postEvent(event) {
