@@ -49,12 +49,14 @@ async function filter(page, form, fields) {
   await page.click(`${form} button[type=submit]`);
 }
 
-// Rows of a table whose text contains `text`: the filter form is sent again, and the row
-// awaited for a second each time, until one appears or STEP_TIMEOUT passes.
+// Rows of a table whose text contains `text`: the table is emptied and the filter form sent
+// again, and the row awaited for a second each time, until one appears or STEP_TIMEOUT
+// passes. Emptying first means a row found is the new answer's, not the previous filter's.
 async function rowAppears(page, form, fields, table, text) {
   const deadline = Date.now() + STEP_TIMEOUT;
   const rows = page.locator(`${table} tbody tr`, { hasText: text });
   for (;;) {
+    await page.locator(`${table} tbody`).evaluate((body) => body.replaceChildren());
     await filter(page, form, fields);
     try {
       await rows.first().waitFor({ timeout: 1000 });
