@@ -115,10 +115,11 @@ class InvocationHandler {
   // Every delivery of `admitted`, logged; nullopt when they do not all end by `deadline`.
   awaitable<std::optional<std::vector<SyncResult>>> deliver(std::shared_ptr<const Admitted> admitted,
                                                             std::chrono::steady_clock::time_point deadline) {
-    log_accepted(*admitted);
+    LogBatch lines;
+    log_accepted(*admitted, lines);
     if (admitted->deliveries.empty()) co_return std::vector<SyncResult>();
     auto results = co_await finish_by(io_, deadline, deliver_all(deliverer_, admitted));
-    if (results) log_sync_results(*results);
+    if (results) log_sync_results(*results, lines);
     co_return results;
   }
 

@@ -24,16 +24,23 @@ bool log_payloads() { return g_payloads.load(std::memory_order_relaxed); }
 
 namespace {
 
+void write_all(std::string_view text) {
+  while (!text.empty()) {
+    const auto n = ::write(STDERR_FILENO, text.data(), text.size());
+    if (n <= 0) return;
+    text.remove_prefix(static_cast<std::size_t>(n));
+  }
+}
+
 void write_line(observe::LogLevel level, std::string_view msg, std::initializer_list<observe::LogField> fields) {
   std::string text;
   observe::append_log_line(text, std::chrono::system_clock::now(), level, msg, fields);
-  std::string_view rest = text;
-  while (!rest.empty()) {
-    const auto n = ::write(STDERR_FILENO, rest.data(), rest.size());
-    if (n <= 0) return;
-    rest.remove_prefix(static_cast<std::size_t>(n));
-  }
+  write_all(text);
 }
+
+// A pipe keeps a write of up to PIPE_BUF (4096) bytes whole; a batch goes out before it
+// grows past that, so lines of several threads never interleave mid-line.
+constexpr std::size_t kBatchFlushBytes = 3072;
 
 }  // namespace
 
@@ -42,5 +49,19 @@ void log(observe::LogLevel level, std::string_view msg, std::initializer_list<ob
 }
 
 void log_line(std::string_view msg) { write_line(observe::LogLevel::info, msg, {}); }
+
+LogBatch::~LogBatch() { flush(); }
+
+void LogBatch::add(observe::LogLevel level, std::string_view msg, std::initializer_list<observe::LogField> fields) {
+  if (!log_enabled(level)) return;
+  if (text_.empty()) text_.reserve(1024);
+  observe::append_log_line(text_, std::chrono::system_clock::now(), level, msg, fields);
+  if (text_.size() >= kBatchFlushBytes) flush();
+}
+
+void LogBatch::flush() {
+  write_all(text_);
+  text_.clear();
+}
 
 }  // namespace relay::net

@@ -3,6 +3,7 @@
 // ...fields}), each written with a single call so that threads do not interleave. Lines
 // below the configured level are dropped; payloads are logged only when asked for.
 #include <initializer_list>
+#include <string>
 #include <string_view>
 
 #include "relay/observe/log_line.hpp"
@@ -17,5 +18,22 @@ void log(observe::LogLevel level, std::string_view msg, std::initializer_list<ob
 
 // A lifecycle line (listening, stopping, stopped): level info, written whatever the level.
 void log_line(std::string_view msg);
+
+// Lines of one request, each stamped when added and written together with one call when
+// the batch ends (sooner past about 3 KB): one system call per request instead of one per
+// line. Lines below the level are dropped as they are added. One thread at a time.
+class LogBatch {
+ public:
+  LogBatch() = default;
+  LogBatch(const LogBatch&) = delete;
+  LogBatch& operator=(const LogBatch&) = delete;
+  ~LogBatch();
+
+  void add(observe::LogLevel level, std::string_view msg, std::initializer_list<observe::LogField> fields = {});
+  void flush();
+
+ private:
+  std::string text_;
+};
 
 }  // namespace relay::net

@@ -217,24 +217,26 @@ class IngressHandler final : public HttpHandler {
   };
 
   // Commits the events to the outbox (queued) or delivers them now (sync) through
-  // `serving`'s sender, counted and logged either way.
+  // `serving`'s sender, counted and logged either way. In sync mode the accepted lines are
+  // written with the delivery lines, in one call once the deliveries ended.
   awaitable<Forwarded> forward(const Admitted& events, const ServingConfig& serving) {
+    LogBatch lines;
     if (intake_) {
       Answer answer = co_await intake_->accept(events);
       if (answer.status >= 300) {
         health_.count_refusal(answer.status);
       } else {
         health_.count_admitted(events);
-        log_accepted(events);
+        log_accepted(events, lines);
       }
       co_return Forwarded{std::move(answer), {}};
     }
     health_.count_admitted(events);
-    log_accepted(events);
+    log_accepted(events, lines);
     auto deliverer = serving.senders[thread_];
     auto results = co_await deliverer->deliver_now(events);
     health_.count_sync_results(results);
-    log_sync_results(results);
+    log_sync_results(results, lines);
     co_return Forwarded{std::nullopt, std::move(results)};
   }
 
