@@ -15,25 +15,23 @@ using core::string_at;
 
 namespace {
 
-// One line per metric: "Metric: ns/name" with its dimensions, or the math expression.
-// For a single-metric alarm this is exactly the seed's metric_info.
-std::string metric_lines(const json::array& metrics) {
-  std::string out;
+// One line per metric: "Metric: ns/name" with its dimensions, or the math expression,
+// appended in place. For a single-metric alarm this is exactly the seed's metric_info.
+void append_metric_lines(std::string& out, const json::array& metrics) {
   for (const auto& m : metrics) {
     if (!m.is_object()) continue;
     const auto& metric = m.get_object();
     if (auto expr = string_at(metric, "expression"); !expr.empty()) {
-      out += "\nExpression " + std::string(string_at(metric, "id"));
-      if (auto label = string_at(metric, "label"); !label.empty()) out += " (" + std::string(label) + ")";
-      out += ": " + std::string(expr);
+      out.append("\nExpression ").append(string_at(metric, "id"));
+      if (auto label = string_at(metric, "label"); !label.empty()) out.append(" (").append(label).append(")");
+      out.append(": ").append(expr);
       continue;
     }
     const auto& stat = object_at(object_at(metric, "metricStat"), "metric");
-    out += "\nMetric: " + std::string(string_at(stat, "namespace")) + "/" + std::string(string_at(stat, "name"));
+    out.append("\nMetric: ").append(string_at(stat, "namespace")).append("/").append(string_at(stat, "name"));
     if (const auto& dims = object_at(stat, "dimensions"); !dims.empty())
-      out += "\nDimensions: " + core::python_dict_repr(dims);
+      out.append("\nDimensions: ").append(core::python_dict_repr(dims));
   }
-  return out;
 }
 
 class CloudWatchAlarm final : public Handler {
@@ -57,14 +55,14 @@ class CloudWatchAlarm final : public Handler {
     incident.priority = priority_;
     if (new_state == "ALARM") {
       incident.action = "created";
-      incident.incident_id = std::string(alarm_name) + "-" + std::string(timestamp);
+      incident.incident_id.append(alarm_name).append("-").append(timestamp);
     } else if (new_state == "OK" && resolve_on_ok_) {
       const auto& previous = object_at(detail, "previousState");
       if (string_at(previous, "value") != "ALARM")
         return Skip{"alarm went to OK from " + std::string(string_at(previous, "value", "an unknown state")) +
                     ", not from ALARM: no incident to resolve"};
       incident.action = "resolved";
-      incident.incident_id = std::string(alarm_name) + "-" + std::string(string_at(previous, "timestamp"));
+      incident.incident_id.append(alarm_name).append("-").append(string_at(previous, "timestamp"));
     } else if (new_state == "OK") {
       return Skip{"alarm state is OK and resolve_on_ok is off"};
     } else {
@@ -80,13 +78,16 @@ class CloudWatchAlarm final : public Handler {
     const std::string_view alarm_arn =
         !resources.empty() && resources[0].is_string() ? std::string_view(resources[0].get_string()) : "";
 
-    incident.title = "CloudWatch Alarm: " + std::string(alarm_name);
-    incident.description = "CloudWatch Alarm: " + std::string(alarm_name) + "\nAWS Account: " +
-                           std::string(event.account) + "\nRegion: " + std::string(event.region) +
-                           "\nState: " + std::string(new_state) + "\nReason: " + std::string(reason);
-    if (!alarm_description.empty()) incident.description += "\nDescription: " + std::string(alarm_description);
-    if (!alarm_rule.empty()) incident.description += "\nAlarm rule: " + std::string(alarm_rule);
-    incident.description += metric_lines(metrics);
+    // Built by appending in place: the strings are the seed's, without a temporary per piece.
+    incident.title.append("CloudWatch Alarm: ").append(alarm_name);
+    std::string& description = incident.description;
+    description.reserve(512);
+    description.append("CloudWatch Alarm: ").append(alarm_name).append("\nAWS Account: ").append(event.account);
+    description.append("\nRegion: ").append(event.region).append("\nState: ").append(new_state);
+    description.append("\nReason: ").append(reason);
+    if (!alarm_description.empty()) description.append("\nDescription: ").append(alarm_description);
+    if (!alarm_rule.empty()) description.append("\nAlarm rule: ").append(alarm_rule);
+    append_metric_lines(description, metrics);
     incident.timestamp = timestamp;
     incident.service = alarm_name;
 

@@ -17,19 +17,17 @@ namespace {
 
 std::string_view last_segment(std::string_view arn) { return arn.substr(arn.rfind('/') + 1); }
 
-std::string container_lines(const json::array& containers) {
-  std::string out;
+// Appends one "\n - NAME: STATUS[ (exit code N)][ (Reason: R)]" line per container.
+void append_container_lines(std::string& out, const json::array& containers) {
   for (const auto& c : containers) {
     if (!c.is_object()) continue;
     const auto& container = c.get_object();
-    out += "\n - " + std::string(string_at(container, "name", "Unknown")) + ": " +
-           std::string(string_at(container, "lastStatus", "Unknown"));
+    out.append("\n - ").append(string_at(container, "name", "Unknown")).append(": ");
+    out.append(string_at(container, "lastStatus", "Unknown"));
     if (const auto* exit_code = value_at(container, "exitCode"); exit_code && !exit_code->is_null())
-      out += " (exit code " + core::python_str(*exit_code) + ")";
-    if (auto reason = string_at(container, "reason"); !reason.empty())
-      out += " (Reason: " + std::string(reason) + ")";
+      out.append(" (exit code ").append(core::python_str(*exit_code)).append(")");
+    if (auto reason = string_at(container, "reason"); !reason.empty()) out.append(" (Reason: ").append(reason).append(")");
   }
-  return out;
 }
 
 class EcsTask final : public Handler {
@@ -54,18 +52,24 @@ class EcsTask final : public Handler {
     const std::string_view stop_code = string_at(detail, "stopCode");
     const std::string_view stopped_at = string_at(detail, "stoppedAt", event.time);
     const auto& containers = array_at(detail, "containers");
-    const std::string task_id(last_segment(task_arn));
+    const std::string_view task_id = last_segment(task_arn);
 
+    // Built by appending in place: the strings are the seed's, without a temporary per piece.
     payloads::Incident incident;
-    incident.incident_id = task_id + "-" + std::string(stopped_at);
+    incident.incident_id.append(task_id).append("-").append(stopped_at);
     incident.action = "created";
     incident.priority = priority_;
-    incident.title = "ECS Task Failed: " + task_id;
-    incident.description = "ECS Task Failed\nTask: " + std::string(task_arn) + "\nCluster: " +
-                           std::string(cluster_arn) + "\nStatus: " + std::string(last_status) +
-                           "\nReason: " + std::string(stopped_reason);
-    if (!stop_code.empty()) incident.description += "\nStop code: " + std::string(stop_code);
-    if (auto lines = container_lines(containers); !lines.empty()) incident.description += "\nContainers:" + lines;
+    incident.title.append("ECS Task Failed: ").append(task_id);
+    std::string& description = incident.description;
+    description.reserve(512);
+    description.append("ECS Task Failed\nTask: ").append(task_arn).append("\nCluster: ").append(cluster_arn);
+    description.append("\nStatus: ").append(last_status).append("\nReason: ").append(stopped_reason);
+    if (!stop_code.empty()) description.append("\nStop code: ").append(stop_code);
+    const std::size_t before_containers = description.size();
+    description.append("\nContainers:");
+    const std::size_t heading_end = description.size();
+    append_container_lines(description, containers);
+    if (description.size() == heading_end) description.resize(before_containers);
     incident.timestamp = stopped_at;
     incident.service = last_segment(cluster_arn);
 

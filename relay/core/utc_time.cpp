@@ -12,14 +12,17 @@ void put_digits(char* end, unsigned value, int width) {
 
 }  // namespace
 
-std::string format_utc_millis(std::chrono::system_clock::time_point t) {
+std::string format_utc_millis(std::chrono::system_clock::time_point t) { return std::string(view(utc_millis_text(t))); }
+
+UtcMillisText utc_millis_text(std::chrono::system_clock::time_point t) {
   using namespace std::chrono;
   const auto ms = floor<milliseconds>(t);
   const auto day = floor<days>(ms);
   const year_month_day ymd(day);
   const hh_mm_ss hms(ms - day);
   // system_clock's nanoseconds span the years 1677 to 2262: always four digits.
-  std::string out = "0000-00-00T00:00:00.000Z";
+  UtcMillisText out{'0', '0', '0', '0', '-', '0', '0', '-', '0', '0', 'T', '0',
+                    '0', ':', '0', '0', ':', '0', '0', '.', '0', '0', '0', 'Z'};
   put_digits(out.data() + 4, static_cast<unsigned>(static_cast<int>(ymd.year())), 4);
   put_digits(out.data() + 7, static_cast<unsigned>(ymd.month()), 2);
   put_digits(out.data() + 10, static_cast<unsigned>(ymd.day()), 2);

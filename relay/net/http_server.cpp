@@ -94,10 +94,10 @@ HttpResponse internal_error_response() {
 // Waits for the first bytes of a request, listed as idle meanwhile (the server may close
 // the connection to make room, or when it stops). False when none came.
 template <class Stream>
-awaitable<bool> await_request(Stream& stream, beast::flat_buffer& buffer, ServerThread& t,
+awaitable<bool> await_request(Stream& stream, beast::flat_buffer& buffer, IdleConnections::Member& idle,
                               std::chrono::milliseconds timeout) {
   auto& lowest = beast::get_lowest_layer(stream);
-  IdleConnections::Waiting waiting(t.idle, lowest);
+  IdleConnections::Waiting waiting(idle);
   lowest.expires_after(timeout);
   auto [ec, n] = co_await stream.async_read_some(buffer.prepare(8192));
   if (ec) co_return false;
@@ -129,11 +129,12 @@ awaitable<void> serve_requests(Stream& stream, ServerThread& t, const asio::ip::
   auto& lowest = beast::get_lowest_layer(stream);
   const ServerOptions& options = t.options;
   beast::flat_buffer buffer;
+  IdleConnections::Member idle(t.idle, lowest);
 
   for (bool first = true;; first = false) {
     if (t.stopping) co_return;
     if (buffer.size() == 0 &&
-        !co_await await_request(stream, buffer, t, first ? options.read_timeout : options.idle_timeout))
+        !co_await await_request(stream, buffer, idle, first ? options.read_timeout : options.idle_timeout))
       co_return;
 
     http::request_parser<http::string_body> parser;

@@ -7,21 +7,33 @@ namespace relay::net {
 struct IdleConnections::Slot {
   tcp_stream* stream;           // touched on its own thread only, while `waiting`
   asio::any_io_executor thread;  // the stream's: its io_context outlives every slot's use
-  bool waiting = true;           // on the stream's thread
-  bool listed = true;            // under the mutex
+  bool waiting = false;          // on the stream's thread
+  bool listed = false;           // under the mutex
   std::list<std::shared_ptr<Slot>>::iterator it;
 };
 
-IdleConnections::Waiting::Waiting(IdleConnections& idle, tcp_stream& stream)
-    : idle_(idle), slot_(std::make_shared<Slot>(Slot{&stream, stream.get_executor()})) {
-  std::lock_guard lock(idle_.mutex_);
-  slot_->it = idle_.waiting_.insert(idle_.waiting_.end(), slot_);
+IdleConnections::Member::Member(IdleConnections& idle, tcp_stream& stream)
+    : idle_(idle), slot_(std::make_shared<Slot>(Slot{&stream, stream.get_executor()})), entry_{slot_} {}
+
+// The entry moves between the member and the list by splicing: no allocation per wait.
+IdleConnections::Waiting::Waiting(Member& member) : member_(member) {
+  if (member_.entry_.empty()) member_.entry_.push_back(member_.slot_);  // a closer took it
+  Slot& slot = *member_.slot_;
+  slot.waiting = true;
+  std::lock_guard lock(member_.idle_.mutex_);
+  auto& list = member_.idle_.waiting_;
+  list.splice(list.end(), member_.entry_, member_.entry_.begin());
+  slot.it = std::prev(list.end());
+  slot.listed = true;
 }
 
 IdleConnections::Waiting::~Waiting() {
-  slot_->waiting = false;
-  std::lock_guard lock(idle_.mutex_);
-  if (slot_->listed) idle_.waiting_.erase(slot_->it);
+  Slot& slot = *member_.slot_;
+  slot.waiting = false;
+  std::lock_guard lock(member_.idle_.mutex_);
+  if (!slot.listed) return;
+  member_.entry_.splice(member_.entry_.end(), member_.idle_.waiting_, slot.it);
+  slot.listed = false;
 }
 
 std::size_t IdleConnections::waiting() {

@@ -15,18 +15,34 @@ class IdleConnections {
   struct Slot;
 
  public:
-  // Lists `stream` (whose coroutines run on `stream`'s executor, the calling thread's)
-  // until destroyed; make one around each wait for a request, on that thread.
+  class Waiting;
+
+  // One connection, `stream` (whose coroutines run on its executor, the calling thread's):
+  // make one per connection, on that thread; it holds the list entry each wait reuses.
+  class Member {
+   public:
+    Member(IdleConnections& idle, tcp_stream& stream);
+    Member(const Member&) = delete;
+    Member& operator=(const Member&) = delete;
+
+   private:
+    friend class IdleConnections::Waiting;
+    IdleConnections& idle_;
+    std::shared_ptr<Slot> slot_;
+    std::list<std::shared_ptr<Slot>> entry_;  // the slot's list node while not listed
+  };
+
+  // Lists the member's connection until destroyed; make one around each wait for a
+  // request, on the connection's thread. No allocation unless the entry was taken.
   class Waiting {
    public:
-    Waiting(IdleConnections& idle, tcp_stream& stream);
+    explicit Waiting(Member& member);
     ~Waiting();
     Waiting(const Waiting&) = delete;
     Waiting& operator=(const Waiting&) = delete;
 
    private:
-    IdleConnections& idle_;
-    std::shared_ptr<Slot> slot_;
+    Member& member_;
   };
 
   // Closes the connection that has waited longest; false when none waits.

@@ -6,6 +6,7 @@
 #include <cctype>
 
 #include "relay/core/hmac_timestamp.hpp"
+#include "relay/core/json_writer.hpp"
 #include "relay/core/utf8.hpp"
 
 namespace relay::net {
@@ -26,11 +27,20 @@ bool iequals(std::string_view a, std::string_view b) {
          });
 }
 
-json::array id_array(const std::vector<std::string>& ids) {
-  json::array out;
-  out.reserve(ids.size());
-  for (const auto& id : ids) out.emplace_back(id);
-  return out;
+// {"COUNT_KEY":N,"event_ids":[...]}, written straight into the answer's body.
+std::string count_and_ids(std::string_view count_key, std::size_t count, const std::vector<std::string>& ids) {
+  std::string body;
+  body.reserve(48 + ids.size() * 40);
+  core::JsonWriter w(body, core::JsonStyle::compact);
+  w.begin_object();
+  w.key(count_key);
+  w.number(static_cast<std::int64_t>(count));
+  w.key("event_ids");
+  w.begin_array();
+  for (const auto& id : ids) w.string(id);
+  w.end_array();
+  w.end_object();
+  return body;
 }
 
 }  // namespace
@@ -141,8 +151,7 @@ Answer error_answer(unsigned status, std::string_view error, std::string_view wh
 }
 
 Answer accepted_answer(const std::vector<std::string>& event_ids) {
-  const json::object body{{"accepted", event_ids.size()}, {"event_ids", id_array(event_ids)}};
-  return {202, json::serialize(body), std::nullopt};
+  return {202, count_and_ids("accepted", event_ids.size(), event_ids), std::nullopt};
 }
 
 Answer backlog_full_answer() {
@@ -175,8 +184,7 @@ Answer sync_answer(const std::vector<std::string>& event_ids, const std::vector<
   const auto failed = std::find_if(results.begin(), results.end(),
                                    [](const SyncResult& r) { return !r.delivered; });
   if (failed == results.end()) {
-    const json::object body{{"delivered", results.size()}, {"event_ids", id_array(event_ids)}};
-    return {200, json::serialize(body), std::nullopt};
+    return {200, count_and_ids("delivered", results.size(), event_ids), std::nullopt};
   }
   json::object body{{"error", failed->status ? "receiver refused the delivery" : "receiver did not answer"},
                     {"destination", failed->destination},

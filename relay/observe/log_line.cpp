@@ -26,7 +26,7 @@ void append_log_line(std::string& out, std::chrono::system_clock::time_point tim
                      std::initializer_list<LogField> fields) {
   core::JsonWriter w(out, core::JsonStyle::compact);
   w.begin_object();
-  w.field("time", core::format_utc_millis(time));
+  w.field("time", core::view(core::utc_millis_text(time)));
   w.field("level", log_level_name(level));
   w.field("msg", msg);
   for (const auto& f : fields) {
