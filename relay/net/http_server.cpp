@@ -218,7 +218,9 @@ awaitable<void> accept_connections(ServerThread& t) {
   timer_t pause(t.io);
   bool failing = false;  // said once per run of failures, not once per attempt
   for (;;) {
-    auto [ec, socket] = co_await t.acceptor.async_accept();
+    tcp::socket socket(t.io);
+    tcp::endpoint peer;  // filled by accept itself: no getpeername call per connection
+    auto [ec] = co_await t.acceptor.async_accept(socket, peer);
     if (t.stopping || !t.acceptor.is_open()) co_return;
     if (ec) {
       // Out of file descriptors: free one (the longest idle connection), breathe, and go on.
@@ -242,7 +244,6 @@ awaitable<void> accept_connections(ServerThread& t) {
     }
     beast::error_code ignored;
     socket.set_option(tcp::no_delay(true), ignored);
-    const auto peer = socket.remote_endpoint(ignored);
     asio::co_spawn(t.io, run_connection(tcp_stream(std::move(socket)), peer.address(), t), log_session_exception);
   }
 }
