@@ -77,6 +77,7 @@ TEST(BusSdk, PutEventsAnswersPerEntryAndAcceptedEntriesReachTheSink) {
   const auto results = sdk_calls(relay.url, {put_events({order(1), bad_detail, no_type, timed})});
   ASSERT_EQ(results.size(), 1u);
   ASSERT_TRUE(results[0].as_object().contains("output")) << json::serialize(results[0]);
+  EXPECT_TRUE(is_uuid(results[0].at("request_id"))) << "the SDK read relay's x-amzn-RequestId";
   const auto& out = results[0].at("output");
   EXPECT_EQ(out.at("FailedEntryCount"), 2);
   const auto& entries = out.at("Entries").as_array();

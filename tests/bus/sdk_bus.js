@@ -1,6 +1,7 @@
 // Calls relay's event bus with the AWS SDK for JavaScript's EventBridgeClient, as an
 // application would, and prints what the SDK made of each answer, one JSON array:
-// [{"output": {...}} | {"error": NAME, "message": ..., "status": HTTP status}].
+// [{"output": {...}, "request_id": the answer's x-amzn-RequestId as the SDK read it}
+//  | {"error": NAME, "message": ..., "status": HTTP status}].
 //   node sdk_bus.js NODE_MODULES_DIR ENDPOINT REGION ACCESS_KEY_ID SECRET CALLS_JSON
 // CALLS_JSON: [{"op": "PutEvents" | "TestEventPattern", "input": {...}}]; an entry's Time
 // given as a number is epoch seconds (made a Date, as applications pass it).
@@ -16,9 +17,8 @@ const commands = { PutEvents: eb.PutEventsCommand, TestEventPattern: eb.TestEven
   for (const { op, input } of JSON.parse(callsJson)) {
     for (const e of input.Entries || []) if (typeof e.Time === 'number') e.Time = new Date(e.Time * 1000);
     try {
-      const out = await client.send(new commands[op](input));
-      delete out.$metadata;
-      results.push({ output: out });
+      const { $metadata, ...out } = await client.send(new commands[op](input));
+      results.push({ output: out, request_id: $metadata.requestId || '' });
     } catch (e) {
       results.push({ error: e.name, message: e.message, status: e.$metadata ? e.$metadata.httpStatusCode : 0 });
     }

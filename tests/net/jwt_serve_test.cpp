@@ -26,7 +26,7 @@ json::object claims(json::object changes = {}) {
   return c;
 }
 
-enum Name { kGood, kGoodEc, kPartner, kNone, kWrongIssuer, kExpired, kTampered, kNoRole, kCount };
+enum Name { kGood, kGoodEc, kPartner, kNone, kWrongIssuer, kWrongAudience, kNotYetValid, kExpired, kTampered, kNoRole, kCount };
 
 class ServeJwt : public ::testing::Test {
  protected:
@@ -39,6 +39,8 @@ class ServeJwt : public ::testing::Test {
     spec[kPartner] = {"ec", claims({{"roles", json::array{"partner"}}})};
     spec[kNone] = {"none", claims()};
     spec[kWrongIssuer] = {"rsa", claims({{"iss", "https://evil.example"}})};
+    spec[kWrongAudience] = {"rsa", claims({{"aud", "someone-else"}})};
+    spec[kNotYetValid] = {"rsa", claims({{"nbf", now + 3600}})};
     spec[kExpired] = {"rsa", claims({{"exp", now - 3600}})};
     spec[kTampered] = {"rsa", claims(), "", "(key's)", claims({{"roles", json::array{"publisher", "partner"}}})};
     spec[kNoRole] = {"rsa", claims({{"roles", json::array{}}})};
@@ -80,7 +82,7 @@ TEST_F(ServeJwt, AcceptsJoseTokensAndRefusesBadOnes) {
   ASSERT_EQ(sink_lines(*sink_.process, 1, 10s).size(), 1u);
   EXPECT_EQ(client.post("/events", ecs_event(2), bearer(kGoodEc)).status, 202u);
   ASSERT_EQ(sink_lines(*sink_.process, 1, 10s).size(), 1u);
-  for (Name bad : {kNone, kWrongIssuer, kExpired, kTampered, kNoRole, kPartner}) {
+  for (Name bad : {kNone, kWrongIssuer, kWrongAudience, kNotYetValid, kExpired, kTampered, kNoRole, kPartner}) {
     SCOPED_TRACE(bad);
     const HttpReply r = client.post("/events", ecs_event(3), bearer(bad));
     EXPECT_EQ(r.status, 401u);
