@@ -38,8 +38,10 @@ void write_line(observe::LogLevel level, std::string_view msg, std::initializer_
   write_all(text);
 }
 
-// A pipe keeps a write of up to PIPE_BUF (4096) bytes whole; a batch goes out before it
-// grows past that, so lines of several threads never interleave mid-line.
+// A pipe keeps a write of up to PIPE_BUF (4096) bytes whole. A batch never carries more in
+// one write (only a single line that long alone, as an unbatched line would), so lines of
+// several threads never interleave mid-line.
+constexpr std::size_t kPipeBuf = 4096;
 constexpr std::size_t kBatchFlushBytes = 3072;
 
 }  // namespace
@@ -55,7 +57,12 @@ LogBatch::~LogBatch() { flush(); }
 void LogBatch::add(observe::LogLevel level, std::string_view msg, std::initializer_list<observe::LogField> fields) {
   if (!log_enabled(level)) return;
   if (text_.empty()) text_.reserve(1024);
+  const std::size_t before = text_.size();
   observe::append_log_line(text_, std::chrono::system_clock::now(), level, msg, fields);
+  if (before > 0 && text_.size() > kPipeBuf) {  // the earlier lines go first, on their own
+    write_all({text_.data(), before});
+    text_.erase(0, before);
+  }
   if (text_.size() >= kBatchFlushBytes) flush();
 }
 

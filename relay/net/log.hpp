@@ -20,8 +20,9 @@ void log(observe::LogLevel level, std::string_view msg, std::initializer_list<ob
 void log_line(std::string_view msg);
 
 // Lines of one request, each stamped when added and written together with one call when
-// the batch ends (sooner past about 3 KB): one system call per request instead of one per
-// line. Lines below the level are dropped as they are added. One thread at a time.
+// the batch ends (sooner past about 3 KB, and never more in one write than a pipe keeps
+// whole): one system call per request instead of one per line. Lines below the level are
+// dropped as they are added. One thread at a time.
 class LogBatch {
  public:
   LogBatch() = default;

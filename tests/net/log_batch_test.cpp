@@ -81,5 +81,22 @@ TEST(LogBatch, AManyLineBatchGoesOutInWritesOfWholeLinesWithinAPipeBuffer) {
   EXPECT_LT(writes, 20) << "lines go out many to a write";
 }
 
+TEST(LogBatch, ALongLineThatWouldCarryTheBatchPastAPipeBufferGoesInAWriteOfItsOwn) {
+  net::configure_log(observe::LogLevel::info, false);
+  StderrPackets err;
+  {
+    net::LogBatch lines;
+    lines.add(observe::LogLevel::info, "event accepted", {{"event_id", std::string(2500, 's')}});
+    lines.add(observe::LogLevel::info, "delivered", {{"error", std::string(2500, 'l')}});
+  }
+  const std::string first = err.read_once();
+  const std::string second = err.read_once();
+  EXPECT_NE(first.find(std::string(2500, 's')), std::string::npos);
+  EXPECT_EQ(std::count(first.begin(), first.end(), '\n'), 1) << "the first line alone";
+  EXPECT_NE(second.find(std::string(2500, 'l')), std::string::npos);
+  EXPECT_EQ(std::count(second.begin(), second.end(), '\n'), 1);
+  EXPECT_EQ(err.read_once(), "");
+}
+
 }  // namespace
 }  // namespace relay::testing
