@@ -40,7 +40,10 @@ CREATE TABLE IF NOT EXISTS deliveries (
   last_status INTEGER NOT NULL DEFAULT 0,
   last_error TEXT NOT NULL DEFAULT ''
 );
-CREATE INDEX IF NOT EXISTS deliveries_due ON deliveries(state, next_attempt_at);
+-- Every index here is rewritten on each state change, so only dead letters have one by state
+-- (their counts per destination, replay, purge); an older file's index by state goes.
+DROP INDEX IF EXISTS deliveries_due;
+CREATE INDEX IF NOT EXISTS deliveries_dead ON deliveries(destination) WHERE state = 'dead';
 CREATE INDEX IF NOT EXISTS deliveries_waiting ON deliveries(next_attempt_at) WHERE state IN ('pending', 'in_flight');
 -- Apart from their rows, which change with every attempt: SQLite rewrites a whole row on update.
 CREATE TABLE IF NOT EXISTS bodies (
@@ -207,21 +210,29 @@ class SqliteOutbox final : public Outbox {
 
   std::vector<Claimed> claim(TimePoint now, std::size_t limit, milliseconds lease,
                              std::span<const std::string> skip) override {
-    auto& claim = cached(claim_,
-                         "UPDATE deliveries SET state = 'in_flight', attempts = attempts + 1, next_attempt_at = ?,"
-                         " updated_at = ? WHERE id IN (SELECT id FROM deliveries INDEXED BY deliveries_waiting"
-                         " WHERE state IN ('pending', 'in_flight') AND next_attempt_at <= ?"
-                         " AND destination NOT IN (SELECT value FROM json_each(?)) ORDER BY next_attempt_at LIMIT ?)"
-                         " RETURNING id, attempts, event_id, route, destination, content_type,"
-                         " (SELECT body FROM bodies WHERE delivery_id = deliveries.id)");
+    // Due ones read first, then leased one by one by id: cheaper than one UPDATE ... WHERE id
+    // IN (...) RETURNING, which SQLite runs through two temporary tables.
+    auto& due = cached(claim_,
+                       "SELECT id, attempts + 1, event_id, route, destination, content_type, body"
+                       " FROM deliveries INDEXED BY deliveries_waiting LEFT JOIN bodies ON delivery_id = id"
+                       " WHERE state IN ('pending', 'in_flight') AND next_attempt_at <= ?"
+                       " AND destination NOT IN (SELECT value FROM json_each(?)) ORDER BY next_attempt_at LIMIT ?");
+    auto& lease_one = cached(lease_,
+                             "UPDATE deliveries SET state = 'in_flight', attempts = ?, next_attempt_at = ?,"
+                             " updated_at = ? WHERE id = ?");
     std::vector<Claimed> out;
     Transaction tx(db_);
-    claim.bind(1, ms(now + lease)).bind(2, ms(now)).bind(3, ms(now)).bind(4, json_list(skip));
-    claim.bind(5, static_cast<std::int64_t>(limit));
-    while (claim.step())
-      out.push_back({claim.integer(0), static_cast<int>(claim.integer(1)), claim.text(2), claim.text(3), claim.text(4),
-                     claim.text(5), claim.text(6)});
-    claim.reset();
+    due.bind(1, ms(now)).bind(2, json_list(skip)).bind(3, static_cast<std::int64_t>(limit));
+    while (due.step())
+      out.push_back({due.integer(0), static_cast<int>(due.integer(1)), due.text(2), due.text(3), due.text(4),
+                     due.text(5), due.text(6)});
+    due.reset();
+    // Oldest first, as the ids were assigned.
+    std::sort(out.begin(), out.end(), [](const Claimed& a, const Claimed& b) { return a.id < b.id; });
+    for (const Claimed& c : out) {
+      lease_one.bind(1, std::int64_t{c.attempt}).bind(2, ms(now + lease)).bind(3, ms(now)).bind(4, c.id);
+      lease_one.run();
+    }
     tx.commit();
     return out;
   }
@@ -314,11 +325,13 @@ class SqliteOutbox final : public Outbox {
   }
 
   std::size_t prune(TimePoint before, TimePoint seen_before) override {
+    // By the creation index: a row is updated after it is created, so the first bound only narrows.
+    const std::string prunable = "created_at < ?1 AND updated_at < ?1 AND state = 'delivered'";
     Transaction tx(db_);
     auto logs = db_.prepare(
-        "DELETE FROM attempts WHERE delivery_id IN (SELECT id FROM deliveries WHERE state = 'delivered' AND updated_at < ?)");
+        "DELETE FROM attempts WHERE delivery_id IN (SELECT id FROM deliveries WHERE " + prunable + ")");
     logs.bind(1, ms(before)).run();
-    auto rows = db_.prepare("DELETE FROM deliveries WHERE state = 'delivered' AND updated_at < ?");
+    auto rows = db_.prepare("DELETE FROM deliveries WHERE " + prunable);
     rows.bind(1, ms(before)).run();
     const auto n = static_cast<std::size_t>(db_.changes());
     auto seen = db_.prepare("DELETE FROM seen WHERE accepted_at < ?");
@@ -530,7 +543,7 @@ class SqliteOutbox final : public Outbox {
   std::unique_ptr<OwnerLock> owner_;  // before db_: taken before the file is opened
   SqliteDb db_;
   std::size_t max_bytes_;
-  std::unique_ptr<Statement> mark_seen_, insert_, insert_body_, claim_, finish_, log_, drop_body_, pages_;
+  std::unique_ptr<Statement> mark_seen_, insert_, insert_body_, claim_, lease_, finish_, log_, drop_body_, pages_;
 };
 
 }  // namespace

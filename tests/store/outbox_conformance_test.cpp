@@ -242,6 +242,16 @@ TEST_P(OutboxConformance, PruneDropsOldDeliveredRowsButKeepsDeadLetters) {
   EXPECT_EQ(box->purge_dead(f), 1u);
 }
 
+TEST_P(OutboxConformance, PruneCountsRetentionFromTheDeliveryNotTheAcceptance) {
+  accept({event("late")});
+  auto c = box->claim(t0 + 2h, 10, 30s);
+  ASSERT_EQ(c.size(), 1u);
+  box->finish(c[0], answered(t0 + 2h, 200), Verdict::delivered, {});
+  EXPECT_EQ(box->prune(t0 + 1h, t0), 0u) << "accepted before the cut, delivered after it";
+  EXPECT_TRUE(box->delivery(c[0].id));
+  EXPECT_EQ(box->prune(t0 + 3h, t0), 1u);
+}
+
 TEST_P(OutboxConformance, SurvivesReopening) {
   accept({event("e1")});
   box.reset();

@@ -219,6 +219,22 @@ TEST(SqliteOutboxUpgrade, AStoreWithBodiesInItsRowsMovesTheWaitingOnesOut) {
   EXPECT_EQ(box->deliveries({}).size(), 2u);
 }
 
+TEST(SqliteOutboxUpgrade, AnOlderFilesIndexByStateGoesAndDeadLettersGetTheirOwn) {
+  testing::TempDir dir;
+  const std::string path = dir.path() + "/old.db";
+  open_sqlite_outbox(path).reset();
+  {
+    SqliteDb old(path);
+    old.exec("CREATE INDEX deliveries_due ON deliveries(state, next_attempt_at)");
+  }
+  open_sqlite_outbox(path).reset();
+  SqliteDb raw(path);
+  auto indexes = raw.prepare("SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'deliveries' ORDER BY name");
+  std::vector<std::string> names;
+  while (indexes.step()) names.push_back(indexes.text(0));
+  EXPECT_THAT(names, ::testing::ElementsAre("deliveries_created", "deliveries_dead", "deliveries_waiting"));
+}
+
 TEST(SqliteOutboxFaults, AnUnopenableFileThrows) {
   try {
     open_sqlite_outbox("/proc/relay-cannot-be-here/x.db");
