@@ -65,6 +65,7 @@ class EcsTask final : public Handler {
     description.append("ECS Task Failed\nTask: ").append(task_arn).append("\nCluster: ").append(cluster_arn);
     description.append("\nStatus: ").append(last_status).append("\nReason: ").append(stopped_reason);
     if (!stop_code.empty()) description.append("\nStop code: ").append(stop_code);
+    // The "Containers:" heading only when a line follows it, as the seed writes it.
     const std::size_t before_containers = description.size();
     description.append("\nContainers:");
     const std::size_t heading_end = description.size();

@@ -212,7 +212,7 @@ class SqliteOutbox final : public Outbox {
                              std::span<const std::string> skip) override {
     // Due ones read first, then leased one by one by id: cheaper than one UPDATE ... WHERE id
     // IN (...) RETURNING, which SQLite runs through two temporary tables.
-    auto& due = cached(claim_,
+    auto& due = cached(due_,
                        "SELECT id, attempts + 1, event_id, route, destination, content_type, body"
                        " FROM deliveries INDEXED BY deliveries_waiting LEFT JOIN bodies ON delivery_id = id"
                        " WHERE state IN ('pending', 'in_flight') AND next_attempt_at <= ?"
@@ -543,7 +543,7 @@ class SqliteOutbox final : public Outbox {
   std::unique_ptr<OwnerLock> owner_;  // before db_: taken before the file is opened
   SqliteDb db_;
   std::size_t max_bytes_;
-  std::unique_ptr<Statement> mark_seen_, insert_, insert_body_, claim_, lease_, finish_, log_, drop_body_, pages_;
+  std::unique_ptr<Statement> mark_seen_, insert_, insert_body_, due_, lease_, finish_, log_, drop_body_, pages_;
 };
 
 }  // namespace
