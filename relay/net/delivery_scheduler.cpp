@@ -1,5 +1,7 @@
 #include "relay/net/delivery_scheduler.hpp"
 
+#include <algorithm>
+
 #include <boost/asio/post.hpp>
 
 #include "relay/net/log.hpp"
@@ -30,6 +32,7 @@ struct RecordBatch {
 struct ClaimBatch {
   std::vector<store::Claimed> claimed;
   std::optional<store::TimePoint> next_due;  // when fewer than asked for were due
+  std::size_t room = 0;                      // how many it asked for
 };
 
 std::string describe(const store::Attempt& a) {
@@ -96,34 +99,63 @@ void DeliveryScheduler::nudge() {
 
 bool DeliveryScheduler::drain(std::chrono::steady_clock::time_point deadline) {
   auto done = drained_.get_future();
-  asio::post(home_, [self = shared_from_this()] {
-    self->draining_ = true;
-    self->nudge();
-  });
+  draining_ = true;
+  asio::post(home_, [self = shared_from_this()] { self->nudge(); });
   return done.wait_until(deadline) == std::future_status::ready;
+}
+
+std::size_t DeliveryScheduler::reserve(std::size_t wanted) {
+  std::size_t held = in_flight_.load();
+  std::size_t got = 0;
+  do got = std::min(wanted, options_.max_in_flight - std::min(held, options_.max_in_flight));
+  while (got != 0 && !in_flight_.compare_exchange_weak(held, held + got));
+  return got;
+}
+
+store::LeaseOnAccept DeliveryScheduler::offer(std::size_t deliveries) {
+  if (draining_) return {};
+  const std::size_t room = reserve(deliveries);
+  if (room == 0) return {};
+  return {room, options_.lease, live_.current()->paused};
+}
+
+void DeliveryScheduler::take(std::vector<store::Claimed> leased, std::size_t offered, std::size_t waiting) {
+  in_flight_ -= offered - leased.size();
+  if (waiting != 0) wake();
+  if (leased.empty()) return;
+  asio::post(home_, [self = shared_from_this(), leased = std::move(leased)]() mutable {
+    for (auto& c : leased) self->dispatch(std::move(c));
+  });
 }
 
 awaitable<void> DeliveryScheduler::run(std::shared_ptr<DeliveryScheduler> self) {
   const SchedulerOptions& o = self->options_;
   for (;;) {
-    const std::size_t room = o.max_in_flight - self->in_flight_;
     std::optional<store::TimePoint> next_due;
     bool more_due = false;
-    if (room > 0) {
-      auto claiming = on_store(self->store_, [room, &o, serving = self->live_.current()](store::Outbox& outbox) {
-        ClaimBatch b{outbox.claim(SystemClock::now(), room, o.lease, serving->paused), std::nullopt};
-        if (b.claimed.size() < room) b.next_due = outbox.next_due(serving->paused);
+    if (self->in_flight_ < o.max_in_flight) {
+      // The room is reserved on the store's thread, after the accepts committed with this
+      // claim leased theirs; `kept` is what the claim holds, given back if the commit fails.
+      std::size_t kept = 0;
+      auto claiming = on_store(self->store_, [self, &kept, &o, serving = self->live_.current()](store::Outbox& outbox) {
+        ClaimBatch b{{}, std::nullopt, self->reserve(o.max_in_flight)};
+        kept = b.room;
+        if (b.room != 0) b.claimed = outbox.claim(SystemClock::now(), b.room, o.lease, serving->paused);
+        self->in_flight_ -= b.room - b.claimed.size();
+        kept = b.claimed.size();
+        if (b.claimed.size() < b.room) b.next_due = outbox.next_due(serving->paused);
         return b;
       });
       auto reply = co_await std::move(claiming);
       if (!reply.error.empty()) {
+        self->in_flight_ -= kept;
         if (self->health_.failed(reply.error)) log(observe::LogLevel::error, "relay: cannot lease deliveries: " + reply.error);
       } else {
         // The store is reachable again (a database that was down): ready, as /readyz says,
         // even before any event arrives to be written.
         if (self->health_.reached())
           log(observe::LogLevel::warn, "relay: the outbox is reachable again");
-        more_due = reply.value.claimed.size() == room;
+        more_due = reply.value.room != 0 && reply.value.claimed.size() == reply.value.room;
         next_due = reply.value.next_due;
         for (auto& c : reply.value.claimed) self->dispatch(std::move(c));
       }
@@ -143,7 +175,6 @@ awaitable<void> DeliveryScheduler::run(std::shared_ptr<DeliveryScheduler> self) 
 }
 
 void DeliveryScheduler::dispatch(store::Claimed c) {
-  ++in_flight_;
   auto serving = live_.current();
   const destination::Destination* dest = serving->pipeline().destinations().find(c.destination);
   if (!dest) {
@@ -287,7 +318,8 @@ void DeliveryScheduler::queue_record(Sent sent) {
 
 // Records every attempt waiting, in one transaction per batch, until none is left, and in
 // the same store call leases as many due deliveries as the batch frees (fewer round trips
-// per delivery); when fewer were due, the run loop looks again and learns the next due time.
+// per delivery). When fewer were due and the batch set a retry time, the run loop looks again
+// and learns the next due time; otherwise the one it waits for still holds.
 awaitable<void> DeliveryScheduler::record(std::shared_ptr<DeliveryScheduler> self) {
   const SchedulerOptions& o = self->options_;
   while (!self->to_record_.empty()) {
@@ -325,9 +357,12 @@ awaitable<void> DeliveryScheduler::record(std::shared_ptr<DeliveryScheduler> sel
           log(observe::LogLevel::warn, "relay: delivery " + std::to_string((*batch)[i].finish.id) +
                    ": lease lost to a newer attempt; this attempt is not recorded");
     }
-    self->in_flight_ -= batch->size();
+    self->in_flight_ -= batch->size() - reply.value.claimed.size();
     for (auto& c : reply.value.claimed) self->dispatch(std::move(c));
-    if (self->draining_ || reply.value.claimed.size() < refill) self->nudge();
+    const bool retries = std::any_of(batch->begin(), batch->end(), [](const Sent& sent) {
+      return sent.finish.verdict == store::Verdict::retry || sent.finish.verdict == store::Verdict::postpone;
+    });
+    if (self->draining_ || (retries && reply.value.claimed.size() < refill)) self->nudge();
   }
   self->recording_ = false;
 }

@@ -7,7 +7,10 @@
 // schedule, or dead. It sleeps
 // until woken (new deliveries stored, attempts recorded), the next delivery falls due, or
 // at most `idle_check` (another process may have replayed dead letters). Attempts that
-// finish together are recorded in one transaction. Also prunes old rows on a timer.
+// finish together are recorded in one transaction. While it has room, the outbox leases
+// fresh deliveries to it as they are stored (StoreWorker::LeaseTaker), so those are not read
+// back. Also prunes old rows on a timer.
+#include <atomic>
 #include <future>
 #include <map>
 #include <memory>
@@ -37,7 +40,7 @@ struct SchedulerOptions {
 // destinations' concurrency, a lease twice the longest attempt, retention and dedupe window.
 SchedulerOptions scheduler_options(const config::Config& config);
 
-class DeliveryScheduler : public std::enable_shared_from_this<DeliveryScheduler> {
+class DeliveryScheduler : public std::enable_shared_from_this<DeliveryScheduler>, public store::StoreWorker::LeaseTaker {
  public:
   // Runs on `home` (a server thread's io_context); sends through the current config's
   // senders, in turn. Each delivery is sent to the destination of that name in the config
@@ -47,11 +50,15 @@ class DeliveryScheduler : public std::enable_shared_from_this<DeliveryScheduler>
                     StoreHealth& health, SchedulerOptions options, std::uint64_t seed, observe::RelayMetrics& metrics);
 
   void start();
-  // Thread-safe: deliveries were stored or replayed.
+  // Thread-safe: deliveries were replayed, destinations resumed or another relay stored some.
   void wake();
   // From another thread: stops claiming once nothing is due now and every attempt in
   // flight is recorded; false when `deadline` passes first.
   bool drain(std::chrono::steady_clock::time_point deadline);
+
+  // On the store worker's thread: room for fresh deliveries, and those leased in it.
+  store::LeaseOnAccept offer(std::size_t deliveries) override;
+  void take(std::vector<store::Claimed> leased, std::size_t offered, std::size_t waiting) override;
 
  private:
   // An attempt made, waiting to be recorded.
@@ -76,6 +83,9 @@ class DeliveryScheduler : public std::enable_shared_from_this<DeliveryScheduler>
   static awaitable<void> flush_later(std::shared_ptr<DeliveryScheduler> self, const destination::Destination* destination,
                                      std::uint64_t number, std::chrono::milliseconds after);
   static awaitable<void> record(std::shared_ptr<DeliveryScheduler> self);
+  // Up to `wanted` of the room left under max_in_flight, held until released; any thread.
+  std::size_t reserve(std::size_t wanted);
+  // Sends a delivery leased in room already reserved.
   void dispatch(store::Claimed claimed);
   void send_now(std::shared_ptr<const ServingConfig> serving, const destination::Destination* destination,
                 std::vector<store::Claimed> claimed);
@@ -99,10 +109,8 @@ class DeliveryScheduler : public std::enable_shared_from_this<DeliveryScheduler>
   timer_t timer_;
   std::mt19937_64 random_;
   observe::RelayMetrics& metrics_;
-  std::size_t in_flight_ = 0;  // claimed and not yet recorded
   std::size_t next_sender_ = 0;
   bool woken_ = false;
-  bool draining_ = false;
   bool recording_ = false;
   std::vector<Sent> to_record_;
   std::map<const destination::Destination*, Batch> batches_;
@@ -110,6 +118,9 @@ class DeliveryScheduler : public std::enable_shared_from_this<DeliveryScheduler>
   std::promise<void> drained_;
 
   std::atomic<bool> wake_posted_{false};
+  // Room held: deliveries being claimed, claimed or leased on accept, and not yet recorded.
+  std::atomic<std::size_t> in_flight_{0};
+  std::atomic<bool> draining_{false};
 };
 
 }  // namespace relay::net

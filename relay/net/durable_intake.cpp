@@ -38,7 +38,6 @@ awaitable<Answer> DurableIntake::accept(const Admitted& admitted) {
       });
   const AcceptReply reply = co_await std::move(storing);
   if (!reply.error.empty()) co_return store_failure_answer(reply.fault);
-  if (reply.stored != 0) stored_();
   co_return accepted_answer(admitted.event_ids());
 }
 

@@ -411,7 +411,7 @@ int run_serve(const config::Config& config, std::chrono::milliseconds drain_time
       if (scheduler) scheduler->wake();  // none in sync mode
     };
     std::optional<DurableIntake> intake;
-    if (store) intake.emplace(*store, gauge, health, wake);
+    if (store) intake.emplace(*store, gauge, health);
     observe::RelayMetrics metrics;
     const Health observed(metrics, health, gauge, config.delivery.max_backlog, config.delivery.max_backlog_bytes,
                           queued);
@@ -490,6 +490,7 @@ int run_serve(const config::Config& config, std::chrono::milliseconds drain_time
                                                       scheduler_options(config), (std::uint64_t(seed()) << 32) | seed(),
                                                       metrics);
       scheduler->start();
+      store->lease_on_accept(scheduler);
     }
     // Another relay on the same PostgreSQL outbox stored or replayed deliveries: send them now.
     std::optional<PostgresWakeups> wakeups;
@@ -524,6 +525,7 @@ int run_serve(const config::Config& config, std::chrono::milliseconds drain_time
     server.join();
     wakeups.reset();
     // The senders' sockets belong to the server's io_contexts: let them go first.
+    if (store) store->lease_on_accept(nullptr);
     scheduler.reset();
     live.release();
     store.reset();

@@ -45,11 +45,6 @@ struct NewEvent {
   std::vector<NewDelivery> deliveries;
 };
 
-struct AcceptResult {
-  std::size_t stored = 0;
-  std::size_t duplicates = 0;  // same event id, route and destination within the dedupe window
-};
-
 // A delivery leased to one sender. `attempt` (1 for the first) fences finish(): a sender
 // whose lease expired and was re-claimed cannot record over the newer attempt.
 struct Claimed {
@@ -60,6 +55,21 @@ struct Claimed {
   std::string destination;
   std::string content_type;
   std::string body;
+};
+
+// Up to `limit` of the deliveries accept() stores may be stored leased to the caller, as
+// claim() would lease them (first attempt, for `duration`), none for a destination in
+// `skip`: a sender with room takes fresh deliveries without reading them back.
+struct LeaseOnAccept {
+  std::size_t limit = 0;
+  std::chrono::milliseconds duration{0};
+  std::vector<std::string> skip;
+};
+
+struct AcceptResult {
+  std::size_t stored = 0;
+  std::size_t duplicates = 0;  // same event id, route and destination within the dedupe window
+  std::vector<Claimed> leased;  // the stored deliveries that were leased (LeaseOnAccept)
 };
 
 enum class State { pending, in_flight, delivered, dead };
@@ -172,9 +182,11 @@ class Outbox {
   virtual void together(const std::function<void()>& work) { work(); }
 
   // Stores every event's deliveries in one transaction (all or nothing), skipping those
-  // already accepted within `dedupe_window`. One result per event, in order.
+  // already accepted within `dedupe_window`, and leases some of them as `lease` allows (a
+  // backend may lease none: its deliveries are then claimed). One result per event, in order.
   virtual std::vector<AcceptResult> accept(std::span<const NewEvent> events, TimePoint now,
-                                           std::chrono::milliseconds dedupe_window) = 0;
+                                           std::chrono::milliseconds dedupe_window,
+                                           const LeaseOnAccept& lease = {}) = 0;
 
   // Leases up to `limit` due deliveries: pending ones due by `now`, and in-flight ones whose
   // lease ran out; none for the destinations in `skip` (paused ones), which stay as they are.

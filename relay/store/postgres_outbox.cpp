@@ -68,8 +68,9 @@ class PostgresOutbox final : public Outbox {
     tx.commit();
   }
 
-  std::vector<AcceptResult> accept(std::span<const NewEvent> events, TimePoint now,
-                                   milliseconds dedupe_window) override {
+  // Leases none as it stores them: pg_notify has every relay sharing the store claim them.
+  std::vector<AcceptResult> accept(std::span<const NewEvent> events, TimePoint now, milliseconds dedupe_window,
+                                   const LeaseOnAccept&) override {
     if (max_bytes_ > 0) check_size();
     std::vector<AcceptResult> results(events.size());
     // Every delivery of the call, in arrival order; a key repeated within the call is a

@@ -70,6 +70,8 @@ Statement SqliteDb::prepare(std::string_view sql) { return Statement(*this, sql)
 
 std::int64_t SqliteDb::changes() const { return sqlite3_changes64(db_); }
 
+std::int64_t SqliteDb::last_insert_rowid() const { return sqlite3_last_insert_rowid(db_); }
+
 bool SqliteDb::in_transaction() const { return sqlite3_get_autocommit(db_) == 0; }
 
 Statement::Statement(SqliteDb& db, std::string_view sql) : db_(&db), sql_(sql) {

@@ -29,6 +29,7 @@ class SqliteDb {
   bool checkpoint_without_waiting();
   Statement prepare(std::string_view sql);
   std::int64_t changes() const;
+  std::int64_t last_insert_rowid() const;
   bool in_transaction() const;
   // While set, a Transaction that finds none open throws: a fault rolled the outer one back.
   void set_grouped(bool grouped) { grouped_ = grouped; }

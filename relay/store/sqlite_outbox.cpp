@@ -173,18 +173,20 @@ class SqliteOutbox final : public Outbox {
     tx.commit();
   }
 
-  std::vector<AcceptResult> accept(std::span<const NewEvent> events, TimePoint now,
-                                   milliseconds dedupe_window) override {
+  std::vector<AcceptResult> accept(std::span<const NewEvent> events, TimePoint now, milliseconds dedupe_window,
+                                   const LeaseOnAccept& lease) override {
     // Marks the delivery seen now unless it was seen within the window: a change is a new one.
     auto& mark_seen = cached(mark_seen_,
                              "INSERT INTO seen VALUES (?, ?, ?, ?) ON CONFLICT (event_id, route, destination)"
                              " DO UPDATE SET accepted_at = excluded.accepted_at WHERE accepted_at <= ?");
+    // Pending and due now, or leased: in flight on its first attempt until the lease ends.
     auto& insert = cached(insert_,
                           "INSERT INTO deliveries (event_id, source, detail_type, route, destination, content_type,"
-                          " state, next_attempt_at, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, 'pending', ?, ?, ?)");
+                          " state, attempts, next_attempt_at, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
     auto& insert_body = cached(insert_body_, "INSERT INTO bodies VALUES (last_insert_rowid(), ?)");
     if (max_bytes_ > 0) make_room();
     std::vector<AcceptResult> results(events.size());
+    std::size_t leased = 0;
     Transaction tx(db_);
     for (std::size_t i = 0; i < events.size(); ++i) {
       const auto& ev = events[i];
@@ -196,10 +198,17 @@ class SqliteOutbox final : public Outbox {
           ++results[i].duplicates;
           continue;
         }
+        const bool leasing = leased < lease.limit &&
+                             std::find(lease.skip.begin(), lease.skip.end(), d.destination) == lease.skip.end();
         insert.bind(1, ev.event_id).bind(2, ev.source).bind(3, ev.detail_type).bind(4, d.route);
         insert.bind(5, d.destination).bind(6, d.content_type);
-        insert.bind(7, ms(now)).bind(8, ms(now)).bind(9, ms(now));
+        insert.bind(7, state_name(leasing ? State::in_flight : State::pending)).bind(8, std::int64_t{leasing ? 1 : 0});
+        insert.bind(9, ms(leasing ? now + lease.duration : now)).bind(10, ms(now)).bind(11, ms(now));
         insert.run();
+        if (leasing) {
+          results[i].leased.push_back({db_.last_insert_rowid(), 1, ev.event_id, d.route, d.destination, d.content_type, d.body});
+          ++leased;
+        }
         insert_body.bind(1, d.body).run();
         ++results[i].stored;
       }

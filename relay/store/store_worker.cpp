@@ -1,5 +1,7 @@
 #include "relay/store/store_worker.hpp"
 
+#include <iterator>
+
 namespace relay::store {
 
 namespace {
@@ -56,10 +58,20 @@ void StoreWorker::post(Task task, std::function<void(const std::string&)> failed
   wake_.notify_one();
 }
 
-void StoreWorker::commit(std::vector<PendingAccept>& batch, std::vector<PendingTask>& tasks) {
+void StoreWorker::lease_on_accept(std::shared_ptr<LeaseTaker> taker) {
+  std::lock_guard lock(mutex_);
+  taker_ = std::move(taker);
+}
+
+void StoreWorker::commit(std::vector<PendingAccept>& batch, std::vector<PendingTask>& tasks, LeaseTaker* taker) {
   std::vector<NewEvent> events;
   events.reserve(batch.size());
-  for (auto& p : batch) events.push_back(std::move(p.event));
+  std::size_t deliveries = 0;
+  for (auto& p : batch) {
+    deliveries += p.event.deliveries.size();
+    events.push_back(std::move(p.event));
+  }
+  const LeaseOnAccept lease = taker && deliveries != 0 ? taker->offer(deliveries) : LeaseOnAccept{};
   std::vector<AcceptResult> results;
   Failure accept_failure, commit_failure;
   try {
@@ -72,7 +84,7 @@ void StoreWorker::commit(std::vector<PendingAccept>& batch, std::vector<PendingT
           t.error = current_failure().message;
         }
       if (!events.empty()) try {
-          results = outbox_->accept(events, clock_(), dedupe_window_);
+          results = outbox_->accept(events, clock_(), dedupe_window_, lease);
           if (results.size() != batch.size()) throw std::logic_error("accept returned a result per event");
         } catch (...) {
           accept_failure = current_failure();
@@ -82,6 +94,17 @@ void StoreWorker::commit(std::vector<PendingAccept>& batch, std::vector<PendingT
     commit_failure = current_failure();
   }
   const Failure& failure = accept_failure.message.empty() ? commit_failure : accept_failure;
+  if (taker && deliveries != 0) {
+    std::vector<Claimed> leased;
+    std::size_t stored = 0;
+    if (failure.message.empty())
+      for (auto& r : results) {
+        stored += r.stored;
+        std::move(r.leased.begin(), r.leased.end(), std::back_inserter(leased));
+      }
+    const std::size_t waiting = stored - leased.size();
+    taker->take(std::move(leased), lease.limit, waiting);
+  }
   for (std::size_t i = 0; i < batch.size(); ++i)
     batch[i].done(failure, failure.message.empty() ? results[i] : AcceptResult{});
   for (auto& t : tasks) {
@@ -124,9 +147,10 @@ void StoreWorker::run() {
     }
     tasks.clear();
     std::swap(tasks, tasks_);
+    const auto taker = taker_;
     lock.unlock();
 
-    commit(batch, tasks);
+    commit(batch, tasks, taker.get());
     written_ = true;
     if (std::chrono::steady_clock::now() - last_checkpoint_ >= kCheckpointAtLeastEvery) checkpoint();
   }

@@ -27,12 +27,13 @@ struct Backend {
   std::string name;
   std::function<Place()> place;
   std::function<std::unique_ptr<Outbox>(const Place&)> open;
+  bool leases_on_accept;  // else every delivery it stores waits to be claimed
 };
 
 const Backend kSqlite{"sqlite", [] { return Place{std::make_unique<testing::TempDir>(), nullptr}; },
-                      [](const Place& p) { return open_sqlite_outbox(p.dir->path() + "/relay.db"); }};
+                      [](const Place& p) { return open_sqlite_outbox(p.dir->path() + "/relay.db"); }, true};
 const Backend kPostgres{"postgres", [] { return Place{nullptr, std::make_unique<testing::PostgresDatabase>()}; },
-                        [](const Place& p) { return open_postgres_outbox(p.database->url()); }};
+                        [](const Place& p) { return open_postgres_outbox(p.database->url()); }, false};
 
 class OutboxConformance : public ::testing::TestWithParam<Backend> {
  protected:
@@ -106,6 +107,50 @@ TEST_P(OutboxConformance, AnExpiredLeaseMakesTheDeliveryDueAgainAndFencesTheOldS
   EXPECT_EQ(second[0].attempt, 2);
   EXPECT_FALSE(box->finish(first[0], answered(t0 + 32s, 200), Verdict::delivered, {}));
   EXPECT_TRUE(box->finish(second[0], answered(t0 + 32s, 200), Verdict::delivered, {}));
+}
+
+// Leased as stored: up to the limit, never for a skipped destination, claimed by nobody
+// else until the lease ends, and recorded like any claim.
+TEST_P(OutboxConformance, DeliveriesLeasedOnAcceptAreInFlightOnTheirFirstAttempt) {
+  const LeaseOnAccept lease{2, 30s, {"paused"}};
+  const std::vector<NewEvent> events = {event("e1", {"a", "paused"}), event("e2"), event("e3"), event("e1", {"a"})};
+  auto r = box->accept(events, t0, 24h, lease);
+  ASSERT_EQ(r.size(), 4u);
+  EXPECT_EQ(r[3].duplicates, 1u);
+  std::vector<Claimed> leased;
+  for (auto& one : r) leased.insert(leased.end(), one.leased.begin(), one.leased.end());
+  const std::size_t expected = GetParam().leases_on_accept ? 2 : 0;
+  ASSERT_EQ(leased.size(), expected);
+  ASSERT_EQ(r[0].leased.size(), expected / 2);
+  for (const auto& c : leased) {
+    EXPECT_EQ(c.attempt, 1);
+    EXPECT_NE(c.destination, "paused");
+    const auto row = box->delivery(c.id).value();
+    EXPECT_EQ(row.state, State::in_flight);
+    EXPECT_EQ(row.attempts, 1);
+    EXPECT_EQ(row.event_id, c.event_id);
+    EXPECT_EQ(box->body(c.id), c.body);
+  }
+  if (!leased.empty()) {
+    EXPECT_EQ(leased[0].event_id, "e1");
+    EXPECT_EQ(leased[0].destination, "a");
+    EXPECT_EQ(leased[0].body, "{\"id\": \"e1\"}");
+    EXPECT_EQ(leased[1].event_id, "e2");
+  }
+
+  const auto claimed = box->claim(t0, 10, 1h);
+  EXPECT_EQ(claimed.size(), 4u - expected) << "the others wait to be claimed";
+  for (const auto& c : claimed)
+    for (const auto& l : leased) EXPECT_NE(c.id, l.id);
+  EXPECT_EQ(box->backlog().count, 4u);
+  if (leased.empty()) return;
+  EXPECT_TRUE(box->finish(leased[0], answered(t0, 200), Verdict::delivered, {}));
+  EXPECT_EQ(box->delivery(leased[0].id)->state, State::delivered);
+  const auto again = box->claim(t0 + 31s, 10, 30s);
+  ASSERT_EQ(again.size(), 1u) << "an unrecorded lease runs out like a claim's";
+  EXPECT_EQ(again[0].id, leased[1].id);
+  EXPECT_EQ(again[0].attempt, 2);
+  EXPECT_FALSE(box->finish(leased[1], answered(t0 + 32s, 200), Verdict::delivered, {}));
 }
 
 TEST_P(OutboxConformance, FinishAllRecordsABatchAndSkipsOnlyTheLostLeases) {

@@ -100,7 +100,10 @@ TEST(StoreWorker, ReportsStoreErrorsToEveryWaiter) {
 class BrokenOutbox final : public Outbox {
  public:
   [[noreturn]] static void fail() { throw std::runtime_error("disk on fire"); }
-  std::vector<AcceptResult> accept(std::span<const NewEvent>, TimePoint, std::chrono::milliseconds) override { fail(); }
+  std::vector<AcceptResult> accept(std::span<const NewEvent>, TimePoint, std::chrono::milliseconds,
+                                   const LeaseOnAccept&) override {
+    fail();
+  }
   std::vector<Claimed> claim(TimePoint, std::size_t, std::chrono::milliseconds, std::span<const std::string>) override {
     fail();
   }
@@ -127,8 +130,9 @@ class CommitFails final : public Outbox {
     work();
     throw StoreError("commit failed");
   }
-  std::vector<AcceptResult> accept(std::span<const NewEvent> e, TimePoint now, std::chrono::milliseconds w) override {
-    return inner_->accept(e, now, w);
+  std::vector<AcceptResult> accept(std::span<const NewEvent> e, TimePoint now, std::chrono::milliseconds w,
+                                   const LeaseOnAccept& lease) override {
+    return inner_->accept(e, now, w, lease);
   }
   std::vector<Claimed> claim(TimePoint, std::size_t, std::chrono::milliseconds, std::span<const std::string>) override {
     return {};
@@ -206,6 +210,108 @@ TEST(StoreWorker, AFailedCommitReachesEveryAcceptAndTaskInItsBatchAndNoneIsDone)
   EXPECT_TRUE(task.ran);
   EXPECT_FALSE(task.done);
   EXPECT_EQ(task.error, "commit failed");
+}
+
+// A sender with room for `room` deliveries: what it was offered and handed, under a lock.
+class RecordingTaker final : public StoreWorker::LeaseTaker {
+ public:
+  explicit RecordingTaker(std::size_t room) : room_(room) {}
+  LeaseOnAccept offer(std::size_t deliveries) override {
+    std::lock_guard lock(m);
+    asked.push_back(deliveries);
+    const std::size_t given = std::min(deliveries, room_);
+    room_ -= given;
+    return {given, 30s, {"paused"}};
+  }
+  void take(std::vector<Claimed> leased, std::size_t offered, std::size_t left_waiting) override {
+    std::lock_guard lock(m);
+    room_ += offered - leased.size();
+    waiting += left_waiting;
+    for (auto& c : leased) taken.push_back(std::move(c));
+    ++handed;
+    cv.notify_all();
+  }
+  bool wait_for_handovers(int n) {
+    std::unique_lock lock(m);
+    return cv.wait_for(lock, 20s, [&] { return handed >= n; });
+  }
+
+  std::mutex m;
+  std::condition_variable cv;
+  std::vector<std::size_t> asked;
+  std::vector<Claimed> taken;
+  std::size_t waiting = 0;  // stored without a lease
+  int handed = 0;
+  std::size_t room() {
+    std::lock_guard lock(m);
+    return room_;
+  }
+
+ private:
+  std::size_t room_;
+};
+
+TEST(StoreWorker, LeasesFreshDeliveriesToATakerWithRoomOnceCommitted) {
+  testing::TempDir dir;
+  Completions c;
+  auto taker = std::make_shared<RecordingTaker>(2);
+  StoreWorker worker(open_sqlite_outbox(dir.path() + "/relay.db"), 24h);
+  worker.lease_on_accept(taker);
+  NewEvent paused = event(0);
+  paused.deliveries[0].destination = "paused";
+  worker.accept(paused, c.callback());
+  ASSERT_TRUE(c.wait_for(1));
+  ASSERT_TRUE(taker->wait_for_handovers(1));
+  EXPECT_TRUE(taker->taken.empty()) << "never for a skipped destination";
+  EXPECT_EQ(taker->room(), 2u) << "the room offered and not used is given back";
+  EXPECT_EQ(taker->waiting, 1u);
+
+  for (int i = 1; i <= 3; ++i) worker.accept(event(i), c.callback());
+  ASSERT_TRUE(c.wait_for(4));
+  ASSERT_TRUE(taker->wait_for_handovers(2));
+  std::size_t asked = 0;
+  {
+    std::lock_guard lock(taker->m);
+    for (std::size_t i = 1; i < taker->asked.size(); ++i) asked += taker->asked[i];
+    ASSERT_EQ(taker->taken.size(), 2u);
+    EXPECT_EQ(taker->taken[0].event_id, "e1");
+    EXPECT_EQ(taker->taken[0].attempt, 1);
+  }
+  EXPECT_EQ(asked, 3u) << "asked for every delivery of the batches";
+  EXPECT_EQ(taker->room(), 0u);
+  EXPECT_EQ(taker->waiting, 2u) << "told of the one stored without a lease";
+  EXPECT_EQ(c.stored, 4u);
+
+  worker.lease_on_accept(nullptr);
+  worker.accept(event(4), c.callback());
+  ASSERT_TRUE(c.wait_for(5));
+  std::vector<Claimed> claimed;
+  std::mutex m;
+  std::condition_variable cv;
+  bool ran = false;
+  worker.post([&](Outbox& box) {
+    std::lock_guard lock(m);
+    claimed = box.claim(std::chrono::system_clock::now() + 1h, 10, 30s);
+    ran = true;
+    cv.notify_all();
+  });
+  std::unique_lock lock(m);
+  ASSERT_TRUE(cv.wait_for(lock, 20s, [&] { return ran; }));
+  ASSERT_EQ(claimed.size(), 5u) << "past their leases, the leased ones are due with the rest";
+}
+
+TEST(StoreWorker, AFailedCommitHandsTheTakerNothingAndAllItsRoomBack) {
+  testing::TempDir dir;
+  Completions c;
+  auto taker = std::make_shared<RecordingTaker>(5);
+  StoreWorker worker(std::make_unique<CommitFails>(open_sqlite_outbox(dir.path() + "/relay.db")), 24h);
+  worker.lease_on_accept(taker);
+  worker.accept(event(1), c.callback());
+  ASSERT_TRUE(c.wait_for(1));
+  ASSERT_TRUE(taker->wait_for_handovers(1));
+  EXPECT_TRUE(taker->taken.empty());
+  EXPECT_EQ(taker->room(), 5u);
+  EXPECT_EQ(taker->waiting, 0u) << "nothing was stored";
 }
 
 TEST(StoreWorker, AnyExceptionIsAStoreFaultAndTheWorkerGoesOn) {
