@@ -1,5 +1,6 @@
 #include "relay/store/pg_connection.hpp"
 
+#include <dlfcn.h>
 #include <libpq-fe.h>
 
 #include <algorithm>
@@ -10,6 +11,36 @@
 namespace relay::store {
 
 namespace {
+
+// libpq, loaded with the first PostgreSQL connection or URL: a relay on SQLite never maps it
+// nor what it pulls in (Kerberos, LDAP, GnuTLS: about 3 MB resident and a few ms of start).
+#define RELAY_LIBPQ_FUNCTIONS(X)                                                                   \
+  X(PQclear) X(PQcmdTuples) X(PQconnectdb) X(PQconninfoFree) X(PQconninfoParse) X(PQconsumeInput)  \
+  X(PQerrorMessage) X(PQexec) X(PQexecPrepared) X(PQfinish) X(PQfreemem) X(PQftype) X(PQgetisnull) \
+  X(PQgetlength) X(PQgetvalue) X(PQnotifies) X(PQntuples) X(PQprepare) X(PQresultErrorField)       \
+  X(PQresultErrorMessage) X(PQresultStatus) X(PQsetNoticeProcessor) X(PQsocket) X(PQstatus)
+
+struct Libpq {
+#define RELAY_LIBPQ_POINTER(name) decltype(&::name) name = nullptr;
+  RELAY_LIBPQ_FUNCTIONS(RELAY_LIBPQ_POINTER)
+#undef RELAY_LIBPQ_POINTER
+};
+
+// Throws StoreError when libpq is missing; the next call tries again.
+const Libpq& libpq() {
+  static const Libpq loaded = [] {
+    void* handle = dlopen("libpq.so.5", RTLD_NOW | RTLD_LOCAL);
+    if (!handle) throw StoreError(std::string("postgres: cannot load libpq (install libpq5): ") + dlerror());
+    Libpq l;
+#define RELAY_LIBPQ_LOAD(name)                                      \
+  l.name = reinterpret_cast<decltype(&::name)>(dlsym(handle, #name)); \
+  if (!l.name) throw StoreError("postgres: libpq.so.5 lacks " #name);
+    RELAY_LIBPQ_FUNCTIONS(RELAY_LIBPQ_LOAD)
+#undef RELAY_LIBPQ_LOAD
+    return l;
+  }();
+  return loaded;
+}
 
 constexpr std::int64_t kIgnoredSkewMs = 500;
 constexpr Oid kInt2 = 21, kInt4 = 23, kInt8 = 20, kBool = 16;
@@ -39,21 +70,21 @@ std::string first_line(const char* message) {
 
 }  // namespace
 
-PgResult::~PgResult() { PQclear(r_); }
+PgResult::~PgResult() { libpq().PQclear(r_); }
 
-int PgResult::rows() const { return PQntuples(r_); }
+int PgResult::rows() const { return libpq().PQntuples(r_); }
 
 std::int64_t PgResult::affected() const {
-  const char* n = PQcmdTuples(r_);
+  const char* n = libpq().PQcmdTuples(r_);
   return *n ? std::stoll(n) : 0;
 }
 
-bool PgResult::is_null(int row, int column) const { return PQgetisnull(r_, row, column) != 0; }
+bool PgResult::is_null(int row, int column) const { return libpq().PQgetisnull(r_, row, column) != 0; }
 
 std::int64_t PgResult::integer(int row, int column) const {
-  const auto* v = reinterpret_cast<const unsigned char*>(PQgetvalue(r_, row, column));
+  const auto* v = reinterpret_cast<const unsigned char*>(libpq().PQgetvalue(r_, row, column));
   std::uint64_t x = 0;
-  switch (PQftype(r_, column)) {
+  switch (libpq().PQftype(r_, column)) {
     case kBool:
       return v[0];
     case kInt2:
@@ -66,12 +97,12 @@ std::int64_t PgResult::integer(int row, int column) const {
       return static_cast<std::int64_t>(x);
     default:
       throw StoreError("column " + std::to_string(column) + " is not an integer (type oid " +
-                       std::to_string(PQftype(r_, column)) + ")");
+                       std::to_string(libpq().PQftype(r_, column)) + ")");
   }
 }
 
 std::string PgResult::text(int row, int column) const {
-  return std::string(PQgetvalue(r_, row, column), static_cast<std::size_t>(PQgetlength(r_, row, column)));
+  return std::string(libpq().PQgetvalue(r_, row, column), static_cast<std::size_t>(libpq().PQgetlength(r_, row, column)));
 }
 
 PgConnection::PgConnection(std::string url, std::chrono::milliseconds statement_timeout)
@@ -79,21 +110,21 @@ PgConnection::PgConnection(std::string url, std::chrono::milliseconds statement_
   connect();
 }
 
-PgConnection::~PgConnection() { PQfinish(conn_); }
+PgConnection::~PgConnection() { libpq().PQfinish(conn_); }
 
 void PgConnection::connect() {
-  PQfinish(conn_);
+  libpq().PQfinish(conn_);
   prepared_.clear();
-  conn_ = PQconnectdb(url_.c_str());
+  conn_ = libpq().PQconnectdb(url_.c_str());
   if (!conn_) throw StoreError("postgres: out of memory connecting", StoreFault::unavailable);
-  if (PQstatus(conn_) != CONNECTION_OK) {
-    const std::string why = first_line(PQerrorMessage(conn_));
-    PQfinish(conn_);
+  if (libpq().PQstatus(conn_) != CONNECTION_OK) {
+    const std::string why = first_line(libpq().PQerrorMessage(conn_));
+    libpq().PQfinish(conn_);
     conn_ = nullptr;
     throw StoreError("postgres: cannot connect: " + why, StoreFault::unavailable);
   }
   // Notices (a DROP ... IF EXISTS that found nothing) are not errors: libpq would print them.
-  PQsetNoticeProcessor(conn_, [](void*, const char*) {}, nullptr);
+  libpq().PQsetNoticeProcessor(conn_, [](void*, const char*) {}, nullptr);
   exec("SET statement_timeout = " + std::to_string(statement_timeout_.count()));
   const std::int64_t before = now_ms();
   auto clock = exec("SELECT (extract(epoch FROM clock_timestamp()) * 1000)::bigint");
@@ -105,11 +136,11 @@ void PgConnection::connect() {
 }
 
 void PgConnection::fail(std::string_view what, const pg_result* result) const {
-  const char* sqlstate = result ? PQresultErrorField(result, PG_DIAG_SQLSTATE) : nullptr;
-  const char* message = result ? PQresultErrorMessage(result) : nullptr;
-  std::string why = first_line(message && *message ? message : PQerrorMessage(conn_));
+  const char* sqlstate = result ? libpq().PQresultErrorField(result, PG_DIAG_SQLSTATE) : nullptr;
+  const char* message = result ? libpq().PQresultErrorMessage(result) : nullptr;
+  std::string why = first_line(message && *message ? message : libpq().PQerrorMessage(conn_));
   throw StoreError("postgres: " + std::string(what) + ": " + why,
-                   PQstatus(conn_) == CONNECTION_BAD ? StoreFault::unavailable : fault_of(sqlstate));
+                   libpq().PQstatus(conn_) == CONNECTION_BAD ? StoreFault::unavailable : fault_of(sqlstate));
 }
 
 PgResult PgConnection::exec(std::string_view sql, std::initializer_list<PgParam> params) {
@@ -117,7 +148,7 @@ PgResult PgConnection::exec(std::string_view sql, std::initializer_list<PgParam>
 }
 
 PgResult PgConnection::exec(std::string_view sql, const std::vector<PgParam>& params) {
-  if (!conn_ || PQstatus(conn_) == CONNECTION_BAD) {
+  if (!conn_ || libpq().PQstatus(conn_) == CONNECTION_BAD) {
     if (depth_ > 0) throw StoreError("postgres: the connection was lost in a transaction", StoreFault::unavailable);
     connect();
   }
@@ -137,16 +168,16 @@ PgResult PgConnection::exec(std::string_view sql, const std::vector<PgParam>& pa
   auto& name = prepared_[std::string(sql)];
   if (name.empty()) {
     const std::string candidate = "relay_" + std::to_string(prepared_.size());
-    PgResult made(PQprepare(conn_, candidate.c_str(), std::string(sql).c_str(), 0, nullptr));
-    if (PQresultStatus(made.get()) != PGRES_COMMAND_OK) {
+    PgResult made(libpq().PQprepare(conn_, candidate.c_str(), std::string(sql).c_str(), 0, nullptr));
+    if (libpq().PQresultStatus(made.get()) != PGRES_COMMAND_OK) {
       prepared_.erase(std::string(sql));
       fail(sql.substr(0, 48), made.get());
     }
     name = candidate;
   }
-  pg_result* r = PQexecPrepared(conn_, name.c_str(), static_cast<int>(params.size()), values.data(), lengths.data(),
+  pg_result* r = libpq().PQexecPrepared(conn_, name.c_str(), static_cast<int>(params.size()), values.data(), lengths.data(),
                                 formats.data(), 1);
-  const auto status = r ? PQresultStatus(r) : PGRES_FATAL_ERROR;
+  const auto status = r ? libpq().PQresultStatus(r) : PGRES_FATAL_ERROR;
   if (status != PGRES_COMMAND_OK && status != PGRES_TUPLES_OK) {
     PgResult owned(r);
     fail(sql.substr(0, 48), r);
@@ -155,22 +186,22 @@ PgResult PgConnection::exec(std::string_view sql, const std::vector<PgParam>& pa
 }
 
 void PgConnection::exec_script(std::string_view sql) {
-  if (!conn_ || PQstatus(conn_) == CONNECTION_BAD) throw StoreError("postgres: not connected", StoreFault::unavailable);
+  if (!conn_ || libpq().PQstatus(conn_) == CONNECTION_BAD) throw StoreError("postgres: not connected", StoreFault::unavailable);
   const std::string script(sql);
-  PgResult r(PQexec(conn_, script.c_str()));
-  const auto status = PQresultStatus(r.get());
+  PgResult r(libpq().PQexec(conn_, script.c_str()));
+  const auto status = libpq().PQresultStatus(r.get());
   if (status != PGRES_COMMAND_OK && status != PGRES_TUPLES_OK) fail("script", r.get());
 }
 
-int PgConnection::socket() const { return conn_ ? PQsocket(conn_) : -1; }
+int PgConnection::socket() const { return conn_ ? libpq().PQsocket(conn_) : -1; }
 
 std::vector<std::string> PgConnection::notifications() {
   std::vector<std::string> channels;
   if (!conn_) return channels;
-  if (!PQconsumeInput(conn_)) fail("reading notifications", nullptr);
-  while (PGnotify* n = PQnotifies(conn_)) {
+  if (!libpq().PQconsumeInput(conn_)) fail("reading notifications", nullptr);
+  while (PGnotify* n = libpq().PQnotifies(conn_)) {
     channels.emplace_back(n->relname);
-    PQfreemem(n);
+    libpq().PQfreemem(n);
   }
   return channels;
 }
@@ -185,9 +216,9 @@ PgTransaction::PgTransaction(PgConnection& db, bool savepoint_only) : db_(db), a
 PgTransaction::~PgTransaction() {
   if (!active_ || done_) return;
   --db_.depth_;
-  if (!db_.conn_ || PQstatus(db_.conn_) != CONNECTION_OK) return;
+  if (!db_.conn_ || libpq().PQstatus(db_.conn_) != CONNECTION_OK) return;
   const std::string undo = savepoint_.empty() ? std::string("ROLLBACK") : "ROLLBACK TO SAVEPOINT " + savepoint_;
-  PQclear(PQexec(db_.conn_, undo.c_str()));
+  libpq().PQclear(libpq().PQexec(db_.conn_, undo.c_str()));
 }
 
 // The depth stays up through COMMIT: a connection lost just before it must fail the commit,
@@ -223,13 +254,13 @@ namespace {
 struct ConnInfo {
   explicit ConnInfo(const std::string& url) {
     char* error = nullptr;
-    options = PQconninfoParse(url.c_str(), &error);
+    options = libpq().PQconninfoParse(url.c_str(), &error);
     if (error) {
       problem = first_line(error);
-      PQfreemem(error);
+      libpq().PQfreemem(error);
     }
   }
-  ~ConnInfo() { PQconninfoFree(options); }
+  ~ConnInfo() { libpq().PQconninfoFree(options); }
   std::string value(std::string_view keyword) const {
     for (auto* o = options; o && o->keyword; ++o)
       if (keyword == o->keyword && o->val) return o->val;
@@ -244,6 +275,11 @@ struct ConnInfo {
 std::optional<std::string> postgres_url_problem(const std::string& url) {
   if (!url.starts_with("postgresql://") && !url.starts_with("postgres://"))
     return "expected a URL such as postgresql://user@host:5432/relay";
+  try {
+    libpq();
+  } catch (const StoreError& e) {
+    return e.what();
+  }
   const ConnInfo info(url);
   if (!info.options) return info.problem.empty() ? "libpq cannot read it" : info.problem;
   // libpq reads ports only when it connects: check them now (a list, one per host).

@@ -11,6 +11,7 @@ namespace {
 
 using namespace std::chrono_literals;
 using ::testing::HasSubstr;
+using ::testing::Not;
 
 class OperatorCli : public ::testing::Test {
  protected:
@@ -43,6 +44,14 @@ class OperatorCli : public ::testing::Test {
 };
 
 std::size_t line_count(const std::string& s) { return static_cast<std::size_t>(std::count(s.begin(), s.end(), '\n')); }
+
+// libpq and what it pulls in are loaded only for a PostgreSQL store (LD_DEBUG lists every load).
+TEST_F(OperatorCli, ASqliteOutboxNeverLoadsLibpq) {
+  auto listed = testing::run_process({RELAY_BINARY, "deliveries", "--db", db}, {}, {"LD_DEBUG=files"});
+  ASSERT_EQ(listed.exit_code, 0) << listed.err;
+  EXPECT_THAT(listed.err, HasSubstr("file=libsqlite3.so.0"));
+  EXPECT_THAT(listed.err, Not(HasSubstr("libpq")));
+}
 
 TEST_F(OperatorCli, ListsDeliveriesAndDeadLetters) {
   auto all = relay({"deliveries"});

@@ -55,6 +55,13 @@ TEST_F(PostgresCli, MigratePrintsWhatItWouldRunThenAppliesItOnce) {
               HasSubstr("is at schema version " + latest + "; 0 migration(s) to apply"));
 }
 
+TEST_F(PostgresCli, LibpqIsLoadedOnceAPostgresStoreIsUsed) {
+  auto listed = testing::run_process({RELAY_BINARY, "deliveries", "--config", config}, {},
+                                     {"RELAY_TEST_DATABASE_URL=" + database.url(), "LD_DEBUG=files"});
+  ASSERT_EQ(listed.exit_code, 0) << listed.err;
+  EXPECT_THAT(listed.err, HasSubstr("file=libpq.so.5 [0];  dynamically loaded by"));
+}
+
 TEST_F(PostgresCli, DeliveriesAndDeadLettersAreListedFromTheDatabase) {
   auto box = open_postgres_outbox(database.url());
   box->accept(std::vector{event("e1", {"hook"}), event("e2", {"hook"})}, t0, std::chrono::hours(24));
