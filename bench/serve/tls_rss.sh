@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Benchmark (not a test): relay's memory serving HTTPS. `relay serve --sync` with a certificate
 # made here (ECDSA P-256) and TLS session resumption off, delivering to `relay sink`; wrk posts
-# the ECS stopped-task sample with a fresh event id per request and `Connection: close` on
-# CONNECTIONS connections for DURATION. Prints req/s, relay's RSS once listening (idle) and its
+# the ECS stopped-task sample with a fresh event id per request and `Connection: close` (a full
+# handshake per request) on CONNECTIONS connections for DURATION. Prints req/s, relay's RSS once listening (idle) and its
 # peak RSS (VmHWM), ROUNDS times.
 # Usage: bench/serve/tls_rss.sh [BUILD_DIR] [DURATION] [CONNECTIONS] [ROUNDS]
 set -euo pipefail
@@ -29,7 +29,7 @@ routes:
 YAML
   start "$work/serve.log" /dev/null serve --config "$work/relay.yaml" --log-level warn
   idle=$(awk '/VmRSS/ {printf "%.1f", $2 / 1024}' "/proc/$pid/status")
-  rps=$(BENCH_BODY="$sample" wrk -t1 -c"$conns" -d"$duration" -H "Connection: close" -s bench/serve/fresh_ids.lua \
+  rps=$(BENCH_BODY="$sample" BENCH_CLOSE=1 wrk -t1 -c"$conns" -d"$duration" -s bench/serve/fresh_ids.lua \
     "$url/events" | awk '/Requests\/sec/ {printf "%.0f", $2}')
   peak=$(awk '/VmHWM/ {printf "%.1f", $2 / 1024}' "/proc/$pid/status")
   printf '%-6s %6s %10s %8s %8s\n' "$round" "$conns" "$rps" "$idle" "$peak"
