@@ -137,7 +137,8 @@ awaitable<void> DeliveryScheduler::run(std::shared_ptr<DeliveryScheduler> self) 
       // The room is reserved on the store's thread, after the accepts committed with this
       // claim leased theirs; `kept` is what the claim holds, given back if the commit fails.
       std::size_t kept = 0;
-      auto claiming = on_store(self->store_, [self, &kept, &o, serving = self->live_.current()](store::Outbox& outbox) {
+      const auto serving = self->live_.current();
+      auto claiming = on_store(self->store_, [self, &kept, &o, serving](store::Outbox& outbox) {
         ClaimBatch b{{}, std::nullopt, self->reserve(o.max_in_flight)};
         kept = b.room;
         if (b.room != 0) b.claimed = outbox.claim(SystemClock::now(), b.room, o.lease, serving->paused);

@@ -4,12 +4,12 @@
 // batches, each batch: sent when full or its flush time after its first delivery waits),
 // signed at its own time, through the server threads' connection pools, and records every
 // delivery's attempt with its verdict: delivered, retry at a time from the destination's
-// schedule, or dead. It sleeps
-// until woken (new deliveries stored, attempts recorded), the next delivery falls due, or
-// at most `idle_check` (another process may have replayed dead letters). Attempts that
-// finish together are recorded in one transaction. While it has room, the outbox leases
-// fresh deliveries to it as they are stored (StoreWorker::LeaseTaker), so those are not read
-// back. Also prunes old rows on a timer.
+// schedule, or dead. It sleeps until woken (new deliveries stored, attempts recorded with a
+// retry time), the next delivery falls due, or at most `idle_check` (another process may
+// have replayed dead letters). Attempts that finish together are recorded in one
+// transaction. While it has room, the outbox leases fresh deliveries to it as they are
+// stored (StoreWorker::LeaseTaker), so those are not read back. Also prunes old rows on a
+// timer.
 #include <atomic>
 #include <future>
 #include <map>
@@ -40,7 +40,8 @@ struct SchedulerOptions {
 // destinations' concurrency, a lease twice the longest attempt, retention and dedupe window.
 SchedulerOptions scheduler_options(const config::Config& config);
 
-class DeliveryScheduler : public std::enable_shared_from_this<DeliveryScheduler>, public store::StoreWorker::LeaseTaker {
+class DeliveryScheduler : public std::enable_shared_from_this<DeliveryScheduler>,
+                          public store::StoreWorker::LeaseTaker {
  public:
   // Runs on `home` (a server thread's io_context); sends through the current config's
   // senders, in turn. Each delivery is sent to the destination of that name in the config

@@ -102,7 +102,8 @@ std::int64_t PgResult::integer(int row, int column) const {
 }
 
 std::string PgResult::text(int row, int column) const {
-  return std::string(libpq().PQgetvalue(r_, row, column), static_cast<std::size_t>(libpq().PQgetlength(r_, row, column)));
+  const auto& pq = libpq();
+  return std::string(pq.PQgetvalue(r_, row, column), static_cast<std::size_t>(pq.PQgetlength(r_, row, column)));
 }
 
 PgConnection::PgConnection(std::string url, std::chrono::milliseconds statement_timeout)
@@ -175,8 +176,8 @@ PgResult PgConnection::exec(std::string_view sql, const std::vector<PgParam>& pa
     }
     name = candidate;
   }
-  pg_result* r = libpq().PQexecPrepared(conn_, name.c_str(), static_cast<int>(params.size()), values.data(), lengths.data(),
-                                formats.data(), 1);
+  pg_result* r = libpq().PQexecPrepared(conn_, name.c_str(), static_cast<int>(params.size()), values.data(),
+                                        lengths.data(), formats.data(), 1);
   const auto status = r ? libpq().PQresultStatus(r) : PGRES_FATAL_ERROR;
   if (status != PGRES_COMMAND_OK && status != PGRES_TUPLES_OK) {
     PgResult owned(r);
@@ -186,7 +187,8 @@ PgResult PgConnection::exec(std::string_view sql, const std::vector<PgParam>& pa
 }
 
 void PgConnection::exec_script(std::string_view sql) {
-  if (!conn_ || libpq().PQstatus(conn_) == CONNECTION_BAD) throw StoreError("postgres: not connected", StoreFault::unavailable);
+  if (!conn_ || libpq().PQstatus(conn_) == CONNECTION_BAD)
+    throw StoreError("postgres: not connected", StoreFault::unavailable);
   const std::string script(sql);
   PgResult r(libpq().PQexec(conn_, script.c_str()));
   const auto status = libpq().PQresultStatus(r.get());

@@ -181,8 +181,8 @@ class SqliteOutbox final : public Outbox {
                              " DO UPDATE SET accepted_at = excluded.accepted_at WHERE accepted_at <= ?");
     // Pending and due now, or leased: in flight on its first attempt until the lease ends.
     auto& insert = cached(insert_,
-                          "INSERT INTO deliveries (event_id, source, detail_type, route, destination, content_type,"
-                          " state, attempts, next_attempt_at, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+                          "INSERT INTO deliveries (event_id, source, detail_type, route, destination, content_type, state,"
+                          " attempts, next_attempt_at, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
     auto& insert_body = cached(insert_body_, "INSERT INTO bodies VALUES (last_insert_rowid(), ?)");
     if (max_bytes_ > 0) make_room();
     std::vector<AcceptResult> results(events.size());
@@ -206,7 +206,8 @@ class SqliteOutbox final : public Outbox {
         insert.bind(9, ms(leasing ? now + lease.duration : now)).bind(10, ms(now)).bind(11, ms(now));
         insert.run();
         if (leasing) {
-          results[i].leased.push_back({db_.last_insert_rowid(), 1, ev.event_id, d.route, d.destination, d.content_type, d.body});
+          results[i].leased.push_back(
+              {db_.last_insert_rowid(), 1, ev.event_id, d.route, d.destination, d.content_type, d.body});
           ++leased;
         }
         insert_body.bind(1, d.body).run();

@@ -235,6 +235,10 @@ class RecordingTaker final : public StoreWorker::LeaseTaker {
     std::unique_lock lock(m);
     return cv.wait_for(lock, 20s, [&] { return handed >= n; });
   }
+  std::size_t room() {
+    std::lock_guard lock(m);
+    return room_;
+  }
 
   std::mutex m;
   std::condition_variable cv;
@@ -242,10 +246,6 @@ class RecordingTaker final : public StoreWorker::LeaseTaker {
   std::vector<Claimed> taken;
   std::size_t waiting = 0;  // stored without a lease
   int handed = 0;
-  std::size_t room() {
-    std::lock_guard lock(m);
-    return room_;
-  }
 
  private:
   std::size_t room_;
