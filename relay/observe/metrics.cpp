@@ -5,6 +5,7 @@
 #include <array>
 #include <cstring>
 #include <map>
+#include <memory>
 #include <optional>
 #include <stdexcept>
 
@@ -88,17 +89,17 @@ void append_number(std::string& out, double v) {
 
 }  // namespace
 
-// Written only by its own thread; read by scrapes. A slot's key is filled in before its
-// hash is published (release), and read only after the hash is seen (acquire).
+// Written only by its own thread; read by scrapes. A slot's key and values are allocated
+// when the slot is claimed, so a shard costs memory for the label sets it has seen; they are
+// set before the slot's hash is published (release), and read only after it is seen (acquire).
 struct Family::Shard {
   struct Slot {
     std::atomic<std::uint64_t> hash{0};
-    char key[kMaxKeyBytes];
     std::uint16_t key_size = 0;
+    std::unique_ptr<char[]> key;
+    std::unique_ptr<std::atomic<std::uint64_t>[]> values;
   };
-  explicit Shard(std::size_t values_per_slot) : values(kSlotsPerShard * values_per_slot) {}
   std::array<Slot, kSlotsPerShard> slots;
-  std::vector<std::atomic<std::uint64_t>> values;
 };
 
 Family::Family(std::string name, std::string help, std::vector<std::string> label_names, std::vector<double> buckets)
@@ -120,7 +121,7 @@ Family::Shard& Family::shard() {
   auto& slot = shards_[thread_index()];
   Shard* s = slot.load(std::memory_order_acquire);
   if (!s) {  // threads beyond kMaxThreads may share an index: the first to arrive installs it
-    auto fresh = std::make_unique<Shard>(values_per_slot_);
+    auto fresh = std::make_unique<Shard>();
     if (slot.compare_exchange_strong(s, fresh.get(), std::memory_order_acq_rel)) s = fresh.release();
   }
   return *s;
@@ -131,52 +132,52 @@ namespace {
 constexpr std::uint64_t kBusy = 2;  // a slot being filled in (real hashes are odd)
 
 // Whether `slot` holds `key`, claiming it when empty. Claiming takes the slot with a CAS,
-// fills the key in, then publishes the hash.
+// fills the key and `values_per_slot` zeroed values in, then publishes the hash.
 template <class Slot>
-bool holds(Slot& slot, std::uint64_t h, std::string_view key) {
+bool holds(Slot& slot, std::uint64_t h, std::string_view key, std::size_t values_per_slot) {
   for (;;) {
     std::uint64_t seen = slot.hash.load(std::memory_order_acquire);
     if (seen == kBusy) continue;  // another thread sharing the shard is filling it in
     if (seen == 0) {
       if (!slot.hash.compare_exchange_strong(seen, kBusy, std::memory_order_acquire)) continue;
-      std::memcpy(slot.key, key.data(), key.size());
+      slot.key = std::make_unique<char[]>(key.size());
+      std::memcpy(slot.key.get(), key.data(), key.size());
       slot.key_size = static_cast<std::uint16_t>(key.size());
+      slot.values = std::make_unique<std::atomic<std::uint64_t>[]>(values_per_slot);
       slot.hash.store(h, std::memory_order_release);
       return true;
     }
-    return seen == h && std::string_view(slot.key, slot.key_size) == key;
+    return seen == h && std::string_view(slot.key.get(), slot.key_size) == key;
   }
 }
 
-// The slot index for `key` in `shard`; the last slot is kept for `other_key`, used when the
+// The values of `key`'s slot in `shard`; the last slot is kept for `other_key`, used when the
 // table is full or the key too long.
 template <class Shard>
-std::size_t slot_for(Shard& shard, const LabelKey& label_key, std::string_view other_key) {
+std::atomic<std::uint64_t>* values_for(Shard& shard, const LabelKey& label_key, std::string_view other_key,
+                                       std::size_t values_per_slot) {
   if (const auto key = label_key.view()) {
     const std::uint64_t h = fnv1a(*key);
     for (std::size_t probe = 0; probe < kSlotsPerShard - 1; ++probe) {
-      const std::size_t i = (h + probe) % (kSlotsPerShard - 1);
-      if (holds(shard.slots[i], h, *key)) return i;
+      auto& slot = shard.slots[(h + probe) % (kSlotsPerShard - 1)];
+      if (holds(slot, h, *key, values_per_slot)) return slot.values.get();
     }
   }
-  holds(shard.slots[kSlotsPerShard - 1], fnv1a(other_key), other_key);
-  return kSlotsPerShard - 1;
+  auto& other = shard.slots[kSlotsPerShard - 1];
+  holds(other, fnv1a(other_key), other_key, values_per_slot);
+  return other.values.get();
 }
 
 }  // namespace
 
 void Family::add(std::initializer_list<std::string_view> label_values, std::uint64_t n) {
-  auto& s = shard();
-  const std::size_t slot = slot_for(s, LabelKey(label_values), other_key_);
-  s.values[slot * values_per_slot_].fetch_add(n, std::memory_order_relaxed);
+  values_for(shard(), LabelKey(label_values), other_key_, values_per_slot_)[0].fetch_add(n, std::memory_order_relaxed);
 }
 
 void Family::observe(std::initializer_list<std::string_view> label_values, double seconds) {
-  auto& s = shard();
-  const std::size_t slot = slot_for(s, LabelKey(label_values), other_key_);
+  auto* values = values_for(shard(), LabelKey(label_values), other_key_, values_per_slot_);
   std::size_t bucket = 0;
   while (bucket < buckets_.size() && seconds > buckets_[bucket]) ++bucket;
-  auto* values = &s.values[slot * values_per_slot_];
   values[bucket].fetch_add(1, std::memory_order_relaxed);
   values[buckets_.size() + 1].fetch_add(static_cast<std::uint64_t>(seconds * 1e6), std::memory_order_relaxed);
 }
@@ -187,13 +188,12 @@ void Family::render(std::string& out) const {
   for (const auto& shard_ptr : shards_) {
     const Shard* s = shard_ptr.load(std::memory_order_acquire);
     if (!s) continue;
-    for (std::size_t i = 0; i < kSlotsPerShard; ++i) {
-      const auto h = s->slots[i].hash.load(std::memory_order_acquire);
+    for (const auto& slot : s->slots) {
+      const auto h = slot.hash.load(std::memory_order_acquire);
       if (h == 0 || h == kBusy) continue;
-      auto& sum = totals[std::string(s->slots[i].key, s->slots[i].key_size)];
+      auto& sum = totals[std::string(slot.key.get(), slot.key_size)];
       sum.resize(values_per_slot_);
-      for (std::size_t v = 0; v < values_per_slot_; ++v)
-        sum[v] += s->values[i * values_per_slot_ + v].load(std::memory_order_relaxed);
+      for (std::size_t v = 0; v < values_per_slot_; ++v) sum[v] += slot.values[v].load(std::memory_order_relaxed);
     }
   }
   out += "# HELP " + name_ + " " + help_ + "\n# TYPE " + name_ + (buckets_.empty() ? " counter\n" : " histogram\n");
