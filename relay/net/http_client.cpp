@@ -7,6 +7,7 @@
 #include <stdexcept>
 
 #include "relay/net/finish_by.hpp"
+#include "relay/net/http_wire.hpp"
 #include "relay/net/proxy_tunnel.hpp"
 #include "relay/net/retry.hpp"
 
@@ -81,7 +82,7 @@ awaitable<Exchange> exchange(Stream& stream, beast::flat_buffer& buffer, const O
   out.keep = keep;
   auto& lowest = beast::get_lowest_layer(stream);
   lowest.expires_at(deadline);
-  auto [wec, wn] = co_await http::async_write(stream, request);
+  auto [wec, wn] = co_await write_message(stream, request);
   if (wec) {
     out.result.error = "sending: " + wec.message();
     co_return out;

@@ -7,6 +7,7 @@
 #include <sstream>
 #include <stdexcept>
 
+#include "relay/net/http_wire.hpp"
 #include "relay/net/log.hpp"
 
 namespace relay::net {
@@ -148,7 +149,7 @@ awaitable<void> serve_requests(Stream& stream, ServerThread& t, const asio::ip::
       response.keep_alive(false);
       response.prepare_payload();
       lowest.expires_after(options.read_timeout);
-      auto [wec, wn] = co_await http::async_write(stream, response);
+      auto [wec, wn] = co_await write_message(stream, response);
       if (!wec && !parser.is_done()) co_await linger(stream, 4 * options.max_body_bytes);
       co_return;
     }
@@ -162,7 +163,7 @@ awaitable<void> serve_requests(Stream& stream, ServerThread& t, const asio::ip::
     if (ec) {
       if (answerable(ec)) {
         HttpResponse res = read_error_response(ec, options);
-        auto [wec, wn] = co_await http::async_write(stream, res);
+        auto [wec, wn] = co_await write_message(stream, res);
         if (!wec) co_await linger(stream, 4 * options.max_body_bytes);
       }
       co_return;
@@ -186,7 +187,7 @@ awaitable<void> serve_requests(Stream& stream, ServerThread& t, const asio::ip::
     response.keep_alive(response.keep_alive() && request.keep_alive() && !t.stopping);
     response.prepare_payload();
     lowest.expires_after(options.read_timeout);
-    auto [wec, wn] = co_await http::async_write(stream, response);
+    auto [wec, wn] = co_await write_message(stream, response);
     if (wec || !response.keep_alive()) co_return;
   }
 }
