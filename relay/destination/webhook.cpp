@@ -1,5 +1,6 @@
 #include "relay/destination/webhook.hpp"
 
+#include "relay/aws/header_text.hpp"
 #include "relay/config/secret_ref.hpp"
 #include "relay/core/hmac_timestamp.hpp"
 
@@ -89,7 +90,14 @@ std::vector<Header> read_headers(ObjectReader& r) {
     std::string lower(kv.key());
     for (auto& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
     const bool secret = kv.value().is_string() && config::is_secret_ref(kv.value().get_string());
-    out.push_back({lower, config::read_secret(h, kv.key(), true), secret});
+    std::string value = config::read_secret(h, kv.key(), true);
+    if (lower.empty() || !std::all_of(lower.begin(), lower.end(), aws::is_token_char))
+      h.error(kv.key(), "not a header name (letters, digits and !#$%&'*+-.^_`|~ only)");
+    else if (lower == "content-length" || lower == "transfer-encoding" || lower == "connection")
+      h.error(kv.key(), "relay sets this header itself");
+    else if (value.find_first_of(std::string_view("\r\n\0", 3)) != std::string::npos)
+      h.error(kv.key(), "a header value may not hold a line break (CR, LF) or NUL");
+    out.push_back({lower, std::move(value), secret});
   }
   return out;
 }

@@ -6,8 +6,8 @@
 #include <cstdlib>
 #include <stdexcept>
 
+#include "relay/aws/header_text.hpp"
 #include "relay/net/finish_by.hpp"
-#include "relay/net/http_wire.hpp"
 #include "relay/net/proxy_tunnel.hpp"
 #include "relay/net/retry.hpp"
 
@@ -16,29 +16,43 @@ namespace relay::net {
 namespace {
 
 using Clock = std::chrono::steady_clock;
-using OutgoingRequest = http::request<http::span_body<const char>>;
 constexpr std::size_t kMaxResponseBody = 1 << 20;
+// A request as it goes on the wire: its head (request line, fields, blank line) and its body.
+struct OutgoingRequest {
+  std::string head;
+  std::string_view body;
+};
 
+// The head, as Beast's request type wrote it after set() for each field and prepare_payload():
+// a field replaces an earlier one of the same name, values lose the spaces around them, and
+// Content-Length comes last (none for a GET without a body). A destination's own headers never
+// name Content-Length, Transfer-Encoding or Connection (its config check refuses them).
 OutgoingRequest make_request(const Endpoint& endpoint, const destination::Request& request) {
-  OutgoingRequest out;
-  const http::verb verb = http::string_to_verb(request.method);
-  if (verb == http::verb::unknown)
-    out.method_string(request.method);
-  else
-    out.method(verb);
   // Through a proxy, http requests name the whole URL (absolute form); https ones are tunnelled.
   const config::HttpUrl& url = endpoint.transport().url;
   const bool forwarded = endpoint.proxy && !url.tls;
-  out.target(forwarded ? "http://" + url.host_header() + url.target : url.target);
-  out.version(11);
-  out.set(http::field::host, url.host_header());
-  out.set(http::field::user_agent, "relay/0.1");
+  const std::string host = url.host_header();
+  std::vector<std::pair<std::string_view, std::string_view>> fields{{"Host", host}, {"User-Agent", "relay/0.1"}};
   if (forwarded && !endpoint.proxy->authorization.empty())
-    out.set(http::field::proxy_authorization, endpoint.proxy->authorization);
-  for (const auto& h : request.headers) out.set(h.name, h.value);
-  out.body() = {request.body.data(), request.body.size()};
-  out.keep_alive(true);
-  out.prepare_payload();
+    fields.emplace_back("Proxy-Authorization", endpoint.proxy->authorization);
+  for (const auto& h : request.headers) fields.emplace_back(h.name, h.value);
+  auto replaced = [&](std::size_t i) {
+    return std::any_of(fields.begin() + static_cast<std::ptrdiff_t>(i) + 1, fields.end(),
+                       [&](const auto& later) { return aws::iequals(later.first, fields[i].first); });
+  };
+
+  OutgoingRequest out;
+  out.body = request.body;
+  std::string& head = out.head;
+  head.reserve(512);
+  head.append(request.method).append(1, ' ');
+  if (forwarded) head.append("http://").append(host);
+  head.append(url.target).append(" HTTP/1.1\r\n");
+  for (std::size_t i = 0; i < fields.size(); ++i)
+    if (!replaced(i)) head.append(fields[i].first).append(": ").append(aws::trim_ows(fields[i].second)).append("\r\n");
+  if (!request.body.empty() || request.method == "POST" || request.method == "PUT" || request.method == "OPTIONS")
+    head.append("Content-Length: ").append(std::to_string(request.body.size())).append("\r\n");
+  head.append("\r\n");
   return out;
 }
 
@@ -82,7 +96,8 @@ awaitable<Exchange> exchange(Stream& stream, beast::flat_buffer& buffer, const O
   out.keep = keep;
   auto& lowest = beast::get_lowest_layer(stream);
   lowest.expires_at(deadline);
-  auto [wec, wn] = co_await write_message(stream, request);
+  const std::array<asio::const_buffer, 2> wire{asio::buffer(request.head), asio::buffer(request.body)};
+  auto [wec, wn] = co_await asio::async_write(stream, wire);
   if (wec) {
     out.result.error = "sending: " + wec.message();
     co_return out;

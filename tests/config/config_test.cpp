@@ -358,6 +358,26 @@ routes:
   unsetenv("RELAY_EMPTY_SECRET");
 }
 
+// A destination's headers go on the wire as given: names must be tokens, values may not break
+// a line, and the framing headers are relay's own. A secret value is never printed.
+TEST(Config, RefusesDestinationHeadersThatWouldBreakTheRequest) {
+  setenv("RELAY_HEADER_VALUE", "a\r\nX-Injected: 1", 1);
+  EXPECT_THAT(errors_of(R"(
+destinations:
+  hook:
+    url: "https://h.example/"
+    secret: s
+    headers: {"x team": a, x-ok: b, x-key: env:RELAY_HEADER_VALUE, Content-Length: "9", connection: close}
+routes:
+  - {name: a, handler: ecs_task, destinations: [hook]}
+)"),
+              ElementsAre("destinations.hook.headers.x team: not a header name (letters, digits and !#$%&'*+-.^_`|~ only)",
+                          "destinations.hook.headers.x-key: a header value may not hold a line break (CR, LF) or NUL",
+                          "destinations.hook.headers.Content-Length: relay sets this header itself",
+                          "destinations.hook.headers.connection: relay sets this header itself"));
+  unsetenv("RELAY_HEADER_VALUE");
+}
+
 TEST(Config, APausedDestinationNeedsQueuedDelivery) {
   EXPECT_THAT(errors_of(R"(
 delivery: {mode: sync}

@@ -52,20 +52,26 @@ Endpoint proxied(const std::string& url_text, const std::string& proxy_text,
 
 std::string host_port(const std::string& url) { return url.substr(url.find("://") + 3); }
 
+destination::Request json_post() {
+  destination::Request request;
+  request.method = "POST";
+  request.headers.push_back({"content-type", "application/json"});
+  request.body = "{}";
+  return request;
+}
+
 // Sends `count` deliveries one after the other through one pool; their results in order.
-std::vector<AttemptResult> send_in_turn(const Endpoint& endpoint, std::size_t count) {
+std::vector<AttemptResult> send_in_turn(const Endpoint& endpoint, std::size_t count,
+                                        const destination::Request& request = json_post()) {
   asio::io_context io;
   auto pool = std::make_shared<ConnectionPool>(io, endpoint, 1);
   std::vector<AttemptResult> results;
   asio::co_spawn(
       io,
-      [](std::shared_ptr<ConnectionPool> pool, std::size_t count, std::vector<AttemptResult>& out) -> awaitable<void> {
-        destination::Request request;
-        request.method = "POST";
-        request.headers.push_back({"content-type", "application/json"});
-        request.body = "{}";
+      [](std::shared_ptr<ConnectionPool> pool, std::size_t count, const destination::Request& request,
+         std::vector<AttemptResult>& out) -> awaitable<void> {
         for (std::size_t i = 0; i < count; ++i) out.push_back(co_await ConnectionPool::send(pool, request));
-      }(pool, count, results),
+      }(pool, count, request, results),
       [](std::exception_ptr e) {
         if (e) std::rethrow_exception(e);
       });
@@ -154,6 +160,27 @@ TEST(HttpClient, AnAddressOutboundDenyRefusesIsNeverDialled) {
   // The same receiver with the default (link-local) is reached.
   const auto allowed = send_in_turn(endpoint_for(receiver.url_named("localhost")), 1);
   EXPECT_EQ(allowed.at(0).status, 200u) << allowed.at(0).error;
+}
+
+// A later header replaces an earlier one of the same name (relay's own Host and User-Agent
+// too), values lose their surrounding spaces, Content-Length comes last, and a GET without a
+// body has none.
+TEST(HttpClient, TheRequestHeadHasEachFieldOnceAndTheBodysLength) {
+  RawReceiver receiver([](std::size_t) { return RawReceiver::Reply{answer(200, "")}; });
+  destination::Request post = json_post();
+  post.headers.push_back({"x-team", "sre"});
+  post.headers.push_back({"user-agent", "custom/1"});
+  post.headers.push_back({"x-team", "  ops\t"});
+  ASSERT_EQ(send_in_turn(endpoint_for(receiver.url()), 1, post).at(0).status, 200u);
+  const std::string host = host_port(receiver.url());
+  EXPECT_EQ(receiver.head(0), "POST /hooks HTTP/1.1\r\nHost: " + host +
+                                  "\r\ncontent-type: application/json\r\nuser-agent: custom/1\r\nx-team: ops\r\n"
+                                  "Content-Length: 2");
+
+  destination::Request get;
+  get.method = "GET";
+  ASSERT_EQ(send_in_turn(endpoint_for(receiver.url()), 1, get).at(0).status, 200u);
+  EXPECT_EQ(receiver.head(1), "GET /hooks HTTP/1.1\r\nHost: " + host + "\r\nUser-Agent: relay/0.1");
 }
 
 // http through a proxy: the request goes to the proxy, naming the whole URL; the name is the
