@@ -4,6 +4,8 @@
 #include <boost/json/object.hpp>
 #include <boost/json/value.hpp>
 
+#include <array>
+#include <bit>
 #include <charconv>
 #include <cmath>
 #include <cstdint>
@@ -21,26 +23,34 @@ void append_u_escape(std::string& out, unsigned code) {
   out.append(buf, 6);
 }
 
-bool is_plain_ascii(unsigned char c) { return c >= 0x20 && c < 0x7F && c != '"' && c != '\\'; }
-
-// SWAR: true when any of the 8 bytes in `w` needs escaping (control, '"', '\\', DEL or non-ASCII).
-bool word_needs_escape(std::uint64_t w) {
+// SWAR over 8 bytes: the high bit of each byte that needs escaping (control, '"', '\\', DEL or
+// non-ASCII) is set. Bytes above one that needs escaping may be marked too (a borrow carries
+// upward), so only the lowest mark is exact.
+std::uint64_t escape_marks(std::uint64_t w) {
   constexpr std::uint64_t ones = 0x0101010101010101ULL, highs = 0x8080808080808080ULL;
-  auto has_zero = [](std::uint64_t x) { return (x - ones) & ~x & highs; };
+  auto zero_bytes = [](std::uint64_t x) { return (x - ones) & ~x & highs; };
   const std::uint64_t below_space = (w - ones * 0x20) & ~w & highs;
-  return ((w & highs) | below_space | has_zero(w ^ (ones * '"')) | has_zero(w ^ (ones * '\\')) |
-          has_zero(w ^ (ones * 0x7F))) != 0;
+  return (w & highs) | below_space | zero_bytes(w ^ (ones * '"')) | zero_bytes(w ^ (ones * '\\')) |
+         zero_bytes(w ^ (ones * 0x7F));
 }
 
-// Length of the prefix of `s` from `i` that needs no escaping.
+static_assert(std::endian::native == std::endian::little, "the first byte of a loaded word is its lowest");
+
+// Bytes that need no escaping, for the last few bytes of a string.
+constexpr auto kPlainByte = [] {
+  std::array<bool, 256> plain{};
+  for (int c = 0x20; c < 0x7F; ++c) plain[c] = c != '"' && c != '\\';
+  return plain;
+}();
+
+// Where the run of bytes from `i` that need no escaping ends.
 std::size_t plain_run_end(std::string_view s, std::size_t i) {
-  while (i + 8 <= s.size()) {
+  for (; i + 8 <= s.size(); i += 8) {
     std::uint64_t w;
     std::memcpy(&w, s.data() + i, 8);
-    if (word_needs_escape(w)) break;
-    i += 8;
+    if (const std::uint64_t marks = escape_marks(w)) return i + static_cast<std::size_t>(std::countr_zero(marks)) / 8;
   }
-  while (i < s.size() && is_plain_ascii(static_cast<unsigned char>(s[i]))) ++i;
+  while (i < s.size() && kPlainByte[static_cast<unsigned char>(s[i])]) ++i;
   return i;
 }
 

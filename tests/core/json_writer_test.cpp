@@ -38,6 +38,36 @@ TEST(JsonString, EscapesLikeEnsureAscii) {
   EXPECT_EQ(s, R"("caf\u00e9 \u6771 \ud83d\udea8")");
 }
 
+// The word-at-a-time scan finds a byte that needs escaping wherever it sits in an 8-byte word,
+// in the short tail, and after another: every position in strings of up to 20 bytes, checked
+// against escaping byte by byte. The compact style keeps DEL and non-ASCII bytes as they are.
+TEST(JsonString, EscapesEverySpecialByteWhereverItSits) {
+  auto by_byte = [](std::string_view s, JsonStyle style) {
+    std::string out = "\"";
+    for (char ch : s) {
+      const auto c = static_cast<unsigned char>(ch);
+      if (c == '"') out += "\\\"";
+      else if (c == '\\') out += "\\\\";
+      else if (c == '\n') out += "\\n";
+      else if (c == 0x01) out += "\\u0001";
+      else if (c == 0x7F && style == JsonStyle::python) out += "\\u007f";
+      else out += ch;
+    }
+    return out + "\"";
+  };
+  for (const char special : {'"', '\\', '\n', '\x01', '\x7f'})
+    for (const JsonStyle style : {JsonStyle::python, JsonStyle::compact})
+      for (std::size_t size = 1; size <= 20; ++size)
+        for (std::size_t at = 0; at < size; ++at) {
+          std::string s(size, 'k');
+          s[at] = special;
+          if (at + 3 < size) s[at + 3] = '"';  // and a second one after it
+          std::string out;
+          append_json_string(out, s, style);
+          EXPECT_EQ(out, by_byte(s, style)) << "size " << size << ", special byte at " << at;
+        }
+}
+
 TEST(JsonWriter, UsesPythonSeparators) {
   std::string out;
   JsonWriter w(out);
