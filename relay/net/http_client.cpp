@@ -17,6 +17,7 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 constexpr std::size_t kMaxResponseBody = 1 << 20;
+
 // A request as it goes on the wire: its head (request line, fields, blank line) and its body.
 struct OutgoingRequest {
   std::string head;

@@ -371,7 +371,8 @@ destinations:
 routes:
   - {name: a, handler: ecs_task, destinations: [hook]}
 )"),
-              ElementsAre("destinations.hook.headers.x team: not a header name (letters, digits and !#$%&'*+-.^_`|~ only)",
+              ElementsAre("destinations.hook.headers.x team: not a header name "
+                          "(letters, digits and !#$%&'*+-.^_`|~ only)",
                           "destinations.hook.headers.x-key: a header value may not hold a line break (CR, LF) or NUL",
                           "destinations.hook.headers.Content-Length: relay sets this header itself",
                           "destinations.hook.headers.connection: relay sets this header itself"));
