@@ -10,8 +10,6 @@ namespace relay::aws {
 
 namespace {
 
-bool is_token(std::string_view s) { return !s.empty() && std::all_of(s.begin(), s.end(), is_token_char); }
-
 // Control characters other than tab have no place in a request line or header value.
 bool has_control(std::string_view s) {
   return std::any_of(s.begin(), s.end(),

@@ -91,7 +91,7 @@ std::vector<Header> read_headers(ObjectReader& r) {
     for (auto& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
     const bool secret = kv.value().is_string() && config::is_secret_ref(kv.value().get_string());
     std::string value = config::read_secret(h, kv.key(), true);
-    if (lower.empty() || !std::all_of(lower.begin(), lower.end(), aws::is_token_char))
+    if (!aws::is_token(lower))
       h.error(kv.key(), "not a header name (letters, digits and !#$%&'*+-.^_`|~ only)");
     else if (lower == "content-length" || lower == "transfer-encoding" || lower == "connection")
       h.error(kv.key(), "relay sets this header itself");
