@@ -204,12 +204,14 @@ std::optional<InputTemplate> InputTemplate::compile(const json::object* input_pa
   if (errors.size() != before) return std::nullopt;
 
   if (json) {  // the template must be JSON whatever the values turn out to be
+    // A value in a string is escaped text: any of it is valid wherever "x" is, which refuses a
+    // placeholder inside an unfinished escape such as "\u00<x>" (empty would let it through).
     std::string probe;
     for (const auto& s : impl->segments) {
       if (const auto* lit = std::get_if<std::string>(&s))
         probe += *lit;
-      else if (!std::get<Placeholder>(s).in_string)
-        probe += "null";
+      else
+        probe += std::get<Placeholder>(s).in_string ? "x" : "null";
     }
     boost::system::error_code ec;
     boost::json::parse(probe, ec);

@@ -11,6 +11,7 @@ namespace {
 
 namespace json = boost::json;
 using ::testing::ElementsAre;
+using ::testing::HasSubstr;
 
 const char* kEvent = R"({"version": "0", "id": "ev-1", "detail-type": "Thing Happened", "source": "my.app",
   "account": "123456789012", "time": "2025-02-03T04:05:06Z", "region": "eu-west-1", "resources": ["arn:a", "arn:b"],
@@ -111,6 +112,14 @@ TEST(Template, MalformedTemplatesAreRefusedAtLoadWithTheirPath) {
               ElementsAre("routes[0].options.input_template: not valid JSON once its placeholders are filled (syntax "
                           "error); set content_type to text/plain for a text body"));
   EXPECT_THAT(build({}).errors, ElementsAre("routes[0].options.input_template: missing"));
+}
+
+TEST(Template, APlaceholderInsideAnUnfinishedEscapeIsRefused) {
+  // Empty, <x> would complete "\u002c"; a value such as "q" would render "\u002qc".
+  const json::object paths{{"x", "$.detail.x"}};
+  EXPECT_THAT(build({{"input_paths", paths}, {"input_template", R"({"a": "\u002<x>c"})"}}).errors,
+              ElementsAre(HasSubstr("input_template: not valid JSON once its placeholders are filled")));
+  EXPECT_TRUE(build({{"input_paths", paths}, {"input_template", R"({"a": "\u002c<x>\n<x>"})"}}).pipeline);
 }
 
 TEST(Raw, ForwardsTheEventAsCompactJson) {
