@@ -9,6 +9,7 @@
 
 #include "relay/net/http_wire.hpp"
 #include "relay/net/log.hpp"
+#include "relay/net/tls_stream.hpp"
 
 namespace relay::net {
 
@@ -200,10 +201,10 @@ awaitable<void> run_connection(tcp_stream stream, asio::ip::address client, Serv
     stream.socket().shutdown(tcp::socket::shutdown_send, ignored);
     co_return;
   }
-  tls_stream tls(std::move(stream), *t.tls);
+  TlsStream tls(std::move(stream), *t.tls);
   auto& lowest = beast::get_lowest_layer(tls);
   lowest.expires_after(t.options.read_timeout);
-  auto [ec] = co_await tls.async_handshake(ssl::stream_base::server);
+  auto [ec, n] = co_await tls.async_handshake();
   if (ec) co_return;
   co_await serve_requests(tls, t, client);
   lowest.expires_after(std::chrono::seconds(1));
