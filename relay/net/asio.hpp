@@ -13,7 +13,6 @@
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/core/tcp_stream.hpp>
 #include <boost/beast/http.hpp>
-#include <boost/beast/ssl/ssl_stream.hpp>
 
 namespace relay::net {
 
@@ -25,7 +24,6 @@ using tcp = boost::asio::ip::tcp;
 
 using token_t = asio::as_tuple_t<asio::use_awaitable_t<>>;
 using tcp_stream = token_t::as_default_on_t<beast::tcp_stream>;
-using tls_stream = beast::ssl_stream<tcp_stream>;
 using acceptor_t = token_t::as_default_on_t<tcp::acceptor>;
 using resolver_t = token_t::as_default_on_t<tcp::resolver>;
 using timer_t = token_t::as_default_on_t<asio::steady_timer>;

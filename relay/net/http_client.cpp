@@ -10,6 +10,7 @@
 #include "relay/net/finish_by.hpp"
 #include "relay/net/proxy_tunnel.hpp"
 #include "relay/net/retry.hpp"
+#include "relay/net/tls_stream.hpp"
 
 namespace relay::net {
 
@@ -195,15 +196,14 @@ awaitable<std::vector<tcp::endpoint>> allowed_endpoints(asio::io_context& io, co
 
 struct ConnectionPool::Connection {
   std::optional<tcp_stream> plain;
-  std::optional<tls_stream> tls;
+  std::optional<TlsStream> tls;
   beast::flat_buffer buffer;
 
   // Bytes the receiver sent that no request asked for (a late answer, TLS records): such a
   // connection must not carry another request.
   bool holds_unread() {
     beast::error_code ec;
-    const std::size_t waiting = tls ? beast::get_lowest_layer(*tls).socket().available(ec) +
-                                          static_cast<std::size_t>(SSL_pending(tls->native_handle()))
+    const std::size_t waiting = tls ? tls->next_layer().socket().available(ec) + tls->buffered()
                                     : plain->socket().available(ec);
     return ec || waiting != 0 || buffer.size() != 0;
   }
@@ -303,14 +303,14 @@ awaitable<std::unique_ptr<ConnectionPool::Connection>> ConnectionPool::connect(C
     c->plain.emplace(std::move(stream));
     co_return c;
   }
-  c->tls.emplace(std::move(stream), *pool.endpoint_.tls);
-  if (!SSL_set_tlsext_host_name(c->tls->native_handle(), url.host.c_str())) {
-    error = "TLS: cannot set the server name " + url.host;
+  try {
+    c->tls.emplace(std::move(stream), *pool.endpoint_.tls, url);
+  } catch (const std::runtime_error& e) {
+    error = e.what();
     co_return nullptr;
   }
-  c->tls->set_verify_callback(ssl::host_name_verification(url.host));
   beast::get_lowest_layer(*c->tls).expires_at(deadline);
-  auto [hec] = co_await c->tls->async_handshake(ssl::stream_base::client);
+  auto [hec, hn] = co_await c->tls->async_handshake();
   if (hec) {
     error = "TLS handshake with " + url.host + ": " + hec.message();
     co_return nullptr;

@@ -1,8 +1,9 @@
 #include "relay/net/http_fetch.hpp"
 
-#include <openssl/ssl.h>
+#include <optional>
 
 #include "relay/net/finish_by.hpp"
+#include "relay/net/tls_stream.hpp"
 
 namespace relay::net {
 
@@ -89,19 +90,20 @@ awaitable<FetchResult> fetch(asio::io_context& io, const FetchRequest& request, 
     failed.error = where + " needs TLS and no TLS context was given";
     co_return failed;
   }
-  tls_stream secure(std::move(stream), *tls);
-  if (!SSL_set_tlsext_host_name(secure.native_handle(), url.host.c_str())) {
-    failed.error = "TLS: cannot set the server name " + url.host;
+  std::optional<TlsStream> secure;
+  try {
+    secure.emplace(std::move(stream), *tls, url);
+  } catch (const std::runtime_error& e) {
+    failed.error = e.what();
     co_return failed;
   }
-  secure.set_verify_callback(ssl::host_name_verification(url.host));
-  auto [hec] = co_await secure.async_handshake(ssl::stream_base::client);
+  auto [hec, hn] = co_await secure->async_handshake();
   if (hec) {
     failed.error = "TLS handshake with " + where + ": " + hec.message();
     co_return failed;
   }
   // The answer is read whole (Content-Length or chunked), so no TLS close_notify is awaited.
-  co_return co_await exchange(secure, request, where);
+  co_return co_await exchange(*secure, request, where);
 }
 
 }  // namespace relay::net

@@ -2,6 +2,7 @@
 
 #include <openssl/bio.h>
 #include <openssl/err.h>
+#include <openssl/x509v3.h>
 
 #include <algorithm>
 #include <cstring>
@@ -96,6 +97,17 @@ TlsStream::TlsStream(tcp_stream next, ssl::context& context)
   SSL_set_accept_state(state_->ssl);
 }
 
+TlsStream::TlsStream(tcp_stream next, ssl::context& context, const config::HttpUrl& server)
+    : TlsStream(std::move(next), context) {
+  SSL* ssl = state_->ssl;
+  SSL_set_connect_state(ssl);
+  const char* host = server.host.c_str();
+  const bool set = server.host_is_ip
+                       ? X509_VERIFY_PARAM_set1_ip_asc(SSL_get0_param(ssl), host) == 1
+                       : SSL_set_tlsext_host_name(ssl, host) == 1 && SSL_set1_host(ssl, host) == 1;
+  if (!set) throw std::runtime_error("TLS: cannot set the server name " + server.host);
+}
+
 TlsStream::~TlsStream() = default;
 TlsStream::TlsStream(TlsStream&&) noexcept = default;
 
@@ -137,6 +149,10 @@ TlsStream::Attempt TlsStream::attempt(Call call, asio::mutable_buffer target) {
   if (r == 1) return {false, {}, n};
   if (SSL_get_error(s.ssl, r) == SSL_ERROR_WANT_READ) return {true, {}, 0};
   return {false, call_error(s.ssl, r), 0};
+}
+
+std::size_t TlsStream::buffered() const {
+  return static_cast<std::size_t>(SSL_pending(state_->ssl)) + state_->in_end - state_->in_begin;
 }
 
 std::string& TlsStream::outgoing() { return state_->out; }

@@ -1,10 +1,10 @@
 #pragma once
-// The server side of TLS over a tcp_stream, for the many short connections an ingress takes.
-// OpenSSL reads records from an 8 KB buffer this stream fills through the tcp_stream, and
-// writes them into a buffer this stream then sends through it, so the tcp_stream's timeouts
-// and the idle-connection list apply as they do to plain HTTP. Asio's ssl::stream holds four
-// 17 KB buffers per connection for the same job. Called on the stream's thread only, one
-// operation at a time (a read and a write never overlap on a server connection).
+// TLS over a tcp_stream, either side. OpenSSL reads records from an 8 KB buffer this stream
+// fills through the tcp_stream, and writes them into a buffer this stream then sends through
+// it, so the tcp_stream's timeouts (and, on a server, the idle-connection list) apply as they
+// do to plain HTTP. Asio's ssl::stream holds four 17 KB buffers per connection for the same
+// job. Called on the stream's thread only, one operation at a time (relay's HTTP exchanges
+// never overlap a read and a write).
 #include <memory>
 #include <string>
 
@@ -12,6 +12,7 @@
 #include <boost/asio/post.hpp>
 #include <boost/asio/write.hpp>
 
+#include "relay/config/http_url.hpp"
 #include "relay/net/asio.hpp"
 
 namespace relay::net {
@@ -23,13 +24,20 @@ class TlsStream {
   using executor_type = tcp_stream::executor_type;
   using next_layer_type = tcp_stream;
 
-  TlsStream(tcp_stream next, ssl::context& context);  // the server's side of the handshake
+  // The server's side of a connection.
+  TlsStream(tcp_stream next, ssl::context& context);
+  // The client's side, to `server`'s host: a name goes as SNI, and the certificate must be
+  // valid for the host (the context verifies peers). Throws std::runtime_error when OpenSSL
+  // refuses the settings.
+  TlsStream(tcp_stream next, ssl::context& context, const config::HttpUrl& server);
   ~TlsStream();
   TlsStream(TlsStream&&) noexcept;
   TlsStream& operator=(TlsStream&&) = delete;
 
   executor_type get_executor() { return next_.get_executor(); }
   tcp_stream& next_layer() { return next_; }
+  // Bytes received and not read yet, decrypted or not.
+  std::size_t buffered() const;
 
   template <class Token = token_t>
   auto async_handshake(Token&& token = {}) {

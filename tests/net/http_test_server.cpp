@@ -1,5 +1,7 @@
 #include "tests/net/http_test_server.hpp"
 
+#include <boost/beast/ssl/ssl_stream.hpp>
+
 #include "relay/net/asio.hpp"
 
 namespace relay::testing {
@@ -22,8 +24,9 @@ namespace {
 template <class Stream>
 net::awaitable<void> session(HttpTestServer::Impl& impl, Stream stream);
 
+// Asio's OpenSSL stream, not relay's TlsStream: the peer relay's client is tested against.
 net::awaitable<void> handshake_then_serve(HttpTestServer::Impl& impl, net::tcp_stream plain) {
-  net::tls_stream stream(std::move(plain), *impl.tls);
+  beast::ssl_stream<net::tcp_stream> stream(std::move(plain), *impl.tls);
   auto [ec] = co_await stream.async_handshake(net::ssl::stream_base::server);
   if (!ec) co_await session(impl, std::move(stream));
 }
