@@ -12,6 +12,7 @@
 #include "relay/net/http_client.hpp"
 #include "tests/net/http_test_server.hpp"
 #include "tests/net/self_signed.hpp"
+#include "tests/support/certificates.hpp"
 #include "tests/support/run_process.hpp"
 
 namespace relay::net {
@@ -70,6 +71,27 @@ TEST(HttpFetch, AnUntrustedCertificateFailsTheHandshake) {
   EXPECT_THAT(result.error, HasSubstr("TLS handshake with 127.0.0.1:"));
   EXPECT_TRUE(server.requests().empty());
   EXPECT_THAT(run_fetch(server.url()).error, HasSubstr("needs TLS and no TLS context was given"));
+}
+
+// A certificate trusted as its own CA still has to be for the host in the URL: a DNS name
+// for a name (sent as SNI too), an IP address for an address.
+TEST(HttpFetch, TheCertificateMustBeForTheUrlsHost) {
+  testing::TempDir dir;
+  for (const std::string cert_host : {"localhost", "127.0.0.1"}) {
+    const auto files = testing::make_certificate(dir, cert_host, cert_host);
+    HttpTestServer server([](const HttpTestServer::Request&) { return HttpTestServer::Response{204, ""}; },
+                          HttpTestServer::Tls{files.cert, files.key});
+    const std::string port = server.url().substr(server.url().rfind(':') + 1);
+    for (const std::string url_host : {"localhost", "127.0.0.1"}) {
+      const auto result = run_fetch("https://" + url_host + ":" + port + "/", client_tls_context(files.cert));
+      if (url_host == cert_host) {
+        EXPECT_EQ(result.status, 204u) << url_host << ": " << result.error;
+      } else {
+        EXPECT_EQ(result.status, 0u) << "a certificate for " << cert_host << " accepted for " << url_host;
+        EXPECT_THAT(result.error, HasSubstr("certificate verify failed")) << url_host;
+      }
+    }
+  }
 }
 
 TEST(HttpFetch, ASilentPeerEndsAtTheDeadline) {
