@@ -14,6 +14,7 @@ namespace {
 
 constexpr std::size_t kIncoming = 8 * 1024;   // one read from the socket
 constexpr std::size_t kMaxWrite = 64 * 1024;  // plaintext encrypted for one send
+constexpr std::size_t kKeptOutgoing = 8 * 1024;  // a connection keeps no more room to send between writes
 
 }  // namespace
 
@@ -156,6 +157,14 @@ std::size_t TlsStream::buffered() const {
 }
 
 std::string& TlsStream::outgoing() { return state_->out; }
+
+void TlsStream::sent() {
+  std::string& out = state_->out;
+  if (out.capacity() > kKeptOutgoing)
+    std::string().swap(out);
+  else
+    out.clear();
+}
 
 asio::mutable_buffer TlsStream::incoming_space() {
   State& s = *state_;

@@ -82,6 +82,8 @@ class TlsStream {
   Attempt attempt(Call call, asio::mutable_buffer target);
   // The bytes OpenSSL wrote that are not sent yet; empty when there are none.
   std::string& outgoing();
+  // After they went: empties them, and lets go of the room a large write took.
+  void sent();
   asio::mutable_buffer incoming_space();
   void received(std::size_t n);
   beast::error_code end_of_input(const beast::error_code& ec);
@@ -109,7 +111,7 @@ class TlsStream {
         case posted:
           return self.complete(result.ec, result.n);
         case sending:
-          s.outgoing().clear();
+          s.sent();
           if (ec) return self.complete(ec, 0);
           if (!result.want_read) return self.complete(result.ec, result.n);
           return receive(self);
