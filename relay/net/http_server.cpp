@@ -284,8 +284,6 @@ std::shared_ptr<ssl::context> server_tls_context(const ServerOptions& options) {
   ctx->set_options(ssl::context::default_workarounds | ssl::context::no_sslv2 | ssl::context::no_sslv3 |
                    ssl::context::no_tlsv1 | ssl::context::no_tlsv1_1 | ssl::context::single_dh_use);
   beast::error_code ec;
-  // An idle keep-alive connection holds no record buffers.
-  SSL_CTX_set_mode(ctx->native_handle(), SSL_MODE_RELEASE_BUFFERS);
   ctx->use_certificate_chain_file(*options.tls_cert_file, ec);
   if (ec) throw std::runtime_error("cannot load TLS certificate " + *options.tls_cert_file + ": " + ec.message());
   ctx->use_private_key_file(*options.tls_key_file, ssl::context::pem, ec);

@@ -95,6 +95,7 @@ TlsStream::TlsStream(tcp_stream next, ssl::context& context)
   BIO_set_data(bio, state_.get());
   SSL_set_bio(state_->ssl, bio, bio);
   SSL_set_options(state_->ssl, SSL_OP_NO_RENEGOTIATION);  // so a write never has to wait for a read
+  SSL_set_mode(state_->ssl, SSL_MODE_RELEASE_BUFFERS);     // an idle connection holds no record buffers
   SSL_set_accept_state(state_->ssl);
 }
 

@@ -20,7 +20,6 @@ class TlsStreamTest : public ::testing::Test {
     const auto files = testing::make_certificate(dir_, "server", "127.0.0.1");
     server_context_.use_certificate_chain_file(files.cert);
     server_context_.use_private_key_file(files.key, ssl::context::pem);
-    SSL_CTX_set_mode(server_context_.native_handle(), SSL_MODE_RELEASE_BUFFERS);  // as the server sets it
     // No TLS 1.3 tickets: a client that closes with them unread would reset the connection.
     SSL_CTX_set_num_tickets(server_context_.native_handle(), 0);
     acceptor_.open(tcp::v4());
