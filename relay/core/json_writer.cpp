@@ -4,12 +4,17 @@
 #include <boost/json/object.hpp>
 #include <boost/json/value.hpp>
 
+#include <algorithm>
 #include <array>
 #include <bit>
 #include <charconv>
 #include <cmath>
 #include <cstdint>
 #include <cstring>
+
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
 
 namespace relay::core {
 
@@ -23,9 +28,42 @@ void append_u_escape(std::string& out, unsigned code) {
   out.append(buf, 6);
 }
 
-// SWAR over 8 bytes: the high bit of each byte that needs escaping (control, '"', '\\', DEL or
-// non-ASCII) is set. Bytes above one that needs escaping may be marked too (a borrow carries
-// upward), so only the lowest mark is exact.
+// Where the run of bytes from `i` that need no escaping ends: the first control byte, '"',
+// '\\', DEL or non-ASCII byte (the compact style keeps the last two; its caller decides).
+#if defined(__SSE2__)
+// Sixteen bytes at a time. A string shorter than 16 is copied into a block of spaces; a longer
+// one's last partial block is read as the string's last 16 bytes, skipping those already seen.
+unsigned escape_marks(__m128i v) {
+  const __m128i quote_or_backslash =
+      _mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8('"')), _mm_cmpeq_epi8(v, _mm_set1_epi8('\\')));
+  // A signed compare: bytes of 0x80 and above are negative, so they fall below space too.
+  const __m128i control_del_or_non_ascii =
+      _mm_or_si128(_mm_cmplt_epi8(v, _mm_set1_epi8(0x20)), _mm_cmpeq_epi8(v, _mm_set1_epi8(0x7F)));
+  return static_cast<unsigned>(_mm_movemask_epi8(_mm_or_si128(quote_or_backslash, control_del_or_non_ascii)));
+}
+
+std::size_t plain_run_end(std::string_view s, std::size_t i) {
+  const char* p = s.data();
+  const std::size_t n = s.size();
+  for (; i + 16 <= n; i += 16)
+    if (const unsigned marks = escape_marks(_mm_loadu_si128(reinterpret_cast<const __m128i*>(p + i))))
+      return i + static_cast<std::size_t>(std::countr_zero(marks));
+  if (i == n) return n;
+  unsigned marks;
+  if (n >= 16) {
+    marks = escape_marks(_mm_loadu_si128(reinterpret_cast<const __m128i*>(p + n - 16))) >> (16 - (n - i));
+  } else {
+    alignas(16) char block[16];
+    _mm_store_si128(reinterpret_cast<__m128i*>(block), _mm_set1_epi8(' '));
+    std::memcpy(block, p + i, n - i);
+    marks = escape_marks(_mm_load_si128(reinterpret_cast<const __m128i*>(block)));
+  }
+  return marks ? i + static_cast<std::size_t>(std::countr_zero(marks)) : n;
+}
+#else
+// SWAR over 8 bytes: the high bit of each byte that needs escaping is set. Bytes above one
+// that needs escaping may be marked too (a borrow carries upward), so only the lowest mark is
+// exact.
 std::uint64_t escape_marks(std::uint64_t w) {
   constexpr std::uint64_t ones = 0x0101010101010101ULL, highs = 0x8080808080808080ULL;
   auto zero_bytes = [](std::uint64_t x) { return (x - ones) & ~x & highs; };
@@ -36,23 +74,17 @@ std::uint64_t escape_marks(std::uint64_t w) {
 
 static_assert(std::endian::native == std::endian::little, "the first byte of a loaded word is its lowest");
 
-// Bytes that need no escaping, for the last few bytes of a string.
-constexpr auto kPlainByte = [] {
-  std::array<bool, 256> plain{};
-  for (int c = 0x20; c < 0x7F; ++c) plain[c] = c != '"' && c != '\\';
-  return plain;
-}();
-
-// Where the run of bytes from `i` that need no escaping ends.
+// Eight bytes at a time; the last few are read into a word of spaces, which need no escaping.
 std::size_t plain_run_end(std::string_view s, std::size_t i) {
-  for (; i + 8 <= s.size(); i += 8) {
-    std::uint64_t w;
-    std::memcpy(&w, s.data() + i, 8);
-    if (const std::uint64_t marks = escape_marks(w)) return i + static_cast<std::size_t>(std::countr_zero(marks)) / 8;
+  for (;; i += 8) {
+    std::uint64_t w = 0x2020202020202020ULL;
+    std::memcpy(&w, s.data() + i, std::min<std::size_t>(8, s.size() - i));
+    if (const std::uint64_t marks = escape_marks(w))
+      return std::min(s.size(), i + static_cast<std::size_t>(std::countr_zero(marks)) / 8);
+    if (i + 8 >= s.size()) return s.size();
   }
-  while (i < s.size() && kPlainByte[static_cast<unsigned char>(s[i])]) ++i;
-  return i;
 }
+#endif
 
 // Decodes one UTF-8 sequence at s[i]; input strings come from a validating parser, but a
 // malformed byte still yields U+FFFD rather than reading past the end.

@@ -38,9 +38,9 @@ TEST(JsonString, EscapesLikeEnsureAscii) {
   EXPECT_EQ(s, R"("caf\u00e9 \u6771 \ud83d\udea8")");
 }
 
-// The word-at-a-time scan finds a byte that needs escaping wherever it sits in an 8-byte word,
-// in the short tail, and after another: every position in strings of up to 20 bytes, checked
-// against escaping byte by byte. The compact style keeps DEL and non-ASCII bytes as they are.
+// The block-at-a-time scan finds a byte that needs escaping wherever it sits in a block, in a
+// string shorter than a block, in the last partial block, and after another: every position in
+// strings of up to 40 bytes, checked against escaping byte by byte. The compact style keeps DEL and non-ASCII bytes as they are.
 TEST(JsonString, EscapesEverySpecialByteWhereverItSits) {
   auto by_byte = [](std::string_view s, JsonStyle style) {
     std::string out = "\"";
@@ -57,7 +57,7 @@ TEST(JsonString, EscapesEverySpecialByteWhereverItSits) {
   };
   for (const char special : {'"', '\\', '\n', '\x01', '\x7f'})
     for (const JsonStyle style : {JsonStyle::python, JsonStyle::compact})
-      for (std::size_t size = 1; size <= 20; ++size)
+      for (std::size_t size = 1; size <= 40; ++size)
         for (std::size_t at = 0; at < size; ++at) {
           std::string s(size, 'k');
           s[at] = special;
@@ -66,6 +66,21 @@ TEST(JsonString, EscapesEverySpecialByteWhereverItSits) {
           append_json_string(out, s, style);
           EXPECT_EQ(out, by_byte(s, style)) << "size " << size << ", special byte at " << at;
         }
+}
+
+// A non-ASCII character anywhere in a string: escaped by the python style, kept by the compact one.
+TEST(JsonString, HandlesNonAsciiWhereverItSits) {
+  for (std::size_t size = 2; size <= 40; ++size)
+    for (std::size_t at = 0; at + 2 <= size; ++at) {
+      std::string s(size, 'k');
+      s.replace(at, 2, "\xC3\xA9");  // é
+      std::string python, compact;
+      append_json_string(python, s, JsonStyle::python);
+      append_json_string(compact, s, JsonStyle::compact);
+      EXPECT_EQ(python, "\"" + std::string(at, 'k') + "\\u00e9" + std::string(size - at - 2, 'k') + "\"")
+          << "size " << size << ", at " << at;
+      EXPECT_EQ(compact, "\"" + s + "\"") << "size " << size << ", at " << at;
+    }
 }
 
 TEST(JsonWriter, UsesPythonSeparators) {
