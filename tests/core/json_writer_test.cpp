@@ -40,7 +40,8 @@ TEST(JsonString, EscapesLikeEnsureAscii) {
 
 // The block-at-a-time scan finds a byte that needs escaping wherever it sits in a block, in a
 // string shorter than a block, in the last partial block, and after another: every position in
-// strings of up to 40 bytes, checked against escaping byte by byte. The compact style keeps DEL and non-ASCII bytes as they are.
+// strings of up to 40 bytes, checked against escaping byte by byte. The compact style keeps DEL
+// and non-ASCII bytes as they are.
 TEST(JsonString, EscapesEverySpecialByteWhereverItSits) {
   auto by_byte = [](std::string_view s, JsonStyle style) {
     std::string out = "\"";
